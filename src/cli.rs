@@ -1,0 +1,100 @@
+//! Command-line interface (clap derive; the doc comments are the `--help` text).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  crossrole emit --hub-account 999999999999 --accounts 111111111111,222222222222
+  crossrole emit --config crossrole.yaml --out infra/crossrole
+  crossrole emit --config crossrole.yaml --format tf --check
+  crossrole emit --config crossrole.yaml --only cloudformation/member.yaml --stdout
+  crossrole catalog
+
+Exit codes: 0 success, 1 --check found differences, 2 bad input or any other error.";
+
+#[derive(Debug, Parser)]
+#[command(name = "crossrole", version, about = "Turn a catalog of AWS IAM permissions into deployable CloudFormation and Terraform for cross-account access", after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Emit the hub-and-spoke setup: hub user, group and assume-role policies, and a role in every member account
+    Emit(Box<EmitArgs>),
+    /// List the presets and permission sets of the catalog
+    Catalog(CatalogArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// CloudFormation YAML
+    Cfn,
+    /// Terraform HCL
+    Tf,
+    /// Both
+    Both,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CatalogArgs {
+    /// Use this catalog file instead of the embedded one
+    #[arg(long, value_name = "FILE")]
+    pub(crate) catalog: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub(crate) struct EmitArgs {
+    /// Config file (YAML); flags override its values
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// Use this catalog file instead of the embedded one
+    #[arg(long, value_name = "FILE")]
+    pub(crate) catalog: Option<PathBuf>,
+    /// The hub account holding the integration user (12 digits)
+    #[arg(long, value_name = "ID")]
+    pub(crate) hub_account: Option<String>,
+    /// Member accounts that get a role, comma separated (12 digits each)
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub(crate) accounts: Option<Vec<String>>,
+    /// Catalog preset choosing the default permission sets [default: micetro]
+    #[arg(long, value_name = "NAME")]
+    pub(crate) preset: Option<String>,
+    /// Name of the role in each member account
+    #[arg(long, value_name = "NAME")]
+    pub(crate) role_name: Option<String>,
+    /// Permission tier: required, or recommended (= required + recommended) [default: recommended]
+    #[arg(long, value_name = "TIER")]
+    pub(crate) tier: Option<String>,
+    /// inline: least-privilege policies from the catalog; managed: the AWS managed policies of seed 002 [default: inline]
+    #[arg(long, value_name = "MODE")]
+    pub(crate) mode: Option<String>,
+    /// Whom member roles trust: principal-arn (hub root + aws:PrincipalArn of the user), user, account [default: principal-arn]
+    #[arg(long, value_name = "TRUST")]
+    pub(crate) trust: Option<String>,
+    /// Shape of the hub's assume-role policy: auto, per-account, single-statement, managed, resource-account [default: auto]
+    #[arg(long, value_name = "SHAPE")]
+    pub(crate) assume_policy: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Both)]
+    pub(crate) format: Format,
+    /// Output directory
+    #[arg(short, long, value_name = "DIR", default_value = "out")]
+    pub(crate) out: PathBuf,
+    /// Only these output files (relative paths such as cloudformation/hub.yaml), comma separated
+    #[arg(long, value_name = "PATHS", value_delimiter = ',')]
+    pub(crate) only: Option<Vec<String>>,
+    /// Print the selected file to stdout instead of writing (the selection must be one file)
+    #[arg(long, conflicts_with_all = ["check", "force"])]
+    pub(crate) stdout: bool,
+    /// Write nothing; exit 1 if any output file would change (for CI drift checks)
+    #[arg(long, conflicts_with = "force")]
+    pub(crate) check: bool,
+    /// Overwrite files in --out that crossrole did not write or that were edited since
+    #[arg(long)]
+    pub(crate) force: bool,
+}

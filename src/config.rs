@@ -1,0 +1,129 @@
+//! The user's configuration as written: YAML with unknown keys refused. Values stay raw here
+//! (account ids as YAML values, names as strings); `model::build` validates them all at once.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use serde_yaml::Value;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawConfig {
+    /// Catalog preset that picks the default permission sets (default: `micetro`).
+    pub(crate) preset: Option<String>,
+    #[serde(default)]
+    pub(crate) hub: RawHub,
+    /// Member accounts: `"111111111111"` or `{id: "111111111111", name: prod}`.
+    #[serde(default)]
+    pub(crate) accounts: Vec<RawAccount>,
+    #[serde(default)]
+    pub(crate) member_role: RawRole,
+    /// Tags on the hub user and on every member role (IAM groups take no tags).
+    #[serde(default)]
+    pub(crate) tags: BTreeMap<String, String>,
+    /// `required` or `recommended` (default; grants required + recommended).
+    pub(crate) tier: Option<String>,
+    /// `inline` (default: least-privilege policies built from the catalog) or `managed` (the AWS
+    /// managed policies the catalog names as the alternative, as seed 002's console steps do).
+    pub(crate) mode: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHub {
+    pub(crate) account: Option<Value>,
+    #[serde(default)]
+    pub(crate) user: RawEntity,
+    #[serde(default)]
+    pub(crate) group: RawEntity,
+    /// Permission sets for the hub user's own identity (default: the preset's `hub_sets`).
+    pub(crate) permission_sets: Option<Vec<String>>,
+    /// How the group is allowed to assume the member roles (default: `auto`).
+    pub(crate) assume_policy: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEntity {
+    pub(crate) name: Option<String>,
+    pub(crate) path: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawAccount {
+    Detailed(RawAccountDetailed),
+    Id(Value),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAccountDetailed {
+    pub(crate) id: Value,
+    pub(crate) name: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRole {
+    pub(crate) name: Option<String>,
+    pub(crate) path: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) max_session_duration: Option<i64>,
+    pub(crate) permissions_boundary: Option<String>,
+    #[serde(default)]
+    pub(crate) tags: BTreeMap<String, String>,
+    /// `principal-arn` (default), `user` or `account`.
+    pub(crate) trust: Option<String>,
+    /// Permission sets (default: the preset's `member_sets`).
+    pub(crate) permission_sets: Option<Vec<String>>,
+}
+
+impl RawConfig {
+    pub(crate) fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading config {}", path.display()))?;
+        Self::parse(&text).with_context(|| format!("parsing config {}", path.display()))
+    }
+
+    pub(crate) fn parse(text: &str) -> Result<Self> {
+        // An empty file is an empty config, not an error.
+        if text.trim().is_empty() {
+            return Ok(Self::default());
+        }
+        Ok(serde_yaml::from_str(text)?)
+    }
+}
+
+/// Values given on the command line; each replaces the config file's value.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Overrides {
+    pub(crate) hub_account: Option<String>,
+    pub(crate) accounts: Option<Vec<String>>,
+    pub(crate) preset: Option<String>,
+    pub(crate) role_name: Option<String>,
+    pub(crate) tier: Option<String>,
+    pub(crate) mode: Option<String>,
+    pub(crate) trust: Option<String>,
+    pub(crate) assume_policy: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_location() {
+        let err = format!("{:#}", RawConfig::parse("hub:\n  acount: \"1\"\n").unwrap_err());
+        assert!(err.contains("unknown field `acount`"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn accounts_take_both_forms() {
+        let c = RawConfig::parse("accounts: [\"111111111111\", {id: \"222222222222\", name: prod}]").unwrap();
+        assert!(matches!(c.accounts[0], RawAccount::Id(_)));
+        assert!(matches!(c.accounts[1], RawAccount::Detailed(_)));
+    }
+}

@@ -1,0 +1,206 @@
+//! crossrole: a catalog of AWS IAM permissions in, deployable CloudFormation and Terraform out.
+
+mod catalog;
+mod cli;
+mod config;
+mod model;
+mod output;
+mod render;
+
+use std::io::Write as _;
+
+use anyhow::{Context as _, Result};
+
+pub use cli::Cli;
+use cli::{CatalogArgs, Command, EmitArgs, Format};
+use config::{Overrides, RawConfig};
+use model::problems::Problems;
+use render::view::Formats;
+
+pub const EXIT_OK: u8 = 0;
+/// `--check` found files that would change.
+pub const EXIT_DRIFT: u8 = 1;
+/// Bad input, a refusal, or any other error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Runs one command, prints errors to stderr (one line each) and returns the exit code.
+pub fn run(cli: Cli) -> u8 {
+    let result = match cli.command {
+        Command::Emit(args) => emit(&args),
+        Command::Catalog(args) => list_catalog(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            print_error(&err);
+            EXIT_ERROR
+        }
+    }
+}
+
+fn print_error(err: &anyhow::Error) {
+    let mut stderr = std::io::stderr().lock();
+    if let Some(problems) = err.downcast_ref::<Problems>() {
+        for p in &problems.0 {
+            let _ = writeln!(stderr, "error: {}: {}", p.field, p.message);
+        }
+        return;
+    }
+    // `{:#}` prints the whole chain on one line; multi-line causes (catalog checks) get one
+    // `error:` line each, carrying the context as a prefix.
+    let text = format!("{err:#}");
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or_default();
+    let prefix = first.rsplit_once(": ").map(|(ctx, _)| ctx).unwrap_or_default();
+    let _ = writeln!(stderr, "error: {first}");
+    for line in lines {
+        let _ = writeln!(stderr, "error: {prefix}: {line}");
+    }
+}
+
+fn warn(msg: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "warning: {msg}");
+}
+
+fn load_catalog(path: Option<&std::path::Path>) -> Result<catalog::Catalog> {
+    match path {
+        Some(p) => catalog::Catalog::from_file(p),
+        None => catalog::Catalog::embedded(),
+    }
+}
+
+fn emit(args: &EmitArgs) -> Result<u8> {
+    let catalog = load_catalog(args.catalog.as_deref())?;
+    let raw = match &args.config {
+        Some(p) => RawConfig::load(p)?,
+        None => RawConfig::default(),
+    };
+    let overrides = Overrides {
+        hub_account: args.hub_account.clone(),
+        accounts: args.accounts.clone(),
+        preset: args.preset.clone(),
+        role_name: args.role_name.clone(),
+        tier: args.tier.clone(),
+        mode: args.mode.clone(),
+        trust: args.trust.clone(),
+        assume_policy: args.assume_policy.clone(),
+    };
+    let model = model::build(&catalog, &raw, &overrides)?;
+    let formats = Formats {
+        cfn: matches!(args.format, Format::Cfn | Format::Both),
+        tf: matches!(args.format, Format::Tf | Format::Both),
+    };
+    let rendered = render::render(&model, formats)?;
+    for w in model.warnings.iter().chain(&rendered.warnings) {
+        warn(w);
+    }
+
+    let files = match &args.only {
+        None => rendered.files,
+        Some(only) => {
+            let mut problems = Problems::default();
+            for (i, want) in only.iter().enumerate() {
+                if !rendered.files.iter().any(|f| &f.path == want) {
+                    let names: Vec<&str> = rendered.files.iter().map(|f| f.path.as_str()).collect();
+                    let hint = model::problems::suggest(want, names.iter().copied())
+                        .map(|s| format!(" (did you mean {s:?}?)"))
+                        .unwrap_or_default();
+                    problems.push(
+                        format!("--only[{i}]"),
+                        format!("{want:?} is not an output of this run{hint}; outputs are {}", names.join(", ")),
+                    );
+                }
+            }
+            if !problems.is_empty() {
+                return Err(problems.into());
+            }
+            rendered.files.into_iter().filter(|f| only.contains(&f.path)).collect()
+        }
+    };
+
+    if args.stdout {
+        if files.len() != 1 {
+            let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+            let mut p = Problems::default();
+            p.push(
+                "--stdout",
+                format!(
+                    "needs exactly one selected file, but this run has {} ({}); pick one with --only",
+                    files.len(),
+                    names.join(", ")
+                ),
+            );
+            return Err(p.into());
+        }
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(files[0].contents.as_bytes()).context("writing to stdout")?;
+        return Ok(EXIT_OK);
+    }
+    if args.check {
+        let drift = output::check(&args.out, &files)?;
+        for d in &drift {
+            let _ = writeln!(std::io::stderr().lock(), "drift: {d}");
+        }
+        return Ok(if drift.is_empty() { EXIT_OK } else { EXIT_DRIFT });
+    }
+    let report = output::write(&args.out, &files, args.force)?;
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "crossrole: {} written, {} unchanged, {} removed in {}; next steps in {}",
+        report.written.len(),
+        report.unchanged.len(),
+        report.removed.len(),
+        args.out.display(),
+        args.out.join("DEPLOY.md").display()
+    );
+    Ok(EXIT_OK)
+}
+
+fn list_catalog(args: &CatalogArgs) -> Result<u8> {
+    let catalog = load_catalog(args.catalog.as_deref())?;
+    let mut out = String::new();
+    out.push_str("Presets:\n");
+    for p in &catalog.presets {
+        out.push_str(&format!("  {:<28} {}\n", p.name, p.description));
+        out.push_str(&format!("  {:<28}   hub: {}\n", "", p.hub_sets.join(", ")));
+        out.push_str(&format!("  {:<28}   members: {}\n", "", p.member_sets.join(", ")));
+    }
+    out.push_str("\nPermission sets:\n");
+    for s in &catalog.permission_sets {
+        let required: usize = s.statements.iter().map(|st| st.required.len()).sum();
+        let recommended: usize = s.statements.iter().map(|st| st.recommended.len()).sum();
+        let seeds: Vec<&str> = s
+            .sources
+            .iter()
+            .filter_map(|id| catalog.sources.iter().find(|src| &src.id == id))
+            .map(|src| src.seed.as_str())
+            .collect();
+        out.push_str(&format!(
+            "  {:<28} {} ({} required, {} recommended actions{}; seeds {}){}\n",
+            s.name,
+            s.title,
+            required,
+            recommended,
+            if s.managed_policies.is_empty() {
+                String::new()
+            } else {
+                format!("; managed: {}", s.managed_policies.join(", "))
+            },
+            seeds.join(", "),
+            if s.dangerous { " [dangerous: only when named explicitly]" } else { "" }
+        ));
+        if let Some(d) = &s.differences {
+            out.push_str(&format!("  {:<28}   note: {d}\n", ""));
+        }
+    }
+    out.push_str("\nSources:\n");
+    for src in &catalog.sources {
+        out.push_str(&format!("  {:<28} seed {}: {}\n", src.id, src.seed, src.title));
+    }
+    out.push_str(&format!(
+        "\nResource placeholders: {}\n",
+        catalog::placeholder_names().iter().map(|n| format!("${{{n}}}")).collect::<Vec<_>>().join(" ")
+    ));
+    std::io::stdout().lock().write_all(out.as_bytes()).context("writing to stdout")?;
+    Ok(EXIT_OK)
+}

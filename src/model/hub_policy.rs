@@ -1,0 +1,234 @@
+//! Packing the hub group's `sts:AssumeRole` permissions so IAM accepts them. IAM counts every inline
+//! policy of a group against 5,120 non-whitespace characters; seed 002's one-policy-per-account
+//! layout breaks at about 37 accounts. We measure each candidate shape and take the first that fits.
+
+use super::NamedPolicy;
+use super::ids::AccountId;
+use super::policy::{Condition, Expr, PolicyDocument, Statement, Var, iam_arn};
+
+pub(crate) const GROUP_INLINE_LIMIT: usize = 5_120;
+pub(crate) const MANAGED_POLICY_LIMIT: usize = 6_144;
+pub(crate) const GROUP_MANAGED_LIMIT: usize = 10;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ShapeChoice {
+    Auto,
+    Forced(Shape),
+}
+
+impl ShapeChoice {
+    pub(crate) const NAMES: &'static [(&'static str, ShapeChoice)] = &[
+        ("auto", ShapeChoice::Auto),
+        ("per-account", ShapeChoice::Forced(Shape::PerAccount)),
+        ("single-statement", ShapeChoice::Forced(Shape::SingleStatement)),
+        ("managed", ShapeChoice::Forced(Shape::Managed)),
+        ("resource-account", ShapeChoice::Forced(Shape::ResourceAccount)),
+    ];
+}
+
+/// The shapes in order of preference: explicit ARNs first (easiest to audit), then the wildcard
+/// role ARN scoped by `aws:ResourceAccount`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// One inline group policy per member account (seed 002).
+    PerAccount,
+    /// One inline group policy, one statement listing every role ARN.
+    SingleStatement,
+    /// Customer managed policies listing the role ARNs, attached to the group.
+    Managed,
+    /// `arn:<p>:iam::*:role/<path><name>` with `aws:ResourceAccount` listing the accounts, inline,
+    /// or spread over managed policies when even that is too large for the inline budget.
+    ResourceAccount,
+}
+
+impl Shape {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Shape::PerAccount => "per-account",
+            Shape::SingleStatement => "single-statement",
+            Shape::Managed => "managed",
+            Shape::ResourceAccount => "resource-account",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct AssumePlan {
+    pub(crate) shape: Shape,
+    pub(crate) inline: Vec<NamedPolicy>,
+    pub(crate) managed: Vec<NamedPolicy>,
+    /// One line for the user: the shape and the numbers behind the choice.
+    pub(crate) summary: String,
+}
+
+pub(crate) struct Inputs<'a> {
+    pub(crate) choice: ShapeChoice,
+    pub(crate) accounts: &'a [AccountId],
+    /// `role<path><name>`, the tail of every member role ARN.
+    pub(crate) role_arn_rest: &'a str,
+    pub(crate) role_path: &'a str,
+    pub(crate) role_name: &'a str,
+    pub(crate) group_name: &'a str,
+    /// Inline characters the group already uses (its identity read policy).
+    pub(crate) used_inline: usize,
+    /// AWS managed policies already attached to the group.
+    pub(crate) used_managed: usize,
+    pub(crate) env: &'a dyn Fn(Var) -> String,
+}
+
+fn role_arn(inp: &Inputs<'_>, account: &AccountId) -> Expr {
+    iam_arn(Expr::lit(account.as_str()), inp.role_arn_rest)
+}
+
+fn assume_doc(sid: &str, resources: Vec<Expr>, conditions: Vec<Condition>) -> PolicyDocument {
+    let mut st = Statement::allow(sid, vec!["sts:AssumeRole".into()], resources);
+    st.conditions = conditions;
+    st.normalise();
+    PolicyDocument { statements: vec![st] }
+}
+
+fn resource_account_doc(inp: &Inputs<'_>, accounts: &[AccountId]) -> PolicyDocument {
+    let wildcard = iam_arn(Expr::lit("*"), &format!("role{}{}", inp.role_path, inp.role_name));
+    assume_doc(
+        "AssumeMemberRoles",
+        vec![wildcard],
+        vec![Condition {
+            operator: "StringEquals".into(),
+            key: "aws:ResourceAccount".into(),
+            values: accounts.iter().map(|a| Expr::lit(a.as_str())).collect(),
+        }],
+    )
+}
+
+/// Splits the accounts greedily, in sorted order, into documents of at most 6,144 characters.
+fn chunk(inp: &Inputs<'_>, make: &dyn Fn(&[AccountId]) -> PolicyDocument) -> Result<Vec<PolicyDocument>, usize> {
+    let mut docs = Vec::new();
+    let mut start = 0;
+    while start < inp.accounts.len() {
+        let mut end = start + 1;
+        if make(&inp.accounts[start..end]).iam_size(inp.env) > MANAGED_POLICY_LIMIT {
+            return Err(make(&inp.accounts[start..end]).iam_size(inp.env));
+        }
+        while end < inp.accounts.len() && make(&inp.accounts[start..=end]).iam_size(inp.env) <= MANAGED_POLICY_LIMIT {
+            end += 1;
+        }
+        docs.push(make(&inp.accounts[start..end]));
+        start = end;
+    }
+    Ok(docs)
+}
+
+fn managed_named(inp: &Inputs<'_>, docs: Vec<PolicyDocument>) -> Vec<NamedPolicy> {
+    docs.into_iter()
+        .enumerate()
+        .map(|(i, doc)| NamedPolicy { name: format!("{}-assume-member-roles-{}", inp.group_name, i + 1), doc })
+        .collect()
+}
+
+/// Tries one shape; `Err` carries the numbers that show why it does not fit.
+fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
+    let budget = GROUP_INLINE_LIMIT.saturating_sub(inp.used_inline);
+    let managed_slots = GROUP_MANAGED_LIMIT.saturating_sub(inp.used_managed);
+    let n = inp.accounts.len();
+    let inline_plan = |inline: Vec<NamedPolicy>, summary_tail: &str| -> Result<AssumePlan, String> {
+        let size: usize = inline.iter().map(|p| p.doc.iam_size(inp.env)).sum();
+        if size > budget {
+            return Err(format!(
+                "{}: {size} characters for {n} accounts, but only {budget} of the group's {GROUP_INLINE_LIMIT} inline characters are left",
+                shape.name()
+            ));
+        }
+        Ok(AssumePlan {
+            shape,
+            inline,
+            managed: vec![],
+            summary: format!(
+                "{} {summary_tail}: {} of {GROUP_INLINE_LIMIT} inline characters used",
+                shape.name(),
+                inp.used_inline + size
+            ),
+        })
+    };
+    let managed_plan = |docs: Vec<PolicyDocument>, what: &str| -> Result<AssumePlan, String> {
+        if docs.len() > managed_slots {
+            return Err(format!(
+                "{what}: {} managed policies of at most {MANAGED_POLICY_LIMIT} characters needed for {n} accounts, but the group can take only {managed_slots} more (IAM allows {GROUP_MANAGED_LIMIT} per group)",
+                docs.len()
+            ));
+        }
+        let largest = docs.iter().map(|d| d.iam_size(inp.env)).max().unwrap_or(0);
+        let count = docs.len();
+        let managed = managed_named(inp, docs);
+        if let Some(long) = managed.iter().find(|m| m.name.len() > 128) {
+            return Err(format!("{what}: policy name {:?} exceeds 128 characters; shorten hub.group.name", long.name));
+        }
+        Ok(AssumePlan {
+            shape,
+            inline: vec![],
+            managed,
+            summary: format!(
+                "{what}: {count} customer managed policies (largest {largest} of {MANAGED_POLICY_LIMIT} characters)"
+            ),
+        })
+    };
+    match shape {
+        Shape::PerAccount => inline_plan(
+            inp.accounts
+                .iter()
+                .map(|a| NamedPolicy {
+                    name: format!("assume-member-role-{a}"),
+                    doc: assume_doc("AssumeMemberRole", vec![role_arn(inp, a)], vec![]),
+                })
+                .collect(),
+            "(one inline group policy per member account)",
+        ),
+        Shape::SingleStatement => inline_plan(
+            vec![NamedPolicy {
+                name: "assume-member-roles".into(),
+                doc: assume_doc("AssumeMemberRoles", inp.accounts.iter().map(|a| role_arn(inp, a)).collect(), vec![]),
+            }],
+            "(one inline statement listing every member role ARN)",
+        ),
+        Shape::Managed => {
+            let docs = chunk(inp, &|accts: &[AccountId]| {
+                assume_doc("AssumeMemberRoles", accts.iter().map(|a| role_arn(inp, a)).collect(), vec![])
+            })
+            .map_err(|s| format!("managed: one role ARN alone needs {s} characters"))?;
+            managed_plan(docs, "managed")
+        }
+        Shape::ResourceAccount => {
+            let inline = inline_plan(
+                vec![NamedPolicy { name: "assume-member-roles".into(), doc: resource_account_doc(inp, inp.accounts) }],
+                "(wildcard role ARN limited by aws:ResourceAccount)",
+            );
+            match inline {
+                Ok(plan) => Ok(plan),
+                Err(inline_err) => {
+                    let docs = chunk(inp, &|accts: &[AccountId]| resource_account_doc(inp, accts))
+                        .map_err(|s| format!("resource-account: one account alone needs {s} characters"))?;
+                    managed_plan(docs, "resource-account (managed)").map_err(|e| format!("{inline_err}; {e}"))
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn plan(inp: Inputs<'_>) -> Result<AssumePlan, String> {
+    match inp.choice {
+        ShapeChoice::Forced(shape) => attempt(&inp, shape).map_err(|e| format!("the chosen shape does not fit: {e}")),
+        ShapeChoice::Auto => {
+            let mut why = Vec::new();
+            for shape in [Shape::PerAccount, Shape::SingleStatement, Shape::Managed, Shape::ResourceAccount] {
+                match attempt(&inp, shape) {
+                    Ok(plan) => return Ok(plan),
+                    Err(e) => why.push(e),
+                }
+            }
+            Err(format!(
+                "{} member accounts do not fit in any policy shape IAM accepts for one group: {}",
+                inp.accounts.len(),
+                why.join("; ")
+            ))
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! Validated identifiers and the AWS rules behind them (aws-facts.md §1.3, §1.4). Each check returns
+//! the message that names the value and the rule; the caller adds the field.
+
+use serde_yaml::Value;
+use std::fmt;
+
+/// A 12-digit AWS account id, always kept as a string (a leading zero is significant).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct AccountId(String);
+
+impl AccountId {
+    pub(crate) fn parse(s: &str) -> Result<Self, String> {
+        if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(AccountId(s.to_string()))
+        } else {
+            Err(format!("{s:?} is not a 12-digit AWS account id"))
+        }
+    }
+
+    /// From a YAML value: a YAML number is refused, because leading zeros are already gone.
+    pub(crate) fn from_yaml(v: &Value) -> Result<Self, String> {
+        match v {
+            Value::String(s) => Self::parse(s),
+            Value::Number(n) => Err(format!(
+                "{n} is a YAML number, not a string: quote account ids (\"{:0>12}\"), since a number loses leading zeros",
+                n.to_string()
+            )),
+            other => Err(format!("{} is not a 12-digit AWS account id", yaml_brief(other))),
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub(crate) fn yaml_brief(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => format!("{s:?}"),
+        Value::Sequence(_) => "a list".into(),
+        Value::Mapping(_) => "a mapping".into(),
+        Value::Tagged(_) => "a tagged value".into(),
+    }
+}
+
+fn is_iam_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)
+}
+
+/// User, group and role names: 1..=max characters of `[\w+=,.@-]`.
+pub(crate) fn iam_name(s: &str, max: usize) -> Result<String, String> {
+    if s.is_empty() || s.chars().count() > max {
+        return Err(format!("{s:?} must be 1 to {max} characters long (it has {})", s.chars().count()));
+    }
+    if let Some(bad) = s.chars().find(|c| !is_iam_name_char(*c)) {
+        return Err(format!("{s:?} contains {bad:?}; allowed are letters, digits and _+=,.@-"));
+    }
+    Ok(s.to_string())
+}
+
+/// IAM paths: `/` or `/segment/.../` of printable ASCII, at most 512 characters.
+pub(crate) fn iam_path(s: &str) -> Result<String, String> {
+    let ok_chars = s.chars().all(|c| ('\u{21}'..='\u{7e}').contains(&c));
+    if s.len() > 512 {
+        return Err(format!("{s:?} is longer than 512 characters"));
+    }
+    if s == "/" || (s.len() >= 3 && s.starts_with('/') && s.ends_with('/') && ok_chars && !s.contains("//")) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s:?} is not an IAM path: it must be \"/\" or start and end with \"/\" (e.g. \"/integrations/\"), printable ASCII without spaces"
+        ))
+    }
+}
+
+pub(crate) fn max_session_duration(n: i64) -> Result<u32, String> {
+    match u32::try_from(n) {
+        Ok(v) if (3600..=43200).contains(&v) => Ok(v),
+        _ => Err(format!("{n} is outside 3600..43200 seconds (1 to 12 hours)")),
+    }
+}
+
+/// Role descriptions: at most 1,000 characters of tab, newline and Latin-1 printable characters.
+pub(crate) fn description(s: &str) -> Result<String, String> {
+    if s.chars().count() > 1000 {
+        return Err(format!("is {} characters long; IAM allows at most 1000", s.chars().count()));
+    }
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{a1}'..='\u{ff}');
+    match s.chars().find(|c| !allowed(*c)) {
+        Some(bad) => {
+            Err(format!("{s:?} contains {bad:?}; IAM descriptions allow printable Latin-1 characters, tab and newline"))
+        }
+        None => Ok(s.to_string()),
+    }
+}
+
+fn is_tag_char(c: char) -> bool {
+    c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c)
+}
+
+pub(crate) fn tag_key(k: &str) -> Result<String, String> {
+    if k.is_empty() || k.chars().count() > 128 {
+        return Err(format!("tag key {k:?} must be 1 to 128 characters long"));
+    }
+    if k.to_ascii_lowercase().starts_with("aws:") {
+        return Err(format!("tag key {k:?} uses the reserved prefix \"aws:\""));
+    }
+    match k.chars().find(|c| !is_tag_char(*c)) {
+        Some(bad) => Err(format!("tag key {k:?} contains {bad:?}; allowed are letters, digits, spaces and _.:/=+-@")),
+        None => Ok(k.to_string()),
+    }
+}
+
+pub(crate) fn tag_value(k: &str, v: &str) -> Result<String, String> {
+    if v.chars().count() > 256 {
+        return Err(format!("value of tag {k:?} is longer than 256 characters"));
+    }
+    match v.chars().find(|c| !is_tag_char(*c)) {
+        Some(bad) => {
+            Err(format!("value of tag {k:?} contains {bad:?}; allowed are letters, digits, spaces and _.:/=+-@"))
+        }
+        None => Ok(v.to_string()),
+    }
+}
+
+/// A permissions boundary: a managed policy ARN, or the name of a customer managed policy in the
+/// account the role lives in.
+pub(crate) fn boundary(s: &str) -> Result<Boundary, String> {
+    if let Some(rest) = s.strip_prefix("arn:") {
+        let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        let ok = parts.len() == 5
+            && parts[0].starts_with("aws")
+            && parts[1] == "iam"
+            && parts[2].is_empty()
+            && (parts[3] == "aws" || AccountId::parse(parts[3]).is_ok())
+            && parts[4].starts_with("policy/")
+            && parts[4].len() > "policy/".len();
+        if ok {
+            Ok(Boundary::Arn(s.to_string()))
+        } else {
+            Err(format!("{s:?} is not a managed policy ARN (arn:<partition>:iam::<account or aws>:policy/<name>)"))
+        }
+    } else {
+        iam_name(s, 128).map(Boundary::Name).map_err(|m| format!("{m} (give a policy name or a policy ARN)"))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Boundary {
+    Arn(String),
+    Name(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_ids() {
+        assert!(AccountId::parse("011111111111").is_ok());
+        assert_eq!(AccountId::parse("1111").unwrap_err(), "\"1111\" is not a 12-digit AWS account id");
+        let n: Value = serde_yaml::from_str("11111111111").unwrap();
+        assert!(AccountId::from_yaml(&n).unwrap_err().contains("quote account ids (\"011111111111\")"));
+    }
+
+    #[test]
+    fn names_and_paths() {
+        assert!(iam_name("a-b_c+d=e,f.g@h", 64).is_ok());
+        assert!(iam_name(&"x".repeat(65), 64).unwrap_err().contains("1 to 64"));
+        assert!(iam_name("a b", 64).unwrap_err().contains("' '"));
+        assert!(iam_path("/").is_ok());
+        assert!(iam_path("/a/b/").is_ok());
+        assert!(iam_path("a/").is_err());
+        assert!(iam_path("/a").is_err());
+        assert!(iam_path("/a b/").is_err());
+    }
+
+    #[test]
+    fn durations_tags_boundaries() {
+        assert!(max_session_duration(3599).is_err());
+        assert_eq!(max_session_duration(43200), Ok(43200));
+        assert!(tag_key("aws:x").is_err());
+        assert!(tag_key("Team").is_ok());
+        assert!(boundary("arn:aws:iam::aws:policy/PowerUserAccess").is_ok());
+        assert!(boundary("arn:aws:s3:::x").is_err());
+        assert_eq!(boundary("Boundary").unwrap(), Boundary::Name("Boundary".into()));
+    }
+}

@@ -1,0 +1,612 @@
+//! The validated model: everything the renderers need, checked against AWS rules, sorted, and free
+//! of I/O. `build` reports every problem it finds, not just the first.
+
+pub(crate) mod hub_policy;
+pub(crate) mod ids;
+pub(crate) mod policy;
+pub(crate) mod problems;
+pub(crate) mod template;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::catalog::{Catalog, PermissionSet, Scope};
+use crate::config::{Overrides, RawAccount, RawConfig};
+use hub_policy::{AssumePlan, ShapeChoice};
+use ids::{AccountId, Boundary};
+use policy::{Condition, Expr, PolicyDocument, Seg, Statement, Var, iam_arn};
+use problems::{Problems, suggest};
+use template::{Piece, Placeholder, parse_placeholders};
+
+pub(crate) const DEFAULT_PRESET: &str = "micetro";
+/// IAM's aggregate limit for all inline policies of one role (aws-facts.md §1.1).
+pub(crate) const ROLE_INLINE_LIMIT: usize = 10_240;
+/// Default trust-policy quota (adjustable to 4,096; we stay within the default).
+pub(crate) const TRUST_POLICY_LIMIT: usize = 2_048;
+/// Managed policies per role without a quota increase.
+pub(crate) const ROLE_MANAGED_LIMIT: usize = 10;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tier {
+    Required,
+    Recommended,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Inline,
+    Managed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TrustMode {
+    /// Hub account root, restricted by an `aws:PrincipalArn` condition naming the hub user.
+    PrincipalArn,
+    /// The hub user's ARN as the principal (the user must exist before the role is created).
+    User,
+    /// The hub account root alone, as seed 002's console steps do.
+    Account,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Entity {
+    pub(crate) name: String,
+    pub(crate) path: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct NamedPolicy {
+    pub(crate) name: String,
+    pub(crate) doc: PolicyDocument,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Member {
+    pub(crate) account: AccountId,
+    pub(crate) name: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Hub {
+    pub(crate) account: AccountId,
+    pub(crate) user: Entity,
+    pub(crate) group: Entity,
+    pub(crate) tags: Vec<(String, String)>,
+    pub(crate) sets: Vec<String>,
+    /// The group's inline policies: its own identity read policy (inline mode) and, depending on
+    /// the assume shape, the `sts:AssumeRole` policies.
+    pub(crate) inline: Vec<NamedPolicy>,
+    /// Customer managed policies created in the hub and attached to the group.
+    pub(crate) managed: Vec<NamedPolicy>,
+    /// AWS managed policies attached to the group (mode managed).
+    pub(crate) aws_managed: Vec<String>,
+    pub(crate) assume: AssumePlan,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct MemberRole {
+    pub(crate) name: String,
+    pub(crate) path: String,
+    pub(crate) description: String,
+    pub(crate) max_session_duration: u32,
+    pub(crate) boundary: Option<Expr>,
+    pub(crate) tags: Vec<(String, String)>,
+    pub(crate) trust_mode: TrustMode,
+    pub(crate) trust: PolicyDocument,
+    pub(crate) sets: Vec<String>,
+    pub(crate) inline: Option<NamedPolicy>,
+    pub(crate) aws_managed: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Model {
+    pub(crate) preset: String,
+    pub(crate) tier: Tier,
+    pub(crate) mode: Mode,
+    pub(crate) hub: Hub,
+    pub(crate) members: Vec<Member>,
+    pub(crate) role: MemberRole,
+    pub(crate) warnings: Vec<String>,
+}
+
+/// Values used to measure policies the way IAM will see them. The longest partition name keeps
+/// the estimate on the safe side in every partition.
+pub(crate) fn sizing_env(hub_user: String) -> impl Fn(Var) -> String {
+    move |v| match v {
+        Var::Partition => "aws-us-gov".to_string(),
+        Var::Account | Var::HubAccount => "123456789012".to_string(),
+        Var::HubUserName => hub_user.clone(),
+    }
+}
+
+fn one_of<T: Copy>(field: &str, value: &str, options: &[(&str, T)]) -> Result<T, String> {
+    options.iter().find(|(n, _)| *n == value).map(|(_, v)| *v).ok_or_else(|| {
+        let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+        let hint = suggest(value, names.iter().copied()).map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default();
+        let _ = field;
+        format!("{value:?} is not one of {}{hint}", names.join(", "))
+    })
+}
+
+/// Field name of a value that may come from a flag or from the config file.
+fn src(flag: &str, field: &str, from_flag: bool) -> String {
+    if from_flag { flag.to_string() } else { field.to_string() }
+}
+
+pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Result<Model, Problems> {
+    let mut p = Problems::default();
+    let mut warnings = Vec::new();
+
+    // Preset and options.
+    let preset_name = ov.preset.clone().or_else(|| raw.preset.clone()).unwrap_or_else(|| DEFAULT_PRESET.into());
+    let preset_field = src("--preset", "preset", ov.preset.is_some());
+    let preset = catalog.preset(&preset_name);
+    if preset.is_none() {
+        let hint = suggest(&preset_name, catalog.presets.iter().map(|p| p.name.as_str()))
+            .map(|s| format!(" (did you mean {s:?}?)"))
+            .unwrap_or_default();
+        p.push(&preset_field, format!("{preset_name:?} is not a preset of the catalog{hint}"));
+    }
+    let tier = match ov.tier.as_deref().or(raw.tier.as_deref()) {
+        None => Some(Tier::Recommended),
+        Some(t) => p.check(
+            &src("--tier", "tier", ov.tier.is_some()),
+            one_of("tier", t, &[("required", Tier::Required), ("recommended", Tier::Recommended)]),
+        ),
+    };
+    let mode = match ov.mode.as_deref().or(raw.mode.as_deref()) {
+        None => Some(Mode::Inline),
+        Some(m) => p.check(
+            &src("--mode", "mode", ov.mode.is_some()),
+            one_of("mode", m, &[("inline", Mode::Inline), ("managed", Mode::Managed)]),
+        ),
+    };
+    let trust_mode = match ov.trust.as_deref().or(raw.member_role.trust.as_deref()) {
+        None => Some(TrustMode::PrincipalArn),
+        Some(t) => p.check(
+            &src("--trust", "member_role.trust", ov.trust.is_some()),
+            one_of(
+                "trust",
+                t,
+                &[
+                    ("principal-arn", TrustMode::PrincipalArn),
+                    ("user", TrustMode::User),
+                    ("account", TrustMode::Account),
+                ],
+            ),
+        ),
+    };
+    let shape_choice = match ov.assume_policy.as_deref().or(raw.hub.assume_policy.as_deref()) {
+        None => Some(ShapeChoice::Auto),
+        Some(s) => p.check(
+            &src("--assume-policy", "hub.assume_policy", ov.assume_policy.is_some()),
+            one_of("assume_policy", s, ShapeChoice::NAMES),
+        ),
+    };
+
+    // Accounts.
+    let hub_account = match (&ov.hub_account, &raw.hub.account) {
+        (Some(s), _) => p.check("--hub-account", AccountId::parse(s)),
+        (None, Some(v)) => p.check("hub.account", AccountId::from_yaml(v)),
+        (None, None) => {
+            p.push("hub.account", "missing: give the hub account id with --hub-account or hub.account");
+            None
+        }
+    };
+    let mut members: Vec<Member> = Vec::new();
+    let mut first_seen: BTreeMap<AccountId, String> = BTreeMap::new();
+    let mut names_seen: BTreeMap<String, String> = BTreeMap::new();
+    let raw_members: Vec<(String, Result<AccountId, String>, Option<String>)> = match &ov.accounts {
+        Some(list) => list
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (format!("--accounts[{i}]"), AccountId::parse(s.trim()), None))
+            .collect(),
+        None => raw
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| match a {
+                RawAccount::Id(v) => (format!("accounts[{i}]"), AccountId::from_yaml(v), None),
+                RawAccount::Detailed(d) => (format!("accounts[{i}].id"), AccountId::from_yaml(&d.id), d.name.clone()),
+            })
+            .collect(),
+    };
+    if raw_members.is_empty() {
+        p.push("accounts", "no member accounts given: list them with --accounts or accounts:");
+    }
+    for (field, id, name) in raw_members {
+        let Some(id) = p.check(&field, id) else { continue };
+        if let Some(prev) = first_seen.get(&id) {
+            p.push(&field, format!("{:?} is listed twice (first at {prev}); each member account once", id.as_str()));
+            continue;
+        }
+        if hub_account.as_ref() == Some(&id) {
+            p.push(&field, format!("{:?} is the hub account; the hub cannot also be a member", id.as_str()));
+            continue;
+        }
+        first_seen.insert(id.clone(), field.clone());
+        if let Some(n) = &name {
+            let nfield = field.replace(".id", ".name");
+            if p.check(&nfield, ids::iam_name(n, 64)).is_some() {
+                if let Some(prev) = names_seen.insert(n.to_lowercase(), nfield.clone()) {
+                    p.push(&nfield, format!("{n:?} is already used by {prev} (names compare case-insensitively)"));
+                }
+            }
+        }
+        members.push(Member { account: id, name });
+    }
+    members.sort_by(|a, b| a.account.cmp(&b.account));
+
+    // Names and paths.
+    let default_name = format!("{preset_name}-integration");
+    let user_name = raw.hub.user.name.clone().unwrap_or_else(|| default_name.clone());
+    let user_name = p.check("hub.user.name", ids::iam_name(&user_name, 64));
+    let user_path = p.check("hub.user.path", ids::iam_path(raw.hub.user.path.as_deref().unwrap_or("/")));
+    let group_name = raw.hub.group.name.clone().unwrap_or_else(|| default_name.clone());
+    let group_name = p.check("hub.group.name", ids::iam_name(&group_name, 128));
+    let group_path = p.check("hub.group.path", ids::iam_path(raw.hub.group.path.as_deref().unwrap_or("/")));
+    let role_from_flag = ov.role_name.is_some();
+    let role_name =
+        ov.role_name.clone().or_else(|| raw.member_role.name.clone()).unwrap_or_else(|| default_name.clone());
+    let role_name = p.check(&src("--role-name", "member_role.name", role_from_flag), ids::iam_name(&role_name, 64));
+    let role_path = p.check("member_role.path", ids::iam_path(raw.member_role.path.as_deref().unwrap_or("/")));
+    if let (Some(n), Some(pa)) = (&role_name, &role_path) {
+        // The console's Switch Role accepts at most 64 characters of path + name (aws-facts.md §1.3).
+        if pa.len() + n.len() > 64 {
+            warnings.push(format!(
+                "member_role: path {pa:?} and name {n:?} together exceed 64 characters; the console's Switch Role cannot use this role (API and CLI can)"
+            ));
+        }
+    }
+    let description = raw.member_role.description.clone().unwrap_or_else(|| {
+        format!("Assumed by the {preset_name} integration from the hub account. Managed by crossrole.")
+    });
+    let description = p.check("member_role.description", ids::description(&description));
+    let max_session = p.check(
+        "member_role.max_session_duration",
+        ids::max_session_duration(raw.member_role.max_session_duration.unwrap_or(3600)),
+    );
+    let boundary = raw
+        .member_role
+        .permissions_boundary
+        .as_deref()
+        .and_then(|b| p.check("member_role.permissions_boundary", ids::boundary(b)))
+        .map(|b| match b {
+            Boundary::Arn(a) => Expr::lit(a),
+            Boundary::Name(n) => iam_arn(Expr(vec![Seg::Var(Var::Account)]), &format!("policy/{n}")),
+        });
+
+    let user_tags = tags(&mut p, "tags", &raw.tags, &BTreeMap::new());
+    let role_tags = tags(&mut p, "member_role.tags", &raw.tags, &raw.member_role.tags);
+
+    // Permission sets.
+    let hub_set_names: Vec<String> =
+        raw.hub.permission_sets.clone().or_else(|| preset.map(|p| p.hub_sets.clone())).unwrap_or_default();
+    let member_set_names: Vec<String> =
+        raw.member_role.permission_sets.clone().or_else(|| preset.map(|p| p.member_sets.clone())).unwrap_or_default();
+    let hub_sets = resolve_sets(
+        catalog,
+        &mut p,
+        &mut warnings,
+        "hub.permission_sets",
+        &hub_set_names,
+        raw.hub.permission_sets.is_some(),
+        true,
+    );
+    let member_sets = resolve_sets(
+        catalog,
+        &mut p,
+        &mut warnings,
+        "member_role.permission_sets",
+        &member_set_names,
+        raw.member_role.permission_sets.is_some(),
+        false,
+    );
+
+    let (Some(tier), Some(mode), Some(trust_mode), Some(shape_choice), Some(hub_account)) =
+        (tier, mode, trust_mode, shape_choice, hub_account)
+    else {
+        return Err(p);
+    };
+    let (Some(user_name), Some(user_path), Some(group_name), Some(group_path), Some(role_name), Some(role_path)) =
+        (user_name, user_path, group_name, group_path, role_name, role_path)
+    else {
+        return Err(p);
+    };
+    let (Some(description), Some(max_session)) = (description, max_session) else {
+        return Err(p);
+    };
+    if !p.is_empty() {
+        return Err(p);
+    }
+
+    let user = Entity { name: user_name, path: user_path };
+    let group = Entity { name: group_name, path: group_path };
+    let size_env = sizing_env(user.name.clone());
+
+    // Member role: trust and permissions.
+    let trust = trust_policy(trust_mode, &user);
+    let trust_size = trust.iam_size(&size_env);
+    if trust_size > TRUST_POLICY_LIMIT {
+        p.push(
+            "member_role.trust",
+            format!("the trust policy is {trust_size} characters; IAM's default limit is {TRUST_POLICY_LIMIT}"),
+        );
+    }
+    let mut role_inline = None;
+    let mut role_aws_managed = Vec::new();
+    match mode {
+        Mode::Inline => {
+            let doc = permission_document(&member_sets, tier, None);
+            if !doc.statements.is_empty() {
+                let size = doc.iam_size(&size_env);
+                if size > ROLE_INLINE_LIMIT {
+                    p.push(
+                        "member_role.permission_sets",
+                        format!("the role's inline policy is {size} characters; IAM allows {ROLE_INLINE_LIMIT} per role. Choose fewer sets, tier required, or mode managed"),
+                    );
+                }
+                role_inline = Some(NamedPolicy { name: format!("{preset_name}-permissions"), doc });
+            }
+        }
+        Mode::Managed => {
+            role_aws_managed = managed_alternatives(&mut p, "member_role.permission_sets", &member_sets);
+            if role_aws_managed.len() > ROLE_MANAGED_LIMIT {
+                p.push(
+                    "member_role.permission_sets",
+                    format!("{} managed policies; a role takes at most {ROLE_MANAGED_LIMIT}", role_aws_managed.len()),
+                );
+            }
+        }
+    }
+    if role_inline.is_none() && role_aws_managed.is_empty() {
+        warnings.push("member_role: the role grants no permissions (no permission set selected any action)".into());
+    }
+
+    // Hub group: own identity permissions, then the assume-role policies packed to fit.
+    let mut hub_inline = Vec::new();
+    let mut hub_aws_managed = Vec::new();
+    match mode {
+        Mode::Inline => {
+            let doc = permission_document(&hub_sets, tier, Some((&user, &group)));
+            if !doc.statements.is_empty() {
+                hub_inline.push(NamedPolicy { name: "read-own-identity".into(), doc });
+            }
+        }
+        Mode::Managed => hub_aws_managed = managed_alternatives(&mut p, "hub.permission_sets", &hub_sets),
+    }
+    let role_arn_rest = format!("role{role_path}{role_name}");
+    let used_inline: usize = hub_inline.iter().map(|n| n.doc.iam_size(&size_env)).sum();
+    let plan = hub_policy::plan(hub_policy::Inputs {
+        choice: shape_choice,
+        accounts: &members.iter().map(|m| m.account.clone()).collect::<Vec<_>>(),
+        role_arn_rest: &role_arn_rest,
+        role_path: &role_path,
+        role_name: &role_name,
+        group_name: &group.name,
+        used_inline,
+        used_managed: hub_aws_managed.len(),
+        env: &size_env,
+    });
+    let plan = match plan {
+        Ok(plan) => plan,
+        Err(msg) => {
+            p.push(src("--assume-policy", "hub.assume_policy", ov.assume_policy.is_some()), msg);
+            return Err(p);
+        }
+    };
+    hub_inline.extend(plan.inline.iter().cloned());
+    let hub_managed = plan.managed.clone();
+
+    if !p.is_empty() {
+        return Err(p);
+    }
+    Ok(Model {
+        preset: preset_name,
+        tier,
+        mode,
+        hub: Hub {
+            account: hub_account,
+            user,
+            group,
+            tags: user_tags,
+            sets: hub_sets.iter().map(|s| s.name.clone()).collect(),
+            inline: hub_inline,
+            managed: hub_managed,
+            aws_managed: hub_aws_managed,
+            assume: plan,
+        },
+        members,
+        role: MemberRole {
+            name: role_name,
+            path: role_path,
+            description,
+            max_session_duration: max_session,
+            boundary,
+            tags: role_tags,
+            trust_mode,
+            trust,
+            sets: member_sets.iter().map(|s| s.name.clone()).collect(),
+            inline: role_inline,
+            aws_managed: role_aws_managed,
+        },
+        warnings,
+    })
+}
+
+fn tags(
+    p: &mut Problems,
+    field: &str,
+    base: &BTreeMap<String, String>,
+    extra: &BTreeMap<String, String>,
+) -> Vec<(String, String)> {
+    let mut merged = base.clone();
+    merged.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (k, v) in &merged {
+        let (Some(k2), Some(v2)) = (p.check(field, ids::tag_key(k)), p.check(field, ids::tag_value(k, v))) else {
+            continue;
+        };
+        if let Some(prev) = seen.insert(k.to_lowercase(), k) {
+            p.push(field, format!("tag keys {prev:?} and {k:?} differ only in case; IAM treats them as the same key"));
+            continue;
+        }
+        out.push((k2, v2));
+    }
+    if out.len() > 50 {
+        p.push(field, format!("{} tags; IAM allows at most 50 per user or role", out.len()));
+    }
+    out
+}
+
+fn resolve_sets<'c>(
+    catalog: &'c Catalog,
+    p: &mut Problems,
+    warnings: &mut Vec<String>,
+    field: &str,
+    names: &[String],
+    explicit: bool,
+    hub: bool,
+) -> Vec<&'c PermissionSet> {
+    let mut out: Vec<&PermissionSet> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (i, name) in names.iter().enumerate() {
+        let at = format!("{field}[{i}]");
+        let Some(set) = catalog.set(name) else {
+            let hint =
+                suggest(name, catalog.set_names()).map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default();
+            p.push(
+                at,
+                format!("{name:?} is not a permission set of the catalog{hint}; `crossrole catalog` lists them"),
+            );
+            continue;
+        };
+        if !seen.insert(name.as_str()) {
+            p.push(at, format!("{name:?} is listed twice"));
+            continue;
+        }
+        if !hub && set.scope == Scope::HubIdentity {
+            p.push(at, format!("{name:?} reads the hub user's own identity and belongs in hub.permission_sets"));
+            continue;
+        }
+        if set.dangerous {
+            if explicit {
+                warnings.push(format!("{at}: {name:?} grants far more than an integration needs: {}", set.description));
+            } else {
+                p.push(at, format!("{name:?} is marked dangerous and is only used when named explicitly"));
+                continue;
+            }
+        }
+        out.push(set);
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+fn managed_alternatives(p: &mut Problems, field: &str, sets: &[&PermissionSet]) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for s in sets {
+        if s.managed_policies.is_empty() {
+            p.push(field, format!("{:?} has no managed-policy alternative in the catalog; use mode inline", s.name));
+        }
+        out.extend(s.managed_policies.iter().cloned());
+    }
+    out.into_iter().collect()
+}
+
+/// `abc-def.1` → `AbcDef1`: Sids and CloudFormation logical ids.
+pub(crate) fn pascal(s: &str) -> String {
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The least-privilege document for `sets` at `tier`. `hub` resolves the hub-only placeholders; in
+/// other accounts only `${Partition}` and `${Account}` occur (the catalog check guarantees it).
+fn permission_document(sets: &[&PermissionSet], tier: Tier, hub: Option<(&Entity, &Entity)>) -> PolicyDocument {
+    let mut statements = Vec::new();
+    for set in sets {
+        for st in &set.statements {
+            let mut actions = st.required.clone();
+            if tier == Tier::Recommended {
+                actions.extend(st.recommended.iter().cloned());
+            }
+            if actions.is_empty() {
+                continue;
+            }
+            let resources = st.resources.iter().map(|r| resolve_resource(r, hub)).collect();
+            statements.push(Statement::allow(&format!("{}{}", pascal(&set.name), st.sid), actions, resources));
+        }
+    }
+    statements.sort_by(|a, b| a.sid.cmp(&b.sid));
+    PolicyDocument { statements }
+}
+
+fn resolve_resource(r: &str, hub: Option<(&Entity, &Entity)>) -> Expr {
+    let mut e = Expr::default();
+    // The catalog was checked at load time, so parsing cannot fail here; an unparsable string
+    // would be kept literally.
+    let pieces = parse_placeholders(r).unwrap_or_else(|_| vec![Piece::Lit(r.to_string())]);
+    for piece in pieces {
+        let seg = match piece {
+            Piece::Lit(l) => Seg::Lit(l),
+            Piece::Placeholder(Placeholder::Partition) => Seg::Var(Var::Partition),
+            Piece::Placeholder(Placeholder::Account) => Seg::Var(Var::Account),
+            Piece::Placeholder(ph) => {
+                let (user, group) = match hub {
+                    Some(h) => h,
+                    None => continue,
+                };
+                Seg::Lit(
+                    match ph {
+                        Placeholder::UserPath => &user.path,
+                        Placeholder::UserName => &user.name,
+                        Placeholder::GroupPath => &group.path,
+                        _ => &group.name,
+                    }
+                    .clone(),
+                )
+            }
+        };
+        e.push(seg);
+    }
+    e
+}
+
+fn trust_policy(mode: TrustMode, user: &Entity) -> PolicyDocument {
+    let hub = Expr(vec![Seg::Var(Var::HubAccount)]);
+    let root = iam_arn(hub.clone(), "root");
+    let user_arn = iam_arn(hub, &format!("user{}", user.path)).var_then(Var::HubUserName);
+    let mut st = Statement {
+        sid: "TrustHubUser".into(),
+        principals: vec![],
+        actions: vec!["sts:AssumeRole".into()],
+        resources: vec![],
+        conditions: vec![],
+    };
+    match mode {
+        TrustMode::PrincipalArn => {
+            st.principals = vec![root];
+            st.conditions = vec![Condition {
+                operator: "ArnEquals".into(),
+                key: "aws:PrincipalArn".into(),
+                values: vec![user_arn],
+            }];
+        }
+        TrustMode::User => st.principals = vec![user_arn],
+        TrustMode::Account => {
+            st.sid = "TrustHubAccount".into();
+            st.principals = vec![root];
+        }
+    }
+    st.normalise();
+    PolicyDocument { statements: vec![st] }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,241 @@
+//! Writing the rendered files: atomically per file, only when the bytes changed, and never over a
+//! file crossrole did not write (or that was edited since) unless the user passes `--force`.
+//!
+//! The output directory holds a manifest of what crossrole wrote, with a content hash per file.
+//! The manifest is updated before the files (listing old and new) and after them (listing new
+//! only), so an interrupted run never makes crossrole's own files look foreign.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::render::OutputFile;
+
+pub(crate) const MANIFEST: &str = ".crossrole-manifest";
+
+/// Refusals that are the user's to resolve (exit code 2 like bad input, not an I/O failure).
+#[derive(Debug)]
+pub(crate) struct Refused(pub(crate) String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Report {
+    pub(crate) written: Vec<String>,
+    pub(crate) unchanged: Vec<String>,
+    pub(crate) removed: Vec<String>,
+}
+
+/// FNV-1a, 64 bit: detects hand edits of generated files. Not a security boundary.
+pub(crate) fn content_hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+fn read_manifest(dir: &Path) -> Result<BTreeMap<String, String>> {
+    let path = dir.join(MANIFEST);
+    if !path.exists() {
+        return Ok(BTreeMap::new());
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once(' '))
+        .map(|(h, p)| (p.to_string(), h.to_string()))
+        .collect())
+}
+
+fn manifest_text(entries: &BTreeMap<String, String>) -> String {
+    let mut s = String::from(
+        "# Files written by crossrole (content hash, path). crossrole refuses to overwrite other files.\n",
+    );
+    for (p, h) in entries {
+        s.push_str(h);
+        s.push(' ');
+        s.push_str(p);
+        s.push('\n');
+    }
+    s
+}
+
+fn list_files(dir: &Path, base: &Path, out: &mut Vec<String>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
+        let path = entry.path();
+        if entry.file_type().with_context(|| format!("inspecting {}", path.display()))?.is_dir() {
+            list_files(&path, base, out)?;
+        } else if let Ok(rel) = path.strip_prefix(base) {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(())
+}
+
+fn target(dir: &Path, rel: &str) -> PathBuf {
+    rel.split('/').fold(dir.to_path_buf(), |p, seg| p.join(seg))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so the
+/// file is either the old or the new version, never a mix.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let parent = path.parent().unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(parent).with_context(|| format!("creating directory {}", parent.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".crossrole-")
+        .tempfile_in(parent)
+        .with_context(|| format!("creating a temporary file in {}", parent.display()))?;
+    tmp.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
+    tmp.as_file().sync_all().with_context(|| format!("writing {}", path.display()))?;
+    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("replacing {}", path.display()))?;
+    Ok(())
+}
+
+/// Files in `dir` that crossrole may not overwrite or remove: not in the manifest, or changed
+/// since crossrole wrote them.
+fn foreign_files(dir: &Path, manifest: &BTreeMap<String, String>) -> Result<Vec<String>> {
+    let mut present = Vec::new();
+    list_files(dir, dir, &mut present)?;
+    let mut foreign = Vec::new();
+    for rel in present {
+        if rel == MANIFEST {
+            continue;
+        }
+        match manifest.get(&rel) {
+            None => foreign.push(format!("{rel} (not written by crossrole)")),
+            Some(hash) => {
+                let bytes = std::fs::read(target(dir, &rel)).with_context(|| format!("reading {rel}"))?;
+                if &content_hash(&bytes) != hash {
+                    foreign.push(format!("{rel} (edited since crossrole wrote it)"));
+                }
+            }
+        }
+    }
+    Ok(foreign)
+}
+
+pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool) -> Result<Report> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Refused(format!("--out: {} exists and is not a directory", dir.display())).into());
+    }
+    let manifest = if dir.exists() { read_manifest(dir)? } else { BTreeMap::new() };
+    if dir.exists() && !force {
+        let foreign = foreign_files(dir, &manifest)?;
+        if !foreign.is_empty() {
+            let shown: Vec<&str> = foreign.iter().take(5).map(String::as_str).collect();
+            let more = if foreign.len() > 5 { format!(" and {} more", foreign.len() - 5) } else { String::new() };
+            return Err(Refused(format!(
+                "--out: {} holds files crossrole would overwrite or did not write: {}{more}; choose another --out, remove them, or pass --force",
+                dir.display(),
+                shown.join(", ")
+            ))
+            .into());
+        }
+    }
+
+    let new: BTreeMap<String, String> =
+        files.iter().map(|f| (f.path.clone(), content_hash(f.contents.as_bytes()))).collect();
+    let mut union = manifest.clone();
+    union.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    write_atomic(&dir.join(MANIFEST), manifest_text(&union).as_bytes())?;
+
+    let mut report = Report::default();
+    for f in files {
+        let path = target(dir, &f.path);
+        if std::fs::read(&path).is_ok_and(|old| old == f.contents.as_bytes()) {
+            report.unchanged.push(f.path.clone());
+            continue;
+        }
+        write_atomic(&path, f.contents.as_bytes())?;
+        report.written.push(f.path.clone());
+    }
+    for stale in manifest.keys().filter(|k| !new.contains_key(*k)) {
+        let path = target(dir, stale);
+        if path.exists() {
+            std::fs::remove_file(&path).with_context(|| format!("removing stale {}", path.display()))?;
+            report.removed.push(stale.clone());
+        }
+    }
+    write_atomic(&dir.join(MANIFEST), manifest_text(&new).as_bytes())?;
+    Ok(report)
+}
+
+/// `--check`: the files that differ from what is on disk (missing ones included), and stale ones.
+pub(crate) fn check(dir: &Path, files: &[OutputFile]) -> Result<Vec<String>> {
+    let mut drift = Vec::new();
+    for f in files {
+        let path = target(dir, &f.path);
+        match std::fs::read(&path) {
+            Ok(old) if old == f.contents.as_bytes() => {}
+            Ok(_) => drift.push(format!("{} differs", f.path)),
+            Err(_) => drift.push(format!("{} is missing", f.path)),
+        }
+    }
+    if dir.exists() {
+        let manifest = read_manifest(dir)?;
+        let new: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        for stale in manifest.keys().filter(|k| !new.contains(k.as_str())) {
+            if target(dir, stale).exists() {
+                drift.push(format!("{stale} is no longer generated"));
+            }
+        }
+    }
+    if drift.is_empty() && !dir.exists() {
+        bail!("--check: {} does not exist", dir.display());
+    }
+    Ok(drift)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str) -> OutputFile {
+        OutputFile { path: path.into(), contents: contents.into() }
+    }
+
+    #[test]
+    fn writes_then_skips_unchanged_and_removes_stale() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let r = write(&out, &[file("a/x.txt", "1"), file("b.txt", "2")], false).unwrap();
+        assert_eq!(r.written, vec!["a/x.txt", "b.txt"]);
+        let r = write(&out, &[file("a/x.txt", "1")], false).unwrap();
+        assert_eq!(r.unchanged, vec!["a/x.txt"]);
+        assert_eq!(r.removed, vec!["b.txt"]);
+        assert!(!out.join("b.txt").exists());
+        assert!(check(&out, &[file("a/x.txt", "1")]).unwrap().is_empty());
+        assert_eq!(check(&out, &[file("a/x.txt", "2")]).unwrap(), vec!["a/x.txt differs"]);
+    }
+
+    #[test]
+    fn refuses_foreign_and_edited_files_without_force() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        let err = write(&out, &[file("x.txt", "1")], false).unwrap_err();
+        assert!(err.to_string().contains("notes.txt (not written by crossrole)"), "{err}");
+        assert!(!out.join("x.txt").exists());
+        write(&out, &[file("x.txt", "1")], true).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+
+        std::fs::write(out.join("x.txt"), "edited").unwrap();
+        let err = write(&out, &[file("x.txt", "2")], false).unwrap_err();
+        assert!(err.to_string().contains("x.txt (edited since crossrole wrote it)"), "{err}");
+        assert_eq!(std::fs::read_to_string(out.join("x.txt")).unwrap(), "edited");
+    }
+}

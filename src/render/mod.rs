@@ -1,0 +1,114 @@
+//! Model → files. Views are built in Rust, templates arrange the text, and every file is
+//! normalised and parsed back before anything is written.
+
+pub(crate) mod escape;
+pub(crate) mod filters;
+pub(crate) mod templates;
+pub(crate) mod tf_fmt;
+pub(crate) mod view;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use tera::{Context, Tera};
+
+use crate::model::Model;
+use view::{Formats, Target};
+
+/// `aws cloudformation deploy` uploads a larger template only through `--s3-bucket`.
+pub(crate) const CFN_INLINE_BODY_LIMIT: usize = 51_200;
+/// CloudFormation's hard limits for a template given by S3 URL.
+pub(crate) const CFN_BODY_LIMIT: usize = 1_000_000;
+pub(crate) const CFN_RESOURCE_LIMIT: usize = 500;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct OutputFile {
+    /// Relative to the output directory, `/`-separated.
+    pub(crate) path: String,
+    pub(crate) contents: String,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Rendered {
+    pub(crate) files: Vec<OutputFile>,
+    pub(crate) warnings: Vec<String>,
+}
+
+fn engine() -> Result<Tera> {
+    let mut tera = Tera::new();
+    // Escaping is done by our filters, per target language; Tera's HTML escaping must stay off.
+    tera.autoescape_on(Vec::<&str>::new());
+    filters::register(&mut tera);
+    tera.add_raw_templates(templates::BUILTIN.iter().copied()).context("loading the built-in templates")?;
+    Ok(tera)
+}
+
+fn render_one(tera: &Tera, name: &str, ctx: &Context) -> Result<String> {
+    tera.render(name, ctx).with_context(|| format!("rendering template {name}"))
+}
+
+const CFN_FILES: &[&str] = &["cloudformation/hub.yaml.tera", "cloudformation/member.yaml.tera"];
+const TF_FILES: &[&str] = &[
+    "terraform/versions.tf.tera",
+    "terraform/providers.tf.tera",
+    "terraform/variables.tf.tera",
+    "terraform/hub.tf.tera",
+    "terraform/members.tf.tera",
+    "terraform/outputs.tf.tera",
+    "terraform/modules/member-role/versions.tf.tera",
+    "terraform/modules/member-role/variables.tf.tera",
+    "terraform/modules/member-role/main.tf.tera",
+    "terraform/modules/member-role/outputs.tf.tera",
+];
+
+pub(crate) fn render(model: &Model, formats: Formats) -> Result<Rendered> {
+    let tera = engine()?;
+    let mut out = Rendered::default();
+    let ctx_for = |hub, member| {
+        Context::from_serialize(&view::build(model, hub, member, formats))
+            .map_err(|e| anyhow!("building the template context: {e}"))
+    };
+    let cfn_ctx = ctx_for(Target::CfnHub, Target::CfnMember)?;
+    let output_path = |t: &str| t.trim_end_matches(".tera").to_string();
+
+    out.files.push(OutputFile {
+        path: "DEPLOY.md".into(),
+        contents: tf_fmt::normalise(&render_one(&tera, "DEPLOY.md.tera", &cfn_ctx)?),
+    });
+    if formats.cfn {
+        for t in CFN_FILES {
+            let text = tf_fmt::normalise(&render_one(&tera, t, &cfn_ctx)?);
+            let path = output_path(t);
+            check_cloudformation(&path, &text, &mut out.warnings)?;
+            out.files.push(OutputFile { path, contents: text });
+        }
+    }
+    if formats.tf {
+        let tf_ctx = ctx_for(Target::TfHub, Target::TfMember)?;
+        for t in TF_FILES {
+            let text = tf_fmt::align(&tf_fmt::normalise(&render_one(&tera, t, &tf_ctx)?));
+            out.files.push(OutputFile { path: output_path(t), contents: text });
+        }
+    }
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// Parses the template back and enforces CloudFormation's limits, so a template bug or an
+/// oversized setup fails here instead of in `aws cloudformation deploy`.
+fn check_cloudformation(path: &str, text: &str, warnings: &mut Vec<String>) -> Result<()> {
+    let doc: serde_yaml::Value = serde_yaml::from_str(text)
+        .with_context(|| format!("internal error: {path} is not valid YAML; please report this"))?;
+    let resources = doc.get("Resources").and_then(|r| r.as_mapping()).map_or(0, |m| m.len());
+    if resources > CFN_RESOURCE_LIMIT {
+        bail!("{path}: {resources} resources; CloudFormation allows at most {CFN_RESOURCE_LIMIT} per template");
+    }
+    if text.len() > CFN_BODY_LIMIT {
+        bail!("{path}: {} bytes; CloudFormation accepts at most {CFN_BODY_LIMIT} bytes even from S3", text.len());
+    }
+    if text.len() > CFN_INLINE_BODY_LIMIT {
+        warnings.push(format!(
+            "{path} is {} bytes, over the {CFN_INLINE_BODY_LIMIT} bytes `aws cloudformation deploy` sends inline: add --s3-bucket <bucket> to its deploy command",
+            text.len()
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,177 @@
+//! Text normalisation for every output file, and the `=` alignment `terraform fmt` applies to HCL
+//! (hclwrite `format.go`: within a run of consecutive lines whose `=` starts a bracket-balanced
+//! expression, keys are padded to the longest + 1; any other line ends the run). Templates already
+//! produce the indentation, so alignment is the one rule left to apply.
+
+/// LF line ends, no trailing whitespace, no leading blank lines, at most one blank line in a row,
+/// exactly one final newline.
+pub(crate) fn normalise(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut blank_run = 0;
+    for line in src.replace("\r\n", "\n").split('\n') {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank_run += 1;
+            continue;
+        }
+        if blank_run > 0 && !out.is_empty() {
+            out.push('\n');
+        }
+        blank_run = 0;
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Skips a quoted string starting at `chars[i] == '"'`; returns the index after the closing quote.
+fn skip_string(chars: &[char], mut i: usize) -> usize {
+    i += 1;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 2,
+            '"' => return i + 1,
+            '$' | '%' if chars.get(i + 1) == Some(&chars[i]) && chars.get(i + 2) == Some(&'{') => i += 3,
+            '$' | '%' if chars.get(i + 1) == Some(&'{') => i = skip_interpolation(chars, i + 2),
+            _ => i += 1,
+        }
+    }
+    i
+}
+
+/// Skips a template interpolation body (after `${`); returns the index after its closing `}`.
+fn skip_interpolation(chars: &[char], mut i: usize) -> usize {
+    let mut depth = 1;
+    while i < chars.len() {
+        match chars[i] {
+            '"' => {
+                i = skip_string(chars, i);
+                continue;
+            }
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    i
+}
+
+/// For a line `key = value` whose value is bracket-balanced: (indent, key, value).
+fn assignment(line: &str) -> Option<(&str, &str, &str)> {
+    let chars: Vec<char> = line.chars().collect();
+    let indent_len = chars.iter().take_while(|c| **c == ' ').count();
+    let mut i = indent_len;
+    let mut eq = None;
+    while i < chars.len() {
+        match chars[i] {
+            '"' => {
+                i = skip_string(&chars, i);
+                continue;
+            }
+            '#' => return None,
+            '/' if chars.get(i + 1) == Some(&'/') => return None,
+            '=' => {
+                let prev = if i > 0 { chars[i - 1] } else { ' ' };
+                let next = chars.get(i + 1).copied().unwrap_or(' ');
+                if !"=!<>".contains(prev) && next != '=' && next != '>' {
+                    eq = Some(i);
+                    break;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let eq = eq.filter(|e| *e > indent_len)?;
+    let mut depth: i64 = 0;
+    let mut j = eq;
+    while j < chars.len() {
+        match chars[j] {
+            '"' => {
+                j = skip_string(&chars, j);
+                continue;
+            }
+            '{' | '[' | '(' => depth += 1,
+            '}' | ']' | ')' => depth -= 1,
+            _ => {}
+        }
+        j += 1;
+    }
+    if depth != 0 {
+        return None;
+    }
+    let byte = |ci: usize| chars[..ci].iter().map(|c| c.len_utf8()).sum::<usize>();
+    let (indent, rest) = line.split_at(byte(indent_len));
+    let key_end = byte(eq) - indent.len();
+    Some((indent, rest[..key_end].trim_end(), rest[key_end + 1..].trim_start()))
+}
+
+/// Aligns `=` in runs of assignments, as `terraform fmt` does.
+pub(crate) fn align(src: &str) -> String {
+    let lines: Vec<&str> = src.lines().collect();
+    let parsed: Vec<Option<(&str, &str, &str)>> = lines.iter().map(|l| assignment(l)).collect();
+    let mut out = String::with_capacity(src.len() + 64);
+    let mut i = 0;
+    while i < lines.len() {
+        if parsed[i].is_none() {
+            out.push_str(lines[i]);
+            out.push('\n');
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < lines.len() && parsed[i].is_some() {
+            i += 1;
+        }
+        let run: Vec<(&str, &str, &str)> = parsed[start..i].iter().flatten().copied().collect();
+        let width = run.iter().map(|(_, k, _)| k.chars().count()).max().unwrap_or(0);
+        for (indent, key, value) in run {
+            let pad = width - key.chars().count() + 1;
+            out.push_str(indent);
+            out.push_str(key);
+            out.push_str(&" ".repeat(pad));
+            out.push_str("= ");
+            out.push_str(value);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligns_runs_and_leaves_openers_alone() {
+        let src = "resource \"x\" \"y\" {\n  name = \"a\"\n  group = b\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n  })\n}\n";
+        let want = "resource \"x\" \"y\" {\n  name  = \"a\"\n  group = b\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n  })\n}\n";
+        assert_eq!(align(src), want);
+    }
+
+    #[test]
+    fn strings_with_equals_and_interpolation_do_not_confuse_it() {
+        let src = "  \"a=b\" = \"${x.y}=\"\n  c = \"$${z}\"\n";
+        assert_eq!(align(src), "  \"a=b\" = \"${x.y}=\"\n  c     = \"$${z}\"\n");
+        assert_eq!(align("  a == b\n"), "  a == b\n");
+        assert_eq!(align("# a = b\n"), "# a = b\n");
+    }
+
+    #[test]
+    fn normalise_collapses_blank_lines_and_ends_with_one_newline() {
+        assert_eq!(normalise("\n\na  \r\n\n\n\nb\n\n"), "a\n\nb\n");
+    }
+
+    #[test]
+    fn align_is_idempotent() {
+        let src = "a = 1\nlonger_key = [\"x\"]\n\nb = {\n  k = 1\n}\n";
+        let once = align(src);
+        assert_eq!(align(&once), once);
+    }
+}
