@@ -46,15 +46,13 @@ fn print_error(err: &anyhow::Error) {
         }
         return;
     }
-    // `{:#}` prints the whole chain on one line; multi-line causes (catalog checks) get one
-    // `error:` line each, carrying the context as a prefix.
-    let text = format!("{err:#}");
-    let mut lines = text.lines();
-    let first = lines.next().unwrap_or_default();
-    let prefix = first.rsplit_once(": ").map(|(ctx, _)| ctx).unwrap_or_default();
-    let _ = writeln!(stderr, "error: {first}");
-    for line in lines {
-        let _ = writeln!(stderr, "error: {prefix}: {line}");
+    // The causes are joined into one line as context; a cause with several lines (the catalog
+    // check lists all its problems) gets one `error:` line per problem, each with that context.
+    let chain: Vec<String> = err.chain().map(ToString::to_string).collect();
+    let Some((root, context)) = chain.split_last() else { return };
+    let prefix: String = context.iter().map(|c| format!("{c}: ")).collect();
+    for line in root.lines() {
+        let _ = writeln!(stderr, "error: {prefix}{line}");
     }
 }
 

@@ -276,8 +276,9 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
             Boundary::Name(n) => iam_arn(Expr(vec![Seg::Var(Var::Account)]), &format!("policy/{n}")),
         });
 
-    let user_tags = tags(&mut p, "tags", &raw.tags, &BTreeMap::new());
-    let role_tags = tags(&mut p, "member_role.tags", &raw.tags, &raw.member_role.tags);
+    let user_tags = check_tags(&mut p, "tags", &raw.tags);
+    let own_role_tags = check_tags(&mut p, "member_role.tags", &raw.member_role.tags);
+    let role_tags = if p.is_empty() { merge_tags(&mut p, &user_tags, &own_role_tags) } else { Vec::new() };
 
     // Permission sets.
     let hub_set_names: Vec<String> =
@@ -434,29 +435,37 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
     })
 }
 
-fn tags(
-    p: &mut Problems,
-    field: &str,
-    base: &BTreeMap<String, String>,
-    extra: &BTreeMap<String, String>,
-) -> Vec<(String, String)> {
-    let mut merged = base.clone();
-    merged.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
-    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+/// Validates one tag map: key and value rules, keys unique ignoring case.
+fn check_tags(p: &mut Problems, field: &str, tags: &BTreeMap<String, String>) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for (k, v) in &merged {
+    for (k, v) in tags {
         let (Some(k2), Some(v2)) = (p.check(field, ids::tag_key(k)), p.check(field, ids::tag_value(k, v))) else {
             continue;
         };
-        if let Some(prev) = seen.insert(k.to_lowercase(), k) {
-            p.push(field, format!("tag keys {prev:?} and {k:?} differ only in case; IAM treats them as the same key"));
-            continue;
-        }
         out.push((k2, v2));
     }
-    if out.len() > 50 {
-        p.push(field, format!("{} tags; IAM allows at most 50 per user or role", out.len()));
+    no_case_duplicates(p, field, &out);
+    out
+}
+
+fn no_case_duplicates(p: &mut Problems, field: &str, tags: &[(String, String)]) {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for (k, _) in tags {
+        if let Some(prev) = seen.insert(k.to_lowercase(), k) {
+            p.push(field, format!("tag keys {prev:?} and {k:?} differ only in case; IAM treats them as the same key"));
+        }
     }
+    if tags.len() > 50 {
+        p.push(field, format!("{} tags; IAM allows at most 50 per user or role", tags.len()));
+    }
+}
+
+/// The role's tags: the shared tags, overridden key by key by the role's own.
+fn merge_tags(p: &mut Problems, base: &[(String, String)], extra: &[(String, String)]) -> Vec<(String, String)> {
+    let mut merged: BTreeMap<String, String> = base.iter().cloned().collect();
+    merged.extend(extra.iter().cloned());
+    let out: Vec<(String, String)> = merged.into_iter().collect();
+    no_case_duplicates(p, "member_role.tags", &out);
     out
 }
 

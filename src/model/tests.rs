@@ -1,1 +1,270 @@
+use super::hub_policy::{GROUP_INLINE_LIMIT, MANAGED_POLICY_LIMIT, Shape};
+use super::*;
 
+fn catalog() -> Catalog {
+    Catalog::embedded().unwrap()
+}
+
+fn accounts(n: usize) -> Vec<String> {
+    (1..=n).map(|i| format!("{:012}", 100_000_000_000u64 + i as u64)).collect()
+}
+
+fn build_with(yaml: &str, ov: Overrides) -> Result<Model, Problems> {
+    build(&catalog(), &RawConfig::parse(yaml).unwrap(), &ov)
+}
+
+fn ok(yaml: &str) -> Model {
+    build_with(yaml, Overrides::default()).unwrap_or_else(|p| panic!("unexpected problems:\n{p}"))
+}
+
+fn problems(yaml: &str) -> Vec<String> {
+    match build_with(yaml, Overrides::default()) {
+        Ok(_) => panic!("expected problems for:\n{yaml}"),
+        Err(p) => p.0.iter().map(|p| format!("{}: {}", p.field, p.message)).collect(),
+    }
+}
+
+fn with_accounts(n: usize) -> Model {
+    build_with("hub: {account: \"999999999999\"}", Overrides { accounts: Some(accounts(n)), ..Default::default() })
+        .unwrap_or_else(|p| panic!("{p}"))
+}
+
+const BASE: &str = "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\", \"222222222222\"]\n";
+
+#[test]
+fn defaults_follow_the_micetro_preset() {
+    let m = ok(BASE);
+    assert_eq!(m.preset, "micetro");
+    assert_eq!(m.hub.user.name, "micetro-integration");
+    assert_eq!(m.role.trust_mode, TrustMode::PrincipalArn);
+    assert_eq!(m.hub.assume.shape, Shape::PerAccount);
+    assert_eq!(m.role.sets, vec!["micetro-account-alias", "micetro-cloud-network", "micetro-dns"]);
+    let actions: Vec<&str> = m
+        .role
+        .inline
+        .as_ref()
+        .unwrap()
+        .doc
+        .statements
+        .iter()
+        .flat_map(|s| s.actions.iter().map(String::as_str))
+        .collect();
+    assert!(actions.contains(&"ec2:DescribeVpcs"));
+    assert!(!actions.iter().any(|a| a.contains("VPCs")), "non-canonical case leaked: {actions:?}");
+}
+
+#[test]
+fn tier_required_drops_recommended_actions() {
+    let m = ok(&format!("{BASE}tier: required\n"));
+    let doc = &m.role.inline.as_ref().unwrap().doc;
+    let all: Vec<&String> = doc.statements.iter().flat_map(|s| &s.actions).collect();
+    assert!(all.iter().any(|a| *a == "route53:ListHostedZonesByName"));
+    assert!(!all.iter().any(|a| *a == "route53:ChangeResourceRecordSets"));
+    assert!(!all.iter().any(|a| *a == "iam:ListAccountAliases"));
+}
+
+#[test]
+fn managed_mode_uses_the_seed_002_policies() {
+    let m = ok(&format!("{BASE}mode: managed\n"));
+    assert_eq!(m.role.aws_managed, vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]);
+    assert!(m.role.inline.is_none());
+    assert_eq!(m.hub.aws_managed, vec!["IAMReadOnlyAccess"]);
+    assert!(m.hub.inline.iter().all(|p| p.name.starts_with("assume-")));
+}
+
+#[test]
+fn trust_modes() {
+    let m = ok(BASE);
+    let st = &m.role.trust.statements[0];
+    assert_eq!(st.conditions[0].key, "aws:PrincipalArn");
+    let m = ok(&format!("{BASE}member_role: {{trust: account}}\n"));
+    assert!(m.role.trust.statements[0].conditions.is_empty());
+    let m = ok(&format!("{BASE}member_role: {{trust: user}}\n"));
+    assert!(m.role.trust.statements[0].principals[0].0.contains(&Seg::Var(Var::HubUserName)));
+}
+
+#[test]
+fn the_hub_group_packing_follows_the_sizes() {
+    // Per-account inline policies fit up to the group's budget, then one statement, then managed
+    // policies, then the ResourceAccount wildcard.
+    let small = with_accounts(2);
+    assert_eq!(small.hub.assume.shape, Shape::PerAccount);
+    let sixty = with_accounts(60);
+    assert_eq!(sixty.hub.assume.shape, Shape::SingleStatement);
+    let big = with_accounts(300);
+    assert_eq!(big.hub.assume.shape, Shape::Managed);
+    assert!(big.hub.managed.len() >= 2);
+
+    // Every emitted plan respects the limits it was packed for.
+    for m in [&small, &sixty, &big] {
+        let env = sizing_env(m.hub.user.name.clone());
+        let inline: usize = m.hub.inline.iter().map(|p| p.doc.iam_size(&env)).sum();
+        assert!(inline <= GROUP_INLINE_LIMIT, "{inline}");
+        for p in &m.hub.managed {
+            assert!(p.doc.iam_size(&env) <= MANAGED_POLICY_LIMIT);
+        }
+        // Every member role is reachable exactly through the plan.
+        let resources: Vec<String> = m
+            .hub
+            .inline
+            .iter()
+            .chain(&m.hub.managed)
+            .flat_map(|p| &p.doc.statements)
+            .filter(|s| s.actions == ["sts:AssumeRole"])
+            .flat_map(|s| s.resources.iter().map(|r| r.resolve(&env)))
+            .collect();
+        assert_eq!(resources.len(), m.members.len());
+    }
+}
+
+#[test]
+fn per_account_stops_where_the_group_budget_ends() {
+    let mut last_per_account = 0;
+    for n in 20..60 {
+        if with_accounts(n).hub.assume.shape == Shape::PerAccount {
+            last_per_account = n;
+        }
+    }
+    // About 37 accounts per aws-facts.md §6, fewer here: lists, Sids and the identity policy
+    // share the budget, and sizes are measured for the longest partition name.
+    assert!((20..=37).contains(&last_per_account), "{last_per_account}");
+}
+
+#[test]
+fn forced_shape_that_does_not_fit_shows_the_numbers() {
+    let err = build_with(
+        "hub: {account: \"999999999999\", assume_policy: per-account}",
+        Overrides { accounts: Some(accounts(60)), ..Default::default() },
+    )
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.starts_with("hub.assume_policy: the chosen shape does not fit: per-account: "), "{msg}");
+    assert!(msg.contains("characters for 60 accounts, but only"), "{msg}");
+}
+
+#[test]
+fn resource_account_is_constant_per_account_and_scoped() {
+    let m = build_with(
+        "hub: {account: \"999999999999\", assume_policy: resource-account}",
+        Overrides { accounts: Some(accounts(100)), ..Default::default() },
+    )
+    .unwrap();
+    let st = &m.hub.inline.iter().find(|p| p.name == "assume-member-roles").unwrap().doc.statements[0];
+    assert_eq!(st.conditions[0].key, "aws:ResourceAccount");
+    assert_eq!(st.conditions[0].values.len(), 100);
+}
+
+#[test]
+fn bad_input_names_field_value_and_rule() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "hub: {account: \"999999999999\"}\naccounts: [\"1111\"]",
+            "accounts[0]: \"1111\" is not a 12-digit AWS account id",
+        ),
+        (
+            "hub: {account: \"999999999999\"}\naccounts: [11111111111]",
+            "accounts[0]: 11111111111 is a YAML number, not a string: quote account ids (\"011111111111\"), since a number loses leading zeros",
+        ),
+        (
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\", \"111111111111\"]",
+            "accounts[1]: \"111111111111\" is listed twice (first at accounts[0]); each member account once",
+        ),
+        (
+            "hub: {account: \"999999999999\"}\naccounts: [\"999999999999\"]",
+            "accounts[0]: \"999999999999\" is the hub account; the hub cannot also be a member",
+        ),
+        (
+            &format!("{BASE}member_role: {{max_session_duration: 100}}"),
+            "member_role.max_session_duration: 100 is outside 3600..43200 seconds (1 to 12 hours)",
+        ),
+        (
+            &format!("{BASE}member_role: {{path: \"integrations\"}}"),
+            "member_role.path: \"integrations\" is not an IAM path: it must be \"/\" or start and end with \"/\" (e.g. \"/integrations/\"), printable ASCII without spaces",
+        ),
+        (
+            &format!("{BASE}member_role: {{name: \"bad name\"}}"),
+            "member_role.name: \"bad name\" contains ' '; allowed are letters, digits and _+=,.@-",
+        ),
+        (
+            &format!(
+                "hub: {{account: \"999999999999\", user: {{name: \"{}\"}}}}\naccounts: [\"111111111111\"]",
+                "u".repeat(65)
+            ),
+            "hub.user.name: \"uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu\" must be 1 to 64 characters long (it has 65)",
+        ),
+        (
+            &format!("{BASE}member_role: {{permission_sets: [micetro-dsn]}}"),
+            "member_role.permission_sets[0]: \"micetro-dsn\" is not a permission set of the catalog (did you mean \"micetro-dns\"?); `crossrole catalog` lists them",
+        ),
+        (
+            &format!("{BASE}tier: recomended"),
+            "tier: \"recomended\" is not one of required, recommended (did you mean \"recommended\"?)",
+        ),
+        (
+            &format!("{BASE}tags: {{Team: a, team: b}}"),
+            "tags: tag keys \"Team\" and \"team\" differ only in case; IAM treats them as the same key",
+        ),
+        (
+            "hub: {account: \"999999999999\"}\naccounts: [{id: \"111111111111\", name: prod}, {id: \"222222222222\", name: PROD}]",
+            "accounts[1].name: \"PROD\" is already used by accounts[0].name (names compare case-insensitively)",
+        ),
+        (
+            &format!("{BASE}member_role: {{permission_sets: [micetro-identity]}}"),
+            "member_role.permission_sets[0]: \"micetro-identity\" reads the hub user's own identity and belongs in hub.permission_sets",
+        ),
+        (
+            "accounts: [\"111111111111\"]",
+            "hub.account: missing: give the hub account id with --hub-account or hub.account",
+        ),
+    ];
+    for (yaml, want) in cases {
+        let got = problems(yaml);
+        assert!(got.iter().any(|g| g == want), "for\n{yaml}\nwant {want}\ngot {got:#?}");
+    }
+}
+
+#[test]
+fn all_problems_are_reported_together() {
+    let got = problems("hub: {account: \"1\"}\naccounts: [\"2\", \"3\"]\nmember_role: {max_session_duration: 1}");
+    assert_eq!(got.len(), 4, "{got:#?}");
+}
+
+#[test]
+fn dangerous_sets_need_an_explicit_name_and_warn() {
+    let m = ok(&format!("{BASE}member_role: {{permission_sets: [zeet-administrator], }}\nmode: managed\n"));
+    assert_eq!(m.role.aws_managed, vec!["AdministratorAccess"]);
+    assert!(m.warnings.iter().any(|w| w.contains("zeet-administrator") && w.contains("far more")));
+}
+
+#[test]
+fn flags_override_the_file() {
+    let m = build_with(
+        BASE,
+        Overrides {
+            hub_account: Some("888888888888".into()),
+            accounts: Some(vec!["333333333333".into()]),
+            role_name: Some("FromFlag".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(m.hub.account.as_str(), "888888888888");
+    assert_eq!(m.members.len(), 1);
+    assert_eq!(m.role.name, "FromFlag");
+    let err = build_with(BASE, Overrides { accounts: Some(vec!["12".into()]), ..Default::default() }).unwrap_err();
+    assert_eq!(err.to_string(), "--accounts[0]: \"12\" is not a 12-digit AWS account id");
+}
+
+#[test]
+fn account_order_does_not_matter() {
+    let mut ids = accounts(50);
+    let a = build_with(BASE, Overrides { accounts: Some(ids.clone()), ..Default::default() }).unwrap();
+    ids.reverse();
+    ids.swap(3, 17);
+    let b = build_with(BASE, Overrides { accounts: Some(ids), ..Default::default() }).unwrap();
+    assert_eq!(format!("{:?}", a.hub.inline), format!("{:?}", b.hub.inline));
+    assert_eq!(
+        a.members.iter().map(|m| &m.account).collect::<Vec<_>>(),
+        b.members.iter().map(|m| &m.account).collect::<Vec<_>>()
+    );
+}

@@ -69,18 +69,22 @@ pub(crate) fn render(model: &Model, formats: Formats) -> Result<Rendered> {
     let cfn_ctx = ctx_for(Target::CfnHub, Target::CfnMember)?;
     let output_path = |t: &str| t.trim_end_matches(".tera").to_string();
 
-    out.files.push(OutputFile {
-        path: "DEPLOY.md".into(),
-        contents: tf_fmt::normalise(&render_one(&tera, "DEPLOY.md.tera", &cfn_ctx)?),
-    });
+    let mut needs_s3 = [false, false];
     if formats.cfn {
-        for t in CFN_FILES {
+        for (t, needs) in CFN_FILES.iter().zip(needs_s3.iter_mut()) {
             let text = tf_fmt::normalise(&render_one(&tera, t, &cfn_ctx)?);
             let path = output_path(t);
-            check_cloudformation(&path, &text, &mut out.warnings)?;
+            *needs = check_cloudformation(&path, &text, &mut out.warnings)?;
             out.files.push(OutputFile { path, contents: text });
         }
     }
+    let mut deploy_ctx = cfn_ctx.clone();
+    deploy_ctx.insert("hub_needs_s3", &needs_s3[0]);
+    deploy_ctx.insert("member_needs_s3", &needs_s3[1]);
+    out.files.push(OutputFile {
+        path: "DEPLOY.md".into(),
+        contents: tf_fmt::normalise(&render_one(&tera, "DEPLOY.md.tera", &deploy_ctx)?),
+    });
     if formats.tf {
         let tf_ctx = ctx_for(Target::TfHub, Target::TfMember)?;
         for t in TF_FILES {
@@ -93,8 +97,9 @@ pub(crate) fn render(model: &Model, formats: Formats) -> Result<Rendered> {
 }
 
 /// Parses the template back and enforces CloudFormation's limits, so a template bug or an
-/// oversized setup fails here instead of in `aws cloudformation deploy`.
-fn check_cloudformation(path: &str, text: &str, warnings: &mut Vec<String>) -> Result<()> {
+/// oversized setup fails here instead of in `aws cloudformation deploy`. Returns whether the
+/// template is too large to deploy without `--s3-bucket`.
+fn check_cloudformation(path: &str, text: &str, warnings: &mut Vec<String>) -> Result<bool> {
     let doc: serde_yaml::Value = serde_yaml::from_str(text)
         .with_context(|| format!("internal error: {path} is not valid YAML; please report this"))?;
     let resources = doc.get("Resources").and_then(|r| r.as_mapping()).map_or(0, |m| m.len());
@@ -109,6 +114,7 @@ fn check_cloudformation(path: &str, text: &str, warnings: &mut Vec<String>) -> R
             "{path} is {} bytes, over the {CFN_INLINE_BODY_LIMIT} bytes `aws cloudformation deploy` sends inline: add --s3-bucket <bucket> to its deploy command",
             text.len()
         ));
+        return Ok(true);
     }
-    Ok(())
+    Ok(false)
 }

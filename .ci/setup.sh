@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Creates .ci/.venv with the pinned Python checkers (idempotent: reinstalls only when
+# requirements.txt changed) and checks the tools that cannot come from PyPI.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+venv=.venv
+stamp="$venv/.requirements"
+if [ ! -x "$venv/bin/python" ] || ! cmp -s requirements.txt "$stamp"; then
+  echo "setup: creating $PWD/$venv with $(python3 --version)"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r requirements.txt
+  cp requirements.txt "$stamp"
+fi
+
+# terraform is part of the machine image (no provider plugins are needed: we use `fmt` and a
+# provider-less `apply` of literal outputs). It is not on Debian's or PyPI's registries.
+if ! command -v terraform >/dev/null 2>&1; then
+  echo "setup: terraform not found on PATH; the terraform checks cannot run" >&2
+  if [ -n "${CI:-}" ]; then exit 1; fi
+fi

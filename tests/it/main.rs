@@ -1,0 +1,83 @@
+//! All integration tests in one binary (one link step). They run the real `crossrole` binary.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
+mod cli;
+mod golden;
+mod parse_back;
+mod tools;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub(crate) fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub(crate) fn crossrole(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crossrole")).args(args).current_dir(cwd).output().expect("running crossrole")
+}
+
+pub(crate) fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every file under `dir` (relative `/` paths) with its bytes.
+pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(dir: &Path, base: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, base, out);
+            } else {
+                let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// The example configs and test fixtures that have golden outputs: (name, config path).
+pub(crate) fn golden_cases() -> Vec<(String, PathBuf)> {
+    let mut cases = Vec::new();
+    for dir in ["examples", "tests/fixtures"] {
+        for e in std::fs::read_dir(repo().join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "yaml") {
+                cases.push((p.file_stem().unwrap().to_string_lossy().into_owned(), p));
+            }
+        }
+    }
+    cases.sort();
+    cases
+}
+
+/// Files of one kind in all golden trees.
+pub(crate) fn golden_files(ext: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for (name, _) in golden_cases() {
+        for rel in tree(&repo().join("tests/golden").join(&name)).keys() {
+            if rel.ends_with(ext) {
+                out.push(repo().join("tests/golden").join(&name).join(rel));
+            }
+        }
+    }
+    out
+}
+
+/// An external tool the suite depends on. Missing on a developer machine: the test says so loudly
+/// and passes; under CI (`CI` set) a missing tool fails the test.
+pub(crate) fn require_tool(name: &str) -> bool {
+    let found = Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success());
+    if !found {
+        if std::env::var_os("CI").is_some() {
+            panic!("{name} is required under CI but was not found on PATH");
+        }
+        eprintln!("\n*** SKIPPED: {name} not found on PATH; this check did not run ***\n");
+    }
+    found
+}

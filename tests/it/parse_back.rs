@@ -1,0 +1,111 @@
+//! The goldens read back with parsers that are not ours: hcl-rs for HCL (evaluated, so escapes and
+//! template markers are decoded as Terraform decodes them) and a YAML reader for CloudFormation,
+//! plus reference checks a template bug would break.
+
+use std::collections::BTreeSet;
+
+use super::*;
+
+#[test]
+fn every_terraform_file_parses_as_hcl() {
+    let files = golden_files(".tf");
+    assert!(!files.is_empty());
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        hcl::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+    }
+}
+
+fn sub_refs(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("${") {
+        let after = &rest[i + 2..];
+        let end = after.find('}').unwrap();
+        if !after.starts_with('!') {
+            out.push(after[..end].to_string());
+        }
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+fn collect_refs(v: &serde_yaml::Value, refs: &mut BTreeSet<String>) {
+    match v {
+        serde_yaml::Value::Mapping(m) => {
+            for (k, v) in m {
+                match (k.as_str(), v) {
+                    (Some("Ref"), serde_yaml::Value::String(s)) => {
+                        refs.insert(s.clone());
+                    }
+                    (Some("Fn::GetAtt"), serde_yaml::Value::Sequence(seq)) => {
+                        refs.insert(seq[0].as_str().unwrap().to_string());
+                    }
+                    (Some("Fn::Sub"), serde_yaml::Value::String(s)) => refs.extend(sub_refs(s)),
+                    _ => collect_refs(v, refs),
+                }
+            }
+        }
+        serde_yaml::Value::Sequence(s) => s.iter().for_each(|v| collect_refs(v, refs)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_cloudformation_reference_resolves() {
+    let files = golden_files(".yaml");
+    assert!(!files.is_empty());
+    for f in files {
+        let doc: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let mut known: BTreeSet<String> = ["AWS::Partition", "AWS::AccountId", "AWS::Region"].map(String::from).into();
+        for section in ["Resources", "Parameters"] {
+            if let Some(m) = doc.get(section).and_then(|s| s.as_mapping()) {
+                known.extend(m.keys().map(|k| k.as_str().unwrap().to_string()));
+            }
+        }
+        let mut refs = BTreeSet::new();
+        collect_refs(&doc, &mut refs);
+        let unknown: Vec<&String> = refs.difference(&known).collect();
+        assert!(unknown.is_empty(), "{}: unresolved references {unknown:?}", f.display());
+        // Every parameter is used (cfn-lint W2001 would flag it otherwise).
+        if let Some(params) = doc.get("Parameters").and_then(|p| p.as_mapping()) {
+            for k in params.keys() {
+                assert!(refs.contains(k.as_str().unwrap()), "{}: unused parameter {k:?}", f.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn both_formats_grant_the_same_actions() {
+    // A cheap parity check: the set of actions in each example's CloudFormation and Terraform
+    // output is the same (a full policy comparison is the cross-format parity issue's job).
+    for (name, _) in golden_cases() {
+        let dir = repo().join("tests/golden").join(&name);
+        let t = tree(&dir);
+        let actions = |ext: &str| -> BTreeSet<String> {
+            t.iter()
+                .filter(|(k, _)| k.ends_with(ext))
+                .flat_map(|(_, v)| {
+                    let text = String::from_utf8_lossy(v).into_owned();
+                    text.lines()
+                        .map(str::trim)
+                        .filter_map(|l| {
+                            let l = l.trim_start_matches("- ").trim_end_matches(',');
+                            let inner = l.strip_prefix('"')?.strip_suffix('"')?;
+                            let (svc, act) = inner.split_once(':')?;
+                            (!svc.is_empty()
+                                && svc.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                                && act.chars().all(|c| c.is_ascii_alphanumeric())
+                                && !act.is_empty())
+                            .then(|| inner.to_string())
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        let (cfn, tf) = (actions(".yaml"), actions(".tf"));
+        assert!(!cfn.is_empty(), "{name}: no actions found");
+        assert_eq!(cfn, tf, "{name}: CloudFormation and Terraform grant different actions");
+    }
+}
