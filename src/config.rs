@@ -42,6 +42,9 @@ pub(crate) struct RawHub {
     pub(crate) permission_sets: Option<Vec<String>>,
     /// How the group is allowed to assume the member roles (default: `auto`).
     pub(crate) assume_policy: Option<String>,
+    /// Also grant the member permission sets in the hub account itself (seed 002: "if you want to
+    /// manage Route53 and VPCs on this account"), through a managed policy on the group.
+    pub(crate) manage_own_account: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -121,7 +121,12 @@ fn chunk(inp: &Inputs<'_>, make: &dyn Fn(&[AccountId]) -> PolicyDocument) -> Res
 fn managed_named(inp: &Inputs<'_>, docs: Vec<PolicyDocument>) -> Vec<NamedPolicy> {
     docs.into_iter()
         .enumerate()
-        .map(|(i, doc)| NamedPolicy { name: format!("{}-assume-member-roles-{}", inp.group_name, i + 1), doc })
+        .map(|(i, doc)| NamedPolicy {
+            key: format!("assume-member-roles-{}", i + 1),
+            name: format!("{}-assume-member-roles-{}", inp.group_name, i + 1),
+            description: "crossrole: lets the hub group assume the member roles".into(),
+            doc,
+        })
         .collect()
 }
 
@@ -176,7 +181,9 @@ fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
             inp.accounts
                 .iter()
                 .map(|a| NamedPolicy {
+                    key: format!("assume-member-role-{a}"),
                     name: format!("assume-member-role-{a}"),
+                    description: String::new(),
                     doc: assume_doc("AssumeMemberRole", vec![role_arn(inp, a)], vec![]),
                 })
                 .collect(),
@@ -184,7 +191,9 @@ fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
         ),
         Shape::SingleStatement => inline_plan(
             vec![NamedPolicy {
+                key: "assume-member-roles".into(),
                 name: "assume-member-roles".into(),
+                description: String::new(),
                 doc: assume_doc("AssumeMemberRoles", inp.accounts.iter().map(|a| role_arn(inp, a)).collect(), vec![]),
             }],
             "(one inline statement listing every member role ARN)",
@@ -198,7 +207,12 @@ fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
         }
         Shape::ResourceAccount => {
             let inline = inline_plan(
-                vec![NamedPolicy { name: "assume-member-roles".into(), doc: resource_account_doc(inp, inp.accounts) }],
+                vec![NamedPolicy {
+                    key: "assume-member-roles".into(),
+                    name: "assume-member-roles".into(),
+                    description: String::new(),
+                    doc: resource_account_doc(inp, inp.accounts),
+                }],
                 "(wildcard role ARN limited by aws:ResourceAccount)",
             );
             match inline {

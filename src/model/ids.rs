@@ -73,6 +73,10 @@ pub(crate) fn iam_path(s: &str) -> Result<String, String> {
     if s.len() > 512 {
         return Err(format!("{s:?} is longer than 512 characters"));
     }
+    // AWS creates service-linked roles under these paths and refuses them for anything else.
+    if let Some(reserved) = ["/aws-service-role/", "/aws-reserved/"].iter().find(|r| s.starts_with(**r)) {
+        return Err(format!("{s:?} is under the path {reserved:?}, which AWS reserves for its own roles"));
+    }
     if s == "/" || (s.len() >= 3 && s.starts_with('/') && s.ends_with('/') && ok_chars && !s.contains("//")) {
         Ok(s.to_string())
     } else {
@@ -182,6 +186,7 @@ mod tests {
         assert!(iam_path("a/").is_err());
         assert!(iam_path("/a").is_err());
         assert!(iam_path("/a b/").is_err());
+        assert!(iam_path("/aws-service-role/x/").unwrap_err().contains("reserves"));
     }
 
     #[test]

@@ -55,7 +55,12 @@ pub(crate) struct Entity {
 
 #[derive(Clone, Debug)]
 pub(crate) struct NamedPolicy {
+    /// Stable identity for CloudFormation logical ids and Terraform addresses: independent of
+    /// user-chosen names, so renaming the group does not replace resources.
+    pub(crate) key: String,
     pub(crate) name: String,
+    /// Shown on customer managed policies; inline policies have none.
+    pub(crate) description: String,
     pub(crate) doc: PolicyDocument,
 }
 
@@ -80,6 +85,7 @@ pub(crate) struct Hub {
     /// AWS managed policies attached to the group (mode managed).
     pub(crate) aws_managed: Vec<String>,
     pub(crate) assume: AssumePlan,
+    pub(crate) manage_own_account: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -347,7 +353,12 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
                         format!("the role's inline policy is {size} characters; IAM allows {ROLE_INLINE_LIMIT} per role. Choose fewer sets, tier required, or mode managed"),
                     );
                 }
-                role_inline = Some(NamedPolicy { name: format!("{preset_name}-permissions"), doc });
+                role_inline = Some(NamedPolicy {
+                    key: "permissions".into(),
+                    name: format!("{preset_name}-permissions"),
+                    description: String::new(),
+                    doc,
+                });
             }
         }
         Mode::Managed => {
@@ -360,6 +371,11 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
             }
         }
     }
+    if trust_mode == TrustMode::Account {
+        warnings.push(
+            "member_role.trust: account trusts the whole hub account: any identity there that is allowed sts:AssumeRole on the role can assume it (principal-arn limits it to the hub user)".into(),
+        );
+    }
     if role_inline.is_none() && role_aws_managed.is_empty() {
         warnings.push("member_role: the role grants no permissions (no permission set selected any action)".into());
     }
@@ -371,10 +387,53 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
         Mode::Inline => {
             let doc = permission_document(&hub_sets, tier, Some((&user, &group)));
             if !doc.statements.is_empty() {
-                hub_inline.push(NamedPolicy { name: "read-own-identity".into(), doc });
+                hub_inline.push(NamedPolicy {
+                    key: "read-own-identity".into(),
+                    name: "read-own-identity".into(),
+                    description: String::new(),
+                    doc,
+                });
             }
         }
         Mode::Managed => hub_aws_managed = managed_alternatives(&mut p, "hub.permission_sets", &hub_sets),
+    }
+    // The hub account managed like a member: its own permissions go into a managed policy, so the
+    // group's inline budget stays for the assume-role policies.
+    let mut own_managed = Vec::new();
+    if raw.hub.manage_own_account.unwrap_or(false) {
+        match mode {
+            Mode::Inline => {
+                let doc = permission_document(&member_sets, tier, None);
+                let size = doc.iam_size(&size_env);
+                let name = format!("{}-permissions", group.name);
+                if size > hub_policy::MANAGED_POLICY_LIMIT {
+                    p.push(
+                        "hub.manage_own_account",
+                        format!(
+                            "the hub's own permission policy is {size} characters; a managed policy holds at most {}",
+                            hub_policy::MANAGED_POLICY_LIMIT
+                        ),
+                    );
+                } else if name.len() > 128 {
+                    p.push(
+                        "hub.manage_own_account",
+                        format!("policy name {name:?} exceeds 128 characters; shorten hub.group.name"),
+                    );
+                } else if !doc.statements.is_empty() {
+                    own_managed.push(NamedPolicy {
+                        key: "own-permissions".into(),
+                        name,
+                        description: "crossrole: the integration's permissions in the hub account itself".into(),
+                        doc,
+                    });
+                }
+            }
+            Mode::Managed => {
+                hub_aws_managed.extend(role_aws_managed.iter().cloned());
+                hub_aws_managed.sort();
+                hub_aws_managed.dedup();
+            }
+        }
     }
     let role_arn_rest = format!("role{role_path}{role_name}");
     let used_inline: usize = hub_inline.iter().map(|n| n.doc.iam_size(&size_env)).sum();
@@ -386,7 +445,7 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
         role_name: &role_name,
         group_name: &group.name,
         used_inline,
-        used_managed: hub_aws_managed.len(),
+        used_managed: hub_aws_managed.len() + own_managed.len(),
         env: &size_env,
     });
     let plan = match plan {
@@ -397,7 +456,18 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
         }
     };
     hub_inline.extend(plan.inline.iter().cloned());
-    let hub_managed = plan.managed.clone();
+    let mut hub_managed = own_managed;
+    hub_managed.extend(plan.managed.iter().cloned());
+    if hub_aws_managed.len() + hub_managed.len() > hub_policy::GROUP_MANAGED_LIMIT {
+        p.push(
+            "hub",
+            format!(
+                "the group needs {} managed policies; IAM allows {} per group",
+                hub_aws_managed.len() + hub_managed.len(),
+                hub_policy::GROUP_MANAGED_LIMIT
+            ),
+        );
+    }
 
     if !p.is_empty() {
         return Err(p);
@@ -416,6 +486,7 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
             managed: hub_managed,
             aws_managed: hub_aws_managed,
             assume: plan,
+            manage_own_account: raw.hub.manage_own_account.unwrap_or(false),
         },
         members,
         role: MemberRole {

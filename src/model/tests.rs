@@ -73,6 +73,20 @@ fn managed_mode_uses_the_seed_002_policies() {
 }
 
 #[test]
+fn the_hub_can_manage_its_own_account() {
+    let m = ok(&format!("{BASE}hub: {{account: \"999999999999\", manage_own_account: true}}\n").replacen(
+        "hub: {account: \"999999999999\"}\n",
+        "",
+        1,
+    ));
+    let own = m.hub.managed.iter().find(|p| p.name == "micetro-integration-permissions").unwrap();
+    assert_eq!(own.doc, m.role.inline.as_ref().unwrap().doc, "the hub gets the member permissions");
+    let m = ok(&format!("{BASE}hub: {{account: \"999999999999\", manage_own_account: true}}\nmode: managed\n")
+        .replacen("hub: {account: \"999999999999\"}\n", "", 1));
+    assert_eq!(m.hub.aws_managed, vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]);
+}
+
+#[test]
 fn trust_modes() {
     let m = ok(BASE);
     let st = &m.role.trust.statements[0];

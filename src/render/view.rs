@@ -115,6 +115,7 @@ pub(crate) struct PolicyView {
     /// Terraform resource name (identifier).
     tf_name: String,
     name: String,
+    description: String,
     doc: DocView,
 }
 
@@ -186,6 +187,7 @@ pub(crate) struct View {
     hub_stack: &'static str,
     member_stack: &'static str,
     admin_role: &'static str,
+    manage_own_account: bool,
 }
 
 /// Which formats are emitted, for DEPLOY.md.
@@ -222,9 +224,10 @@ fn policy_views(target: Target, policies: &[NamedPolicy]) -> Vec<PolicyView> {
     policies
         .iter()
         .map(|p| PolicyView {
-            logical: pascal(&p.name),
-            tf_name: snake(&p.name),
+            logical: pascal(&p.key),
+            tf_name: snake(&p.key),
             name: p.name.clone(),
+            description: p.description.clone(),
             doc: doc(target, &p.doc),
         })
         .collect()
@@ -321,6 +324,7 @@ pub(crate) fn build(model: &Model, hub: Target, member: Target, formats: Formats
         hub_stack: "crossrole-hub",
         member_stack: "crossrole-member",
         admin_role: "OrganizationAccountAccessRole",
+        manage_own_account: model.hub.manage_own_account,
     }
 }
 

@@ -42,7 +42,7 @@ fn bad_inputs_exit_2_with_one_line_each_and_write_nothing() {
     assert_rejected(
         "hub:\n  account: \"999999999999\"\n  acount: 1\n",
         &[],
-        "error: parsing config config.yaml: hub: unknown field `acount`, expected one of `account`, `user`, `group`, `permission_sets`, `assume_policy` at line 3 column 3\n",
+        "error: parsing config config.yaml: hub: unknown field `acount`, expected one of `account`, `user`, `group`, `permission_sets`, `assume_policy`, `manage_own_account` at line 3 column 3\n",
     );
     assert_rejected(
         "hub: {account: \"999999999999\"\n",
@@ -194,4 +194,56 @@ fn a_broken_catalog_is_reported_with_every_problem() {
         "error: checking catalog cat.yaml: permission_sets[0] (a).sources: unknown source \"x\"\n\
          error: checking catalog cat.yaml: permission_sets[0] (a).statements[0]: \"bad\" is not of the form service:Action\n"
     );
+}
+
+#[test]
+fn a_template_too_large_to_deploy_inline_gets_a_warning_and_an_s3_step() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (0..900).map(|i| format!("{:012}", 100_000_000_000u64 + i)).collect();
+    let o =
+        crossrole(&["emit", "--hub-account", "999999999999", "--accounts", &ids.join(","), "--out", "out"], tmp.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning: cloudformation/hub.yaml is ")
+            && err.contains(
+                "bytes, over the 51200 bytes `aws cloudformation deploy` sends inline: add --s3-bucket <bucket>"
+            ),
+        "{err}"
+    );
+    let hub = std::fs::read(tmp.path().join("out/cloudformation/hub.yaml")).unwrap();
+    assert!(hub.len() > 51_200);
+    let deploy = std::fs::read_to_string(tmp.path().join("out/DEPLOY.md")).unwrap();
+    assert!(deploy.contains("--template-file cloudformation/hub.yaml --s3-bucket YOUR-BUCKET"), "{deploy}");
+    assert!(!deploy.contains("cloudformation/member.yaml --s3-bucket"));
+}
+
+#[test]
+fn trusting_the_whole_hub_account_warns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = crossrole(
+        &[
+            "emit",
+            "--hub-account",
+            "999999999999",
+            "--accounts",
+            "111111111111",
+            "--trust",
+            "account",
+            "--format",
+            "cfn",
+            "--out",
+            "out",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).starts_with("warning: member_role.trust: account trusts the whole hub account"),
+        "{}",
+        stderr(&o)
+    );
+    let member = std::fs::read_to_string(tmp.path().join("out/cloudformation/member.yaml")).unwrap();
+    assert!(!member.contains("HubUserName"), "an unused parameter would fail cfn-lint W2001");
+    assert!(!tmp.path().join("out/terraform").exists());
 }

@@ -61,6 +61,16 @@ resource "aws_iam_group_policy" "assume_member_role_222222222222" {
   })
 }
 
+resource "aws_iam_group_policy_attachment" "aws_amazon_ec2_full_access" {
+  group      = aws_iam_group.hub.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonEC2FullAccess"
+}
+
+resource "aws_iam_group_policy_attachment" "aws_amazon_route53_full_access" {
+  group      = aws_iam_group.hub.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonRoute53FullAccess"
+}
+
 resource "aws_iam_group_policy_attachment" "aws_iam_read_only_access" {
   group      = aws_iam_group.hub.name
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/IAMReadOnlyAccess"

@@ -104,3 +104,103 @@ resource "aws_iam_group_policy" "assume_member_roles" {
     ]
   })
 }
+
+resource "aws_iam_policy" "own_permissions" {
+  name        = "2012-10-17-permissions"
+  description = "crossrole: the integration's permissions in the hub account itself"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "MicetroAccountAliasAccountAlias"
+        Effect = "Allow"
+        Action = [
+          "iam:ListAccountAliases",
+        ]
+        Resource = [
+          "*",
+        ]
+      },
+      {
+        Sid    = "MicetroCloudNetworkDescribe"
+        Effect = "Allow"
+        Action = [
+          "ec2:DescribeInstances",
+          "ec2:DescribeRegions",
+          "ec2:DescribeSubnets",
+          "ec2:DescribeVpcs",
+        ]
+        Resource = [
+          "*",
+        ]
+      },
+      {
+        Sid    = "MicetroCloudNetworkManageSubnets"
+        Effect = "Allow"
+        Action = [
+          "ec2:CreateSubnet",
+          "ec2:DeleteSubnet",
+        ]
+        Resource = [
+          "arn:${data.aws_partition.current.partition}:ec2:*:${data.aws_caller_identity.current.account_id}:subnet/*",
+          "arn:${data.aws_partition.current.partition}:ec2:*:${data.aws_caller_identity.current.account_id}:vpc/*",
+        ]
+      },
+      {
+        Sid    = "MicetroCloudNetworkManageVpcs"
+        Effect = "Allow"
+        Action = [
+          "ec2:CreateVpc",
+          "ec2:DeleteVpc",
+        ]
+        Resource = [
+          "arn:${data.aws_partition.current.partition}:ec2:*:${data.aws_caller_identity.current.account_id}:vpc/*",
+        ]
+      },
+      {
+        Sid    = "MicetroCloudNetworkTagNetworks"
+        Effect = "Allow"
+        Action = [
+          "ec2:CreateTags",
+          "ec2:DeleteTags",
+        ]
+        Resource = [
+          "arn:${data.aws_partition.current.partition}:ec2:*:${data.aws_caller_identity.current.account_id}:subnet/*",
+          "arn:${data.aws_partition.current.partition}:ec2:*:${data.aws_caller_identity.current.account_id}:vpc/*",
+        ]
+      },
+      {
+        Sid    = "MicetroDnsListZones"
+        Effect = "Allow"
+        Action = [
+          "route53:CreateHostedZone",
+          "route53:GetHostedZoneCount",
+          "route53:ListHealthChecks",
+          "route53:ListHostedZones",
+          "route53:ListHostedZonesByName",
+        ]
+        Resource = [
+          "*",
+        ]
+      },
+      {
+        Sid    = "MicetroDnsManageZones"
+        Effect = "Allow"
+        Action = [
+          "route53:ChangeResourceRecordSets",
+          "route53:DeleteHostedZone",
+          "route53:GetHostedZone",
+          "route53:ListResourceRecordSets",
+        ]
+        Resource = [
+          "arn:${data.aws_partition.current.partition}:route53:::hostedzone/*",
+        ]
+      },
+    ]
+  })
+}
+
+resource "aws_iam_group_policy_attachment" "own_permissions" {
+  group      = aws_iam_group.hub.name
+  policy_arn = aws_iam_policy.own_permissions.arn
+}

@@ -35,7 +35,7 @@ resource "aws_iam_role" "this" {
   })
 }
 
-resource "aws_iam_role_policy" "micetro_permissions" {
+resource "aws_iam_role_policy" "permissions" {
   name = "micetro-permissions"
   role = aws_iam_role.this.name
   policy = jsonencode({
