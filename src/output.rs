@@ -1,9 +1,11 @@
 //! Writing the rendered files: atomically per file, only when the bytes changed, and never over a
 //! file crossrole did not write (or that was edited since) unless the user passes `--force`.
 //!
+//! Two phases: every changed file is first written in full to a temporary file beside its target;
+//! only when all of them are written are they renamed into place. A failure while writing (a full
+//! disk, a read-only directory) therefore changes nothing.
+//!
 //! The output directory holds a manifest of what crossrole wrote, with a content hash per file.
-//! The manifest is updated before the files (listing old and new) and after them (listing new
-//! only), so an interrupted run never makes crossrole's own files look foreign.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
@@ -88,19 +90,64 @@ fn target(dir: &Path, rel: &str) -> PathBuf {
     rel.split('/').fold(dir.to_path_buf(), |p, seg| p.join(seg))
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so the
-/// file is either the old or the new version, never a mix.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let parent = path.parent().unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| format!("creating directory {}", parent.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".crossrole-")
-        .tempfile_in(parent)
+/// Directories this run created, removed again (if still empty) when the run fails.
+#[derive(Default)]
+struct CreatedDirs(Vec<PathBuf>);
+
+impl CreatedDirs {
+    fn ensure(&mut self, dir: &Path) -> Result<()> {
+        let mut missing = Vec::new();
+        let mut cur = Some(dir);
+        while let Some(d) = cur {
+            if d.as_os_str().is_empty() || d.exists() {
+                break;
+            }
+            missing.push(d.to_path_buf());
+            cur = d.parent();
+        }
+        for d in missing.into_iter().rev() {
+            std::fs::create_dir(&d).with_context(|| format!("creating directory {}", d.display()))?;
+            self.0.push(d);
+        }
+        Ok(())
+    }
+
+    fn undo(&self) {
+        for d in self.0.iter().rev() {
+            let _ = std::fs::remove_dir(d);
+        }
+    }
+}
+
+/// A file written in full next to its target, waiting to be renamed over it.
+struct Staged {
+    tmp: tempfile::TempPath,
+    target: PathBuf,
+}
+
+fn stage(dirs: &mut CreatedDirs, target: PathBuf, bytes: &[u8]) -> Result<Staged> {
+    let parent = target.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    dirs.ensure(&parent)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".crossrole-");
+    // Temporary files are private (0600) by default; the result is an ordinary file, so let the
+    // umask decide as it would for any file the user creates.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
+        .tempfile_in(&parent)
         .with_context(|| format!("creating a temporary file in {}", parent.display()))?;
-    tmp.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
-    tmp.as_file().sync_all().with_context(|| format!("writing {}", path.display()))?;
-    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("replacing {}", path.display()))?;
-    Ok(())
+    tmp.write_all(bytes).with_context(|| format!("writing {}", target.display()))?;
+    tmp.as_file().sync_all().with_context(|| format!("writing {}", target.display()))?;
+    Ok(Staged { tmp: tmp.into_temp_path(), target })
+}
+
+fn commit(staged: Staged) -> Result<()> {
+    let target = staged.target;
+    staged.tmp.persist(&target).map_err(|e| e.error).with_context(|| format!("replacing {}", target.display()))
 }
 
 /// Files in `dir` that crossrole may not overwrite or remove: not in the manifest, or changed
@@ -149,18 +196,39 @@ pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool) -> Result<Rep
         files.iter().map(|f| (f.path.clone(), content_hash(f.contents.as_bytes()))).collect();
     let mut union = manifest.clone();
     union.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    write_atomic(&dir.join(MANIFEST), manifest_text(&union).as_bytes())?;
 
+    // Phase 1: write every changed file in full beside its target. Any failure here (a full disk,
+    // a read-only directory) leaves the output directory exactly as it was.
     let mut report = Report::default();
-    for f in files {
-        let path = target(dir, &f.path);
-        if std::fs::read(&path).is_ok_and(|old| old == f.contents.as_bytes()) {
-            report.unchanged.push(f.path.clone());
-            continue;
+    let mut dirs = CreatedDirs::default();
+    let staged = (|| -> Result<Vec<Staged>> {
+        let mut staged = vec![stage(&mut dirs, dir.join(MANIFEST), manifest_text(&union).as_bytes())?];
+        for f in files {
+            let path = target(dir, &f.path);
+            if std::fs::read(&path).is_ok_and(|old| old == f.contents.as_bytes()) {
+                report.unchanged.push(f.path.clone());
+                continue;
+            }
+            staged.push(stage(&mut dirs, path, f.contents.as_bytes())?);
+            report.written.push(f.path.clone());
         }
-        write_atomic(&path, f.contents.as_bytes())?;
-        report.written.push(f.path.clone());
+        staged.push(stage(&mut dirs, dir.join(MANIFEST), manifest_text(&new).as_bytes())?);
+        Ok(staged)
+    })();
+    let staged = match staged {
+        Ok(s) => s,
+        Err(e) => {
+            dirs.undo();
+            return Err(e);
+        }
+    };
+
+    // Phase 2: renames only. The manifest listing old and new files goes first and the final one
+    // last, so even an interrupted run never makes crossrole's own files look foreign.
+    let mut staged = staged;
+    let final_manifest = staged.pop();
+    for s in staged {
+        commit(s)?;
     }
     for stale in manifest.keys().filter(|k| !new.contains_key(*k)) {
         let path = target(dir, stale);
@@ -169,7 +237,9 @@ pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool) -> Result<Rep
             report.removed.push(stale.clone());
         }
     }
-    write_atomic(&dir.join(MANIFEST), manifest_text(&new).as_bytes())?;
+    if let Some(m) = final_manifest {
+        commit(m)?;
+    }
     Ok(report)
 }
 
@@ -219,6 +289,17 @@ mod tests {
         assert!(!out.join("b.txt").exists());
         assert!(check(&out, &[file("a/x.txt", "1")]).unwrap().is_empty());
         assert_eq!(check(&out, &[file("a/x.txt", "2")]).unwrap(), vec!["a/x.txt differs"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_get_ordinary_permissions() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        write(&out, &[file("x.txt", "1")], false).unwrap();
+        let mode = std::fs::metadata(out.join("x.txt")).unwrap().permissions().mode() & 0o777;
+        assert_ne!(mode & 0o044, 0, "mode {mode:o}: generated files must be readable like any other");
     }
 
     #[test]
