@@ -137,9 +137,8 @@ fn stage(dirs: &mut CreatedDirs, target: PathBuf, bytes: &[u8]) -> Result<Staged
         use std::os::unix::fs::PermissionsExt as _;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let mut tmp = builder
-        .tempfile_in(&parent)
-        .with_context(|| format!("creating a temporary file in {}", parent.display()))?;
+    let mut tmp =
+        builder.tempfile_in(&parent).with_context(|| format!("creating a temporary file in {}", parent.display()))?;
     tmp.write_all(bytes).with_context(|| format!("writing {}", target.display()))?;
     tmp.as_file().sync_all().with_context(|| format!("writing {}", target.display()))?;
     Ok(Staged { tmp: tmp.into_temp_path(), target })

@@ -3,6 +3,7 @@
 
 mod cli;
 mod golden;
+mod matrix;
 mod parse_back;
 mod tools;
 

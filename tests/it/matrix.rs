@@ -1,0 +1,437 @@
+//! The bad-input matrix: every row is a config (plus flags and a prepared output directory) that
+//! crossrole must refuse. Each row asserts the exit code, the exact stderr (one line per problem,
+//! naming field, value and rule) and that the working directory, output included, is unchanged
+//! (a hash of every file's path and bytes before and after).
+//!
+//! `MATRIX_PRINT=1 cargo test matrix -- --nocapture` prints what each row produces.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use super::*;
+
+#[derive(Clone, Copy)]
+enum OutDir {
+    /// No output directory yet.
+    Absent,
+    /// An earlier crossrole run, then a file crossrole did not write.
+    WithForeignFile,
+    /// An earlier crossrole run, then a generated file edited by hand.
+    WithEditedFile,
+    /// `out` is a regular file.
+    IsAFile,
+}
+
+struct Row {
+    name: &'static str,
+    config: &'static str,
+    args: &'static [&'static str],
+    out: OutDir,
+    /// Run under a file-size limit, so writing fails part-way (`ulimit -f`, SIGXFSZ ignored).
+    fs_limit: bool,
+    stderr: &'static str,
+}
+
+fn row(name: &'static str, config: &'static str, stderr: &'static str) -> Row {
+    Row { name, config, args: &[], out: OutDir::Absent, fs_limit: false, stderr }
+}
+
+fn rows() -> Vec<Row> {
+    vec![
+        // Account ids.
+        row(
+            "short account id",
+            "hub: {account: \"999999999999\"}\naccounts: [\"1111\"]\n",
+            "error: accounts[0]: \"1111\" is not a 12-digit AWS account id\n",
+        ),
+        row(
+            "long account id",
+            "hub: {account: \"999999999999\"}\naccounts: [\"1111111111111\"]\n",
+            "error: accounts[0]: \"1111111111111\" is not a 12-digit AWS account id\n",
+        ),
+        row(
+            "letters in account id",
+            "hub: {account: \"999999999999\"}\naccounts: [\"11111111111a\"]\n",
+            "error: accounts[0]: \"11111111111a\" is not a 12-digit AWS account id\n",
+        ),
+        row(
+            "account id as a YAML number",
+            "hub: {account: \"999999999999\"}\naccounts: [111111111111]\n",
+            "error: accounts[0]: 111111111111 is a YAML number, not a string: quote account ids (\"111111111111\"), since a number loses leading zeros\n",
+        ),
+        row(
+            "leading zero lost in a YAML number",
+            "hub: {account: \"999999999999\"}\naccounts: [11111111111]\n",
+            "error: accounts[0]: 11111111111 is a YAML number, not a string: quote account ids (\"011111111111\"), since a number loses leading zeros\n",
+        ),
+        row(
+            "hub account as a YAML number",
+            "hub: {account: 999999999999}\naccounts: [\"111111111111\"]\n",
+            "error: hub.account: 999999999999 is a YAML number, not a string: quote account ids (\"999999999999\"), since a number loses leading zeros\n",
+        ),
+        row(
+            "duplicate accounts",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\", \"222222222222\", \"111111111111\"]\n",
+            "error: accounts[2]: \"111111111111\" is listed twice (first at accounts[0]); each member account once\n",
+        ),
+        row(
+            "hub among the members",
+            "hub: {account: \"999999999999\"}\naccounts: [\"999999999999\"]\n",
+            "error: accounts[0]: \"999999999999\" is the hub account; the hub cannot also be a member\n",
+        ),
+        Row {
+            args: &["--hub-account", "12"],
+            ..row(
+                "bad hub account flag",
+                "accounts: [\"111111111111\"]\n",
+                "error: --hub-account: \"12\" is not a 12-digit AWS account id\n",
+            )
+        },
+        row(
+            "missing hub account",
+            "accounts: [\"111111111111\"]\n",
+            "error: hub.account: missing: give the hub account id with --hub-account or hub.account\n",
+        ),
+        row(
+            "no member accounts",
+            "hub: {account: \"999999999999\"}\n",
+            "error: accounts: no member accounts given: list them with --accounts or accounts:\n",
+        ),
+        row(
+            "account entry without id",
+            "hub: {account: \"999999999999\"}\naccounts: [{name: prod}]\n",
+            "error: accounts[0]: a mapping is not a 12-digit AWS account id\n",
+        ),
+        row(
+            "account name with a space",
+            "hub: {account: \"999999999999\"}\naccounts: [{id: \"111111111111\", name: \"my prod\"}]\n",
+            "error: accounts[0].name: \"my prod\" contains ' '; allowed are letters, digits and _+=,.@-\n",
+        ),
+        row(
+            "account names equal ignoring case",
+            "hub: {account: \"999999999999\"}\naccounts: [{id: \"111111111111\", name: Prod}, {id: \"222222222222\", name: prod}]\n",
+            "error: accounts[1].name: \"prod\" is already used by accounts[0].name (names compare case-insensitively)\n",
+        ),
+        // Names.
+        row(
+            "user name too long",
+            "hub: {account: \"999999999999\", user: {name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}}\naccounts: [\"111111111111\"]\n",
+            "error: hub.user.name: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" must be 1 to 64 characters long (it has 65)\n",
+        ),
+        row(
+            "user name with a slash",
+            "hub: {account: \"999999999999\", user: {name: a/b}}\naccounts: [\"111111111111\"]\n",
+            "error: hub.user.name: \"a/b\" contains '/'; allowed are letters, digits and _+=,.@-\n",
+        ),
+        row(
+            "empty group name",
+            "hub: {account: \"999999999999\", group: {name: \"\"}}\naccounts: [\"111111111111\"]\n",
+            "error: hub.group.name: \"\" must be 1 to 128 characters long (it has 0)\n",
+        ),
+        row(
+            "role name with unicode",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {name: rôle}\n",
+            "error: member_role.name: \"rôle\" contains 'ô'; allowed are letters, digits and _+=,.@-\n",
+        ),
+        Row {
+            args: &["--role-name", "a b"],
+            ..row(
+                "bad role name flag",
+                "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
+                "error: --role-name: \"a b\" contains ' '; allowed are letters, digits and _+=,.@-\n",
+            )
+        },
+        // Paths.
+        row(
+            "path without slashes",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {path: integrations}\n",
+            "error: member_role.path: \"integrations\" is not an IAM path: it must be \"/\" or start and end with \"/\" (e.g. \"/integrations/\"), printable ASCII without spaces\n",
+        ),
+        row(
+            "path with a space",
+            "hub: {account: \"999999999999\", user: {path: \"/a b/\"}}\naccounts: [\"111111111111\"]\n",
+            "error: hub.user.path: \"/a b/\" is not an IAM path: it must be \"/\" or start and end with \"/\" (e.g. \"/integrations/\"), printable ASCII without spaces\n",
+        ),
+        row(
+            "path with an empty segment",
+            "hub: {account: \"999999999999\", group: {path: \"/a//b/\"}}\naccounts: [\"111111111111\"]\n",
+            "error: hub.group.path: \"/a//b/\" is not an IAM path: it must be \"/\" or start and end with \"/\" (e.g. \"/integrations/\"), printable ASCII without spaces\n",
+        ),
+        row(
+            "reserved path",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {path: /aws-service-role/x/}\n",
+            "error: member_role.path: \"/aws-service-role/x/\" is under the path \"/aws-service-role/\", which AWS reserves for its own roles\n",
+        ),
+        // Session duration.
+        row(
+            "session too short",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {max_session_duration: 3599}\n",
+            "error: member_role.max_session_duration: 3599 is outside 3600..43200 seconds (1 to 12 hours)\n",
+        ),
+        row(
+            "session too long",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {max_session_duration: 43201}\n",
+            "error: member_role.max_session_duration: 43201 is outside 3600..43200 seconds (1 to 12 hours)\n",
+        ),
+        row(
+            "session as text",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {max_session_duration: 1h}\n",
+            "error: parsing config config.yaml: member_role.max_session_duration: invalid type: string \"1h\", expected i64 at line 3 column 37\n",
+        ),
+        // Descriptions, tags, boundary.
+        row(
+            "description outside Latin-1",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {description: \"DNS ✓\"}\n",
+            "error: member_role.description: \"DNS ✓\" contains '✓'; IAM descriptions allow printable Latin-1 characters, tab and newline\n",
+        ),
+        row(
+            "reserved tag prefix",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\ntags: {\"aws:team\": x}\n",
+            "error: tags: tag key \"aws:team\" uses the reserved prefix \"aws:\"\n",
+        ),
+        row(
+            "tag keys equal ignoring case",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {tags: {Team: a, TEAM: b}}\n",
+            "error: member_role.tags: tag keys \"TEAM\" and \"Team\" differ only in case; IAM treats them as the same key\n",
+        ),
+        row(
+            "tag value with a bad character",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\ntags: {team: \"a;b\"}\n",
+            "error: tags: value of tag \"team\" contains ';'; allowed are letters, digits, spaces and _.:/=+-@\n",
+        ),
+        row(
+            "permissions boundary that is not a policy ARN",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {permissions_boundary: \"arn:aws:iam::123:role/x\"}\n",
+            "error: member_role.permissions_boundary: \"arn:aws:iam::123:role/x\" is not a managed policy ARN (arn:<partition>:iam::<account or aws>:policy/<name>)\n",
+        ),
+        // Permission sets and options.
+        row(
+            "unknown permission set",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {permission_sets: [micetro-dnz]}\n",
+            "error: member_role.permission_sets[0]: \"micetro-dnz\" is not a permission set of the catalog (did you mean \"micetro-dns\"?); `crossrole catalog` lists them\n",
+        ),
+        row(
+            "unknown permission set, nothing close",
+            "hub: {account: \"999999999999\", permission_sets: [s3-everything]}\naccounts: [\"111111111111\"]\n",
+            "error: hub.permission_sets[0]: \"s3-everything\" is not a permission set of the catalog; `crossrole catalog` lists them\n",
+        ),
+        row(
+            "permission set listed twice",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {permission_sets: [micetro-dns, micetro-dns]}\n",
+            "error: member_role.permission_sets[1]: \"micetro-dns\" is listed twice\n",
+        ),
+        row(
+            "managed mode without a managed alternative",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {permission_sets: [microtica-eks]}\nmode: managed\n",
+            "error: member_role.permission_sets: \"microtica-eks\" has no managed-policy alternative in the catalog; use mode inline\n",
+        ),
+        row(
+            "unknown tier",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\ntier: all\n",
+            "error: tier: \"all\" is not one of required, recommended\n",
+        ),
+        row(
+            "unknown mode",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmode: managd\n",
+            "error: mode: \"managd\" is not one of inline, managed (did you mean \"managed\"?)\n",
+        ),
+        row(
+            "unknown trust",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {trust: root}\n",
+            "error: member_role.trust: \"root\" is not one of principal-arn, user, account\n",
+        ),
+        row(
+            "unknown preset",
+            "preset: micetr\nhub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
+            "error: preset: \"micetr\" is not a preset of the catalog (did you mean \"micetro\"?)\n",
+        ),
+        // The config file itself.
+        row(
+            "unknown top-level key",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nregion: us-east-1\n",
+            "error: parsing config config.yaml: unknown field `region`, expected one of `preset`, `hub`, `accounts`, `member_role`, `tags`, `tier`, `mode` at line 3 column 1\n",
+        ),
+        row(
+            "unknown nested key",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {nmae: x}\n",
+            "error: parsing config config.yaml: member_role: unknown field `nmae`, expected one of `name`, `path`, `description`, `max_session_duration`, `permissions_boundary`, `tags`, `trust`, `permission_sets` at line 3 column 15\n",
+        ),
+        row(
+            "malformed YAML",
+            "hub:\n  account: \"999999999999\n",
+            "error: parsing config config.yaml: found unexpected end of stream at line 3 column 1, while scanning a quoted scalar at line 2 column 12\n",
+        ),
+        Row {
+            args: &["--config", "missing.yaml"],
+            ..row(
+                "missing config file",
+                "",
+                "error: reading config missing.yaml: No such file or directory (os error 2)\n",
+            )
+        },
+        Row {
+            args: &["--catalog", "config.yaml"],
+            ..row(
+                "catalog that is not a catalog",
+                "hub: {}\n",
+                "error: parsing catalog config.yaml: unknown field `hub`, expected one of `version`, `sources`, `presets`, `permission_sets`\n",
+            )
+        },
+        // Quotas that cannot be met.
+        Row {
+            args: &["--assume-policy", "per-account", "--accounts", ACCOUNTS_60],
+            ..row(
+                "forced shape that does not fit",
+                HUB_ONLY,
+                "error: --assume-policy: the chosen shape does not fit: per-account: 10980 characters for 60 accounts, but only 4489 of the group's 5120 inline characters are left\n",
+            )
+        },
+        // Output directory.
+        Row {
+            out: OutDir::WithForeignFile,
+            ..row(
+                "foreign file in the output directory",
+                "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
+                "error: --out: out holds files crossrole would overwrite or did not write: notes.txt (not written by crossrole); choose another --out, remove them, or pass --force\n",
+            )
+        },
+        Row {
+            out: OutDir::WithEditedFile,
+            ..row(
+                "generated file edited by hand",
+                "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
+                "error: --out: out holds files crossrole would overwrite or did not write: cloudformation/hub.yaml (edited since crossrole wrote it); choose another --out, remove them, or pass --force\n",
+            )
+        },
+        Row {
+            out: OutDir::IsAFile,
+            ..row(
+                "output path is a file",
+                "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
+                "error: --out: out exists and is not a directory\n",
+            )
+        },
+        Row {
+            args: &["--out", "/proc/crossrole-cannot-create-this"],
+            ..row(
+                "output directory that cannot be created",
+                "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
+                "error: creating directory /proc/crossrole-cannot-create-this: No such file or directory (os error 2)\n",
+            )
+        },
+        Row {
+            out: OutDir::WithForeignFile,
+            args: &["--force"],
+            fs_limit: true,
+            ..row(
+                "write failing part-way (file size limit)",
+                "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\", \"222222222222\"]\n",
+                "error: writing out/DEPLOY.md: File too large (os error 27)\n",
+            )
+        },
+        Row {
+            args: &["--stdout"],
+            ..row(
+                "stdout with several files",
+                "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
+                "error: --stdout: needs exactly one selected file, but this run has 13 (DEPLOY.md, cloudformation/hub.yaml, cloudformation/member.yaml, terraform/hub.tf, terraform/members.tf, terraform/modules/member-role/main.tf, terraform/modules/member-role/outputs.tf, terraform/modules/member-role/variables.tf, terraform/modules/member-role/versions.tf, terraform/outputs.tf, terraform/providers.tf, terraform/variables.tf, terraform/versions.tf); pick one with --only\n",
+            )
+        },
+    ]
+}
+
+const HUB_ONLY: &str = "hub: {account: \"999999999999\"}\n";
+const ACCOUNTS_60: &str = "100000000001,100000000002,100000000003,100000000004,100000000005,100000000006,100000000007,100000000008,100000000009,100000000010,100000000011,100000000012,100000000013,100000000014,100000000015,100000000016,100000000017,100000000018,100000000019,100000000020,100000000021,100000000022,100000000023,100000000024,100000000025,100000000026,100000000027,100000000028,100000000029,100000000030,100000000031,100000000032,100000000033,100000000034,100000000035,100000000036,100000000037,100000000038,100000000039,100000000040,100000000041,100000000042,100000000043,100000000044,100000000045,100000000046,100000000047,100000000048,100000000049,100000000050,100000000051,100000000052,100000000053,100000000054,100000000055,100000000056,100000000057,100000000058,100000000059,100000000060";
+
+fn tree_hash(dir: &Path) -> u64 {
+    let mut h = DefaultHasher::new();
+    tree(dir).hash(&mut h);
+    h.finish()
+}
+
+fn prepare(dir: &Path, out: OutDir) {
+    let emit = |d: &Path| {
+        let o = crossrole(&["emit", "--hub-account", "999999999999", "--accounts", "111111111111", "--out", "out"], d);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    match out {
+        OutDir::Absent => {}
+        OutDir::WithForeignFile => {
+            emit(dir);
+            std::fs::write(dir.join("out/notes.txt"), "mine\n").unwrap();
+        }
+        OutDir::WithEditedFile => {
+            emit(dir);
+            std::fs::write(dir.join("out/cloudformation/hub.yaml"), "# edited\n").unwrap();
+        }
+        OutDir::IsAFile => std::fs::write(dir.join("out"), "not a directory\n").unwrap(),
+    }
+}
+
+/// Paths inside the temporary working directory vary per run: report them relative to it.
+fn relative(text: &str, dir: &Path) -> String {
+    text.replace(&format!("{}/", dir.display()), "")
+}
+
+/// Removes the temporary file name tempfile appends to an I/O error (`at path "/x/.crossrole-AbC"`).
+fn without_temp_path(text: &str) -> String {
+    text.lines()
+        .map(|l| match l.find(" at path \"") {
+            Some(i) if l[i..].contains(".crossrole-") => l[..i].to_string(),
+            _ => l.to_string(),
+        })
+        .map(|l| l + "\n")
+        .collect()
+}
+
+#[test]
+fn every_bad_input_is_refused_with_its_message_and_nothing_changes() {
+    let rows = rows();
+    assert!(rows.len() >= 40, "the matrix must keep at least 40 rows, has {}", rows.len());
+    let print = std::env::var_os("MATRIX_PRINT").is_some();
+    let mut failures = Vec::new();
+    for r in &rows {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::write(dir.join("config.yaml"), r.config).unwrap();
+        prepare(dir, r.out);
+        let before = tree_hash(dir);
+        let mut args: Vec<&str> = vec!["emit"];
+        if !r.args.contains(&"--config") {
+            args.extend(["--config", "config.yaml"]);
+        }
+        if !r.args.contains(&"--out") {
+            args.extend(["--out", "out"]);
+        }
+        args.extend_from_slice(r.args);
+        let o = if r.fs_limit {
+            Command::new("sh")
+                .arg("-c")
+                .arg("trap '' XFSZ; ulimit -f 4; exec \"$0\" \"$@\"")
+                .arg(env!("CARGO_BIN_EXE_crossrole"))
+                .args(&args)
+                .current_dir(dir)
+                .output()
+                .unwrap()
+        } else {
+            crossrole(&args, dir)
+        };
+        let err = without_temp_path(&relative(&stderr(&o), dir));
+        if print {
+            println!("{}: exit {:?}\n{err}", r.name, o.status.code());
+        }
+        if o.status.code() != Some(2) {
+            failures.push(format!("{}: exit {:?}, want 2", r.name, o.status.code()));
+        }
+        if err != r.stderr {
+            failures.push(format!("{}:\n  got  {err:?}\n  want {:?}", r.name, r.stderr));
+        }
+        if err.lines().any(|l| !l.starts_with("error: ")) {
+            failures.push(format!("{}: every stderr line must be one `error:` line", r.name));
+        }
+        if tree_hash(dir) != before {
+            failures.push(format!("{}: the working directory changed", r.name));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} rows failed:\n{}", failures.len(), rows.len(), failures.join("\n"));
+}
