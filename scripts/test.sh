@@ -14,10 +14,11 @@ cargo test --locked
 python .ci/check_catalog_actions.py src/catalog/permissions.yaml
 if command -v terraform >/dev/null 2>&1; then
   python .ci/check_roundtrip.py .
+  python .ci/check_parity.py .
 elif [ -n "${CI:-}" ]; then
   echo "terraform is required under CI" >&2
   exit 1
 else
-  echo "*** SKIPPED: .ci/check_roundtrip.py needs terraform on PATH ***" >&2
+  echo "*** SKIPPED: .ci/check_roundtrip.py and .ci/check_parity.py need terraform on PATH ***" >&2
 fi
 echo "all checks passed"

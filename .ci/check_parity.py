@@ -1,0 +1,250 @@
+"""Cross-format parity: for every golden output, the IAM documents the CloudFormation templates
+and the Terraform module would create are the same.
+
+CloudFormation is read with PyYAML and evaluated the way CloudFormation does it (Fn::Sub with the
+pseudo parameters and the template's parameter defaults, Ref, `${!x}` literals). Terraform is read
+with python-hcl2 and its expressions are evaluated by real Terraform: data sources and variables are
+replaced by locals holding the same values, then one provider-less `terraform apply` prints every
+policy as JSON. Both sides are compared per (account, entity, policy) as canonical JSON; a
+difference names the account, the entity, the policy and the statements that differ.
+
+usage: check_parity.py REPO_DIR"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import hcl2
+import yaml
+
+PARTITION = "aws"
+
+
+def canon(v):
+    return json.dumps(v, sort_keys=True, separators=(",", ":"))
+
+
+# ---------------------------------------------------------------- CloudFormation
+
+
+def cfn_eval(node, env):
+    if isinstance(node, dict):
+        if set(node) == {"Fn::Sub"}:
+            s = node["Fn::Sub"]
+
+            def repl(m):
+                name = m.group(1)
+                if name.startswith("!"):
+                    return "${" + name[1:] + "}"
+                return env[name]
+
+            return re.sub(r"\$\{([^}]*)\}", repl, s)
+        if set(node) == {"Ref"}:
+            return env[node["Ref"]]
+        return {k: cfn_eval(v, env) for k, v in node.items()}
+    if isinstance(node, list):
+        return [cfn_eval(v, env) for v in node]
+    return node
+
+
+def cfn_side(golden, hub_account, members):
+    hub = yaml.safe_load(open(os.path.join(golden, "cloudformation", "hub.yaml"), encoding="utf-8"))
+    member = yaml.safe_load(open(os.path.join(golden, "cloudformation", "member.yaml"), encoding="utf-8"))
+    out = {}
+    res = hub["Resources"]
+    env = {"AWS::Partition": PARTITION, "AWS::AccountId": hub_account}
+    env.update({k: v["Properties"].get("GroupName") or v["Properties"].get("UserName") for k, v in res.items()
+                if v["Type"] in ("AWS::IAM::Group", "AWS::IAM::User")})
+    group = res["HubGroup"]["Properties"]["GroupName"]
+    attached = [cfn_eval(a, env) for a in res["HubGroup"]["Properties"].get("ManagedPolicyArns", [])]
+    for r in res.values():
+        p = r["Properties"]
+        if r["Type"] == "AWS::IAM::Policy":
+            out[(hub_account, f"group {group}", f"inline {p['PolicyName']}")] = cfn_eval(p["PolicyDocument"], env)
+        elif r["Type"] == "AWS::IAM::ManagedPolicy":
+            out[(hub_account, f"group {group}", f"managed {p['ManagedPolicyName']}")] = cfn_eval(p["PolicyDocument"], env)
+            attached.append(f"arn:{PARTITION}:iam::{hub_account}:policy/{p['ManagedPolicyName']}")
+    out[(hub_account, f"group {group}", "attached policies")] = sorted(attached)
+
+    params = {k: v.get("Default") for k, v in (member.get("Parameters") or {}).items()}
+    mres = member["Resources"]
+    for acct in members:
+        env = {"AWS::Partition": PARTITION, "AWS::AccountId": acct, **params}
+        role = mres["MemberRole"]["Properties"]
+        env["MemberRole"] = role["RoleName"]
+        ent = f"role {role['RoleName']}"
+        out[(acct, ent, "trust")] = cfn_eval(role["AssumeRolePolicyDocument"], env)
+        out[(acct, ent, "attached policies")] = sorted(cfn_eval(role.get("ManagedPolicyArns", []), env))
+        out[(acct, ent, "settings")] = {
+            "path": role["Path"],
+            "max_session_duration": role["MaxSessionDuration"],
+            "description": role["Description"],
+            "permissions_boundary": cfn_eval(role.get("PermissionsBoundary"), env),
+        }
+        for r in mres.values():
+            if r["Type"] == "AWS::IAM::Policy":
+                p = r["Properties"]
+                out[(acct, ent, f"inline {p['PolicyName']}")] = cfn_eval(p["PolicyDocument"], env)
+    return out
+
+
+# ---------------------------------------------------------------- Terraform
+
+
+def resources(doc):
+    for block in doc.get("resource", []):
+        for rtype, named in block.items():
+            for rname, body in named.items():
+                yield rtype.strip('"'), rname.strip('"'), body
+
+
+def expr(src):
+    """python-hcl2 gives `${expr}` for expressions and the quoted source for literals."""
+    if isinstance(src, str) and src.startswith("${") and src.endswith("}"):
+        return src[2:-1]
+    if isinstance(src, (int, float)):
+        return json.dumps(src)
+    return src
+
+
+SUBST = {
+    "data.aws_partition.current.partition": "local.partition",
+    "data.aws_caller_identity.current.account_id": "local.account_id",
+    "var.hub_account_id": "local.hub_account_id",
+    "var.hub_user_name": "local.hub_user_name",
+}
+
+
+def localise(e, account):
+    for k, v in SUBST.items():
+        e = e.replace(k, v)
+    return e.replace("local.account_id", json.dumps(account))
+
+
+def tf_side(golden, hub_account, members):
+    tfdir = os.path.join(golden, "terraform")
+    hub = hcl2.load(open(os.path.join(tfdir, "hub.tf"), encoding="utf-8"))
+    main = hcl2.load(open(os.path.join(tfdir, "modules", "member-role", "main.tf"), encoding="utf-8"))
+    items = []  # (key, expression source, account context, kind)
+    hres = list(resources(hub))
+    user = next(b for t, _, b in hres if t == "aws_iam_user")
+    group = next(b for t, _, b in hres if t == "aws_iam_group")
+    hub_user_default = user["name"]
+    managed_names = {n: b["name"] for t, n, b in hres if t == "aws_iam_policy"}
+    attached = []
+    for t, n, b in hres:
+        if t == "aws_iam_group_policy":
+            items.append(((hub_account, "group", b["name"], "inline"), expr(b["policy"]), hub_account))
+        elif t == "aws_iam_policy":
+            items.append(((hub_account, "group", b["name"], "managed"), expr(b["policy"]), hub_account))
+        elif t == "aws_iam_group_policy_attachment":
+            arn = expr(b["policy_arn"])
+            m = re.fullmatch(r"aws_iam_policy\.(\w+)\.arn", arn)
+            if m:
+                arn = f'"arn:${{local.partition}}:iam::{hub_account}:policy/${{{expr(managed_names[m.group(1)])}}}"'
+            attached.append(arn)
+    items.append(((hub_account, "group", None, "attached"), "sort([" + ", ".join(attached) + "])", hub_account))
+
+    mres = list(resources(main))
+    role = next(b for t, _, b in mres if t == "aws_iam_role")
+    for acct in members:
+        items.append(((acct, "role", None, "trust"), expr(role["assume_role_policy"]), acct))
+        items.append(((acct, "role", None, "settings"), "{path = %s, max_session_duration = %s, description = %s, permissions_boundary = %s}" % (
+            expr(role["path"]), expr(role["max_session_duration"]), expr(role["description"]),
+            expr(role.get("permissions_boundary", "null"))), acct))
+        role_attached = [expr(b["policy_arn"]) for t, _, b in mres if t == "aws_iam_role_policy_attachment"]
+        items.append(((acct, "role", None, "attached"), "sort([" + ", ".join(role_attached) + "])", acct))
+        for t, _, b in mres:
+            if t == "aws_iam_role_policy":
+                items.append(((acct, "role", b["name"], "inline"), expr(b["policy"]), acct))
+
+    hub_user_name = hub_user_default
+    with tempfile.TemporaryDirectory() as tmp:
+        src = [
+            "locals {",
+            f'  partition      = "{PARTITION}"',
+            f'  hub_account_id = "{hub_account}"',
+            f"  hub_user_name  = {hub_user_name}",
+            "}",
+        ]
+        for i, (_, e, acct) in enumerate(items):
+            e = localise(e, acct)
+            e = e.replace("aws_iam_group.hub.name", group["name"]).replace("aws_iam_role.this.name", role["name"])
+            src.append(f'output "o{i}" {{\n  value = {e}\n}}')
+        open(os.path.join(tmp, "main.tf"), "w", encoding="utf-8").write("\n".join(src) + "\n")
+        env = dict(os.environ, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
+        for cmd in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]):
+            r = subprocess.run(["terraform", *cmd], cwd=tmp, env=env, capture_output=True, text=True)
+            if r.returncode != 0:
+                raise SystemExit(f"terraform {cmd[0]} failed for {golden}:\n{r.stdout}{r.stderr}")
+        r = subprocess.run(["terraform", "output", "-json"], cwd=tmp, env=env, capture_output=True, text=True, check=True)
+        values = json.loads(r.stdout)
+
+    out = {}
+    group_name = json.loads(group["name"])
+    role_name = json.loads(role["name"])
+    for i, ((acct, kind, name, what), _, _) in enumerate(items):
+        v = values[f"o{i}"]["value"]
+        ent = f"group {group_name}" if kind == "group" else f"role {role_name}"
+        if what in ("inline", "managed"):
+            out[(acct, ent, f"{what} {json.loads(name)}")] = json.loads(v)
+        elif what == "trust":
+            out[(acct, ent, "trust")] = json.loads(v)
+        elif what == "attached":
+            out[(acct, ent, "attached policies")] = v
+        else:
+            out[(acct, ent, "settings")] = v
+    return out
+
+
+def statement_diff(a, b):
+    sa = {s.get("Sid"): s for s in a.get("Statement", [])} if isinstance(a, dict) else {}
+    sb = {s.get("Sid"): s for s in b.get("Statement", [])} if isinstance(b, dict) else {}
+    diffs = [sid for sid in sorted(set(sa) | set(sb), key=str) if canon(sa.get(sid)) != canon(sb.get(sid))]
+    return diffs
+
+
+def main():
+    repo = sys.argv[1]
+    root = os.path.join(repo, "tests", "golden")
+    problems = []
+    compared = 0
+    for name in sorted(os.listdir(root)):
+        golden = os.path.join(root, name)
+        providers = hcl2.load(open(os.path.join(golden, "terraform", "providers.tf"), encoding="utf-8"))
+        members = []
+        hub_account = None
+        for p in providers["provider"]:
+            body = p['"aws"']
+            ids = body["allowed_account_ids"]
+            if "alias" in body:
+                members.append(json.loads(ids[0]))
+        variables = hcl2.load(open(os.path.join(golden, "terraform", "variables.tf"), encoding="utf-8"))
+        for v in variables["variable"]:
+            if '"hub_account_id"' in v:
+                hub_account = json.loads(v['"hub_account_id"']["default"])
+        cfn = cfn_side(golden, hub_account, members)
+        tf = tf_side(golden, hub_account, members)
+        for key in sorted(set(cfn) | set(tf)):
+            compared += 1
+            a, b = cfn.get(key), tf.get(key)
+            if key not in cfn or key not in tf:
+                problems.append(f"{name}: account {key[0]}, {key[1]}, {key[2]}: only in {'Terraform' if key not in cfn else 'CloudFormation'}")
+            elif canon(a) != canon(b):
+                sids = statement_diff(a, b)
+                head = f"{name}: account {key[0]}, {key[1]}, {key[2]}"
+                if sids:
+                    pick = lambda d, sid: next((s for s in d.get("Statement", []) if s.get("Sid") == sid), None)
+                    detail = "".join(f"\n  statement {sid!r}:\n    cfn {canon(pick(a, sid))}\n    tf  {canon(pick(b, sid))}" for sid in sids)
+                    problems.append(f"{head}: statements differ{detail}")
+                else:
+                    problems.append(f"{head}: differs\n    cfn {canon(a)}\n    tf  {canon(b)}")
+    for p in problems:
+        print("parity:", p)
+    print(f"parity: {compared} documents compared across {len(os.listdir(root))} goldens, {len(problems)} differences")
+    sys.exit(1 if problems else 0)
+
+
+main()
