@@ -4,15 +4,20 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-venv=.venv
-stamp="$venv/.requirements"
-if [ ! -x "$venv/bin/python" ] || ! cmp -s requirements.txt "$stamp"; then
-  echo "setup: creating $PWD/$venv with $(python3 --version)"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r requirements.txt
-  cp requirements.txt "$stamp"
-fi
+# checkov gets its own venv: it replaces python-hcl2's files with its own fork of hcl2.
+make_venv() {
+  local venv=$1 requirements=$2
+  local stamp="$venv/.requirements"
+  if [ ! -x "$venv/bin/python" ] || ! cmp -s "$requirements" "$stamp"; then
+    echo "setup: creating $PWD/$venv from $requirements with $(python3 --version)"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    cp "$requirements" "$stamp"
+  fi
+}
+make_venv .venv requirements.txt
+make_venv .venv-checkov requirements-checkov.txt
 
 # terraform is part of the machine image (no provider plugins are needed: we use `fmt` and a
 # provider-less `apply` of literal outputs). It is not on Debian's or PyPI's registries.
