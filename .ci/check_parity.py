@@ -19,34 +19,9 @@ import tempfile
 import hcl2
 import yaml
 
+from cfnlib import canon, cfn_eval
+
 PARTITION = "aws"
-
-
-def canon(v):
-    return json.dumps(v, sort_keys=True, separators=(",", ":"))
-
-
-# ---------------------------------------------------------------- CloudFormation
-
-
-def cfn_eval(node, env):
-    if isinstance(node, dict):
-        if set(node) == {"Fn::Sub"}:
-            s = node["Fn::Sub"]
-
-            def repl(m):
-                name = m.group(1)
-                if name.startswith("!"):
-                    return "${" + name[1:] + "}"
-                return env[name]
-
-            return re.sub(r"\$\{([^}]*)\}", repl, s)
-        if set(node) == {"Ref"}:
-            return env[node["Ref"]]
-        return {k: cfn_eval(v, env) for k, v in node.items()}
-    if isinstance(node, list):
-        return [cfn_eval(v, env) for v in node]
-    return node
 
 
 def cfn_side(golden, hub_account, members):

@@ -18,6 +18,8 @@ make_venv() {
 }
 make_venv .venv requirements.txt
 make_venv .venv-checkov requirements-checkov.txt
+# moto and the aws CLI pin their own botocore; keep them apart from the checkers too.
+make_venv .venv-moto requirements-moto.txt
 
 # terraform is part of the machine image (no provider plugins are needed: we use `fmt` and a
 # provider-less `apply` of literal outputs). It is not on Debian's or PyPI's registries.

@@ -22,4 +22,6 @@ elif [ -n "${CI:-}" ]; then
 else
   echo "*** SKIPPED: .ci/check_roundtrip.py and .ci/check_parity.py need terraform on PATH ***" >&2
 fi
+# Deploys through the real aws CLI against a local moto server (127.0.0.1 only).
+.ci/.venv-moto/bin/python .ci/deploy_moto.py . two-accounts managed-policies sixty-accounts tricky-values
 echo "all checks passed"

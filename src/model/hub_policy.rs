@@ -4,7 +4,7 @@
 
 use super::NamedPolicy;
 use super::ids::AccountId;
-use super::policy::{Condition, Expr, PolicyDocument, Statement, Var, iam_arn};
+use super::policy::{Condition, Expr, PolicyDocument, Statement, Var, iam_arn, policy_literal};
 
 pub(crate) const GROUP_INLINE_LIMIT: usize = 5_120;
 pub(crate) const MANAGED_POLICY_LIMIT: usize = 6_144;
@@ -88,7 +88,8 @@ fn assume_doc(sid: &str, resources: Vec<Expr>, conditions: Vec<Condition>) -> Po
 }
 
 fn resource_account_doc(inp: &Inputs<'_>, accounts: &[AccountId]) -> PolicyDocument {
-    let wildcard = iam_arn(Expr::lit("*"), &format!("role{}{}", inp.role_path, inp.role_name));
+    let wildcard =
+        iam_arn(Expr::lit("*"), &format!("role{}{}", policy_literal(inp.role_path), policy_literal(inp.role_name)));
     assume_doc(
         "AssumeMemberRoles",
         vec![wildcard],

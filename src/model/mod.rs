@@ -435,7 +435,7 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
             }
         }
     }
-    let role_arn_rest = format!("role{role_path}{role_name}");
+    let role_arn_rest = format!("role{}{}", policy::policy_literal(&role_path), policy::policy_literal(&role_name));
     let used_inline: usize = hub_inline.iter().map(|n| n.doc.iam_size(&size_env)).sum();
     let plan = hub_policy::plan(hub_policy::Inputs {
         choice: shape_choice,
@@ -642,15 +642,12 @@ fn resolve_resource(r: &str, hub: Option<(&Entity, &Entity)>) -> Expr {
                     Some(h) => h,
                     None => continue,
                 };
-                Seg::Lit(
-                    match ph {
-                        Placeholder::UserPath => &user.path,
-                        Placeholder::UserName => &user.name,
-                        Placeholder::GroupPath => &group.path,
-                        _ => &group.name,
-                    }
-                    .clone(),
-                )
+                Seg::Lit(policy::policy_literal(match ph {
+                    Placeholder::UserPath => &user.path,
+                    Placeholder::UserName => &user.name,
+                    Placeholder::GroupPath => &group.path,
+                    _ => &group.name,
+                }))
             }
         };
         e.push(seg);
@@ -661,7 +658,11 @@ fn resolve_resource(r: &str, hub: Option<(&Entity, &Entity)>) -> Expr {
 fn trust_policy(mode: TrustMode, user: &Entity) -> PolicyDocument {
     let hub = Expr(vec![Seg::Var(Var::HubAccount)]);
     let root = iam_arn(hub.clone(), "root");
-    let user_arn = iam_arn(hub, &format!("user{}", user.path)).var_then(Var::HubUserName);
+    // A condition value may hold wildcards and policy variables, so user text is escaped there; a
+    // Principal may hold neither, and takes the ARN as it is.
+    let user_in_condition =
+        iam_arn(hub.clone(), &format!("user{}", policy::policy_literal(&user.path))).var_then(Var::HubUserName);
+    let user_principal = iam_arn(hub, &format!("user{}", user.path)).var_then(Var::HubUserName);
     let mut st = Statement {
         sid: "TrustHubUser".into(),
         principals: vec![],
@@ -675,10 +676,10 @@ fn trust_policy(mode: TrustMode, user: &Entity) -> PolicyDocument {
             st.conditions = vec![Condition {
                 operator: "ArnEquals".into(),
                 key: "aws:PrincipalArn".into(),
-                values: vec![user_arn],
+                values: vec![user_in_condition],
             }];
         }
-        TrustMode::User => st.principals = vec![user_arn],
+        TrustMode::User => st.principals = vec![user_principal],
         TrustMode::Account => {
             st.sid = "TrustHubAccount".into();
             st.principals = vec![root];

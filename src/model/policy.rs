@@ -70,6 +70,22 @@ pub(crate) fn iam_arn(account: Expr, rest: &str) -> Expr {
     e.lit_then(":").lit_then(rest)
 }
 
+/// Text a user chose (a path, a name) written into a policy's Resource or condition value: IAM
+/// reads `*` and `?` there as wildcards and `${...}` as a policy variable, so those characters are
+/// written as IAM's fixed variables `${*}`, `${?}` and `${$}`.
+pub(crate) fn policy_literal(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '*' => o.push_str("${*}"),
+            '?' => o.push_str("${?}"),
+            '$' => o.push_str("${$}"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
 /// An AWS managed policy ARN in the deploy partition.
 pub(crate) fn aws_managed_policy_arn(name: &str) -> Expr {
     Expr::lit("arn:").var_then(Var::Partition).lit_then(":iam::aws:policy/").lit_then(name)
@@ -180,6 +196,12 @@ mod tests {
         };
         let env = |_: Var| "aws".to_string();
         assert_eq!(doc.iam_size(&env), 137 + 4 + "\"Sid\":\"\",".len());
+    }
+
+    #[test]
+    fn literal_text_in_policies_cannot_act_as_wildcard_or_variable() {
+        assert_eq!(policy_literal("/a*b?/$x/"), "/a${*}b${?}/${$}x/");
+        assert_eq!(policy_literal("/plain.path-1/"), "/plain.path-1/");
     }
 
     #[test]

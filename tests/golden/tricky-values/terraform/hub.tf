@@ -59,7 +59,7 @@ resource "aws_iam_group_policy" "read_own_identity" {
           "iam:ListGroupsForUser",
         ]
         Resource = [
-          "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:user/odd\"$${x}%%{y}\\*/no",
+          "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:user/odd\"$${$}{x}%%{y}\\$${*}/no",
         ]
       },
       {
@@ -91,7 +91,7 @@ resource "aws_iam_group_policy" "assume_member_roles" {
           "sts:AssumeRole",
         ]
         Resource = [
-          "arn:${data.aws_partition.current.partition}:iam::*:role/a$$${b}/c$/1_000",
+          "arn:${data.aws_partition.current.partition}:iam::*:role/a$${$}$${$}{b}/c$${$}/1_000",
         ]
         Condition = {
           StringEquals = {

@@ -1,0 +1,397 @@
+"""End-to-end deploys of the golden CloudFormation output with the real `aws` CLI against a local
+moto server (127.0.0.1 only), then read-backs and permission checks.
+
+For each scenario (a golden directory):
+1. Reach each account the way an organization admin does: assume OrganizationAccountAccessRole in
+   it (moto returns keys that act in that account).
+2. `aws cloudformation deploy --capabilities CAPABILITY_NAMED_IAM` the hub template in the hub
+   account and the member template in every member account.
+   moto's CloudFormation silently skips AWS::IAM::Group and AWS::IAM::UserToGroupAddition, and a
+   policy that names the skipped group then fails the stack. The deployed template is therefore
+   the golden one with those resources taken out and their Refs replaced by the names they stand
+   for; the script creates them through moto's IAM API instead and prints each one it fills.
+   Properties moto ignores (AWS::IAM::User Tags, AWS::IAM::Role ManagedPolicyArns, a group's
+   ManagedPolicyArns) are filled the same way and printed. Every resource left in the deployed
+   template must get a physical id.
+3. Reads everything back with `aws iam get-*`/`list-*` and compares it with the golden template,
+   evaluated as CloudFormation would (canonical JSON for every policy document).
+4. Creates an access key for the hub user, switches moto's IAM enforcement on, and with that key
+   assumes every member role and calls `ec2 describe-vpcs` (allowed), `s3api list-buckets` and the
+   hub user's `iam create-user` (denied), and assumes a role in an account outside the setup
+   (denied). moto does not enforce trust policies across accounts, so those are asserted by reading.
+
+usage: deploy_moto.py REPO_DIR SCENARIO...   (run with the venv holding moto[server] and awscli)"""
+import copy
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+from cfnlib import canon, cfn_eval, load
+
+BIN = os.path.dirname(sys.executable)
+AWS = os.path.join(BIN, "aws")
+PARTITION = "aws"
+ADMIN_ROLE = "OrganizationAccountAccessRole"
+UNSUPPORTED = {"AWS::IAM::Group", "AWS::IAM::UserToGroupAddition"}
+OUTSIDER = "333333333333"
+WORKERS = 4
+
+
+class Failure(Exception):
+    pass
+
+
+class Moto:
+    def __init__(self):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        self.port = s.getsockname()[1]
+        s.close()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.NamedTemporaryFile(prefix="moto-", suffix=".log", delete=False)
+        self.proc = subprocess.Popen(
+            [os.path.join(BIN, "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=self.log, stderr=subprocess.STDOUT,
+            env=dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true"),
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.endpoint + "/moto-api/", timeout=1)
+                return
+            except Exception:
+                time.sleep(0.1)
+        raise Failure("moto_server did not start")
+
+    def post(self, path, body=b""):
+        # A form content type would make the server parse the body away; moto reads it raw.
+        req = urllib.request.Request(self.endpoint + path, data=body, method="POST",
+                                     headers={"Content-Type": "text/plain"})
+        urllib.request.urlopen(req, timeout=10).read()
+
+    def reset(self):
+        # Enforcement off again (no request is ever authenticated), then a clean state.
+        self.post("/moto-api/reset-auth", b"inf")
+        self.post("/moto-api/reset")
+
+    def enforce_iam(self):
+        # INITIAL_NO_AUTH_ACTION_COUNT=0: every following request is authenticated and authorised.
+        self.post("/moto-api/reset-auth", b"0")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+class Aws:
+    """The real aws CLI against moto, with one set of credentials."""
+
+    def __init__(self, moto, key, secret, token=None, label=""):
+        self.moto, self.label = moto, label
+        self.env = dict(os.environ, AWS_ACCESS_KEY_ID=key, AWS_SECRET_ACCESS_KEY=secret, AWS_DEFAULT_REGION="us-east-1",
+                        AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+        self.env.pop("AWS_PROFILE", None)
+        if token:
+            self.env["AWS_SESSION_TOKEN"] = token
+        else:
+            self.env.pop("AWS_SESSION_TOKEN", None)
+
+    def call(self, *args):
+        """(ok, parsed stdout or stderr text)"""
+        r = subprocess.run([AWS, "--endpoint-url", self.moto.endpoint, "--output", "json", *args],
+                           env=self.env, capture_output=True, text=True)
+        if r.returncode != 0:
+            return False, (r.stderr or r.stdout).strip()
+        try:
+            return True, (json.loads(r.stdout) if r.stdout.strip() else None)
+        except json.JSONDecodeError:
+            return True, r.stdout  # `cloudformation deploy` reports in text
+
+    def run(self, *args):
+        ok, out = self.call(*args)
+        if not ok:
+            raise Failure(f"{self.label}: aws {' '.join(args[:2])} failed: {out}")
+        return out
+
+    def assume(self, role_arn, label):
+        c = self.run("sts", "assume-role", "--role-arn", role_arn, "--role-session-name", "crossrole-test")["Credentials"]
+        return Aws(self.moto, c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"], label)
+
+
+def admin_of(moto, account):
+    root = Aws(moto, "AKIAIOSFODNN7EXAMPLE", "secret", label="admin")
+    return root.assume(f"arn:{PARTITION}:iam::{account}:role/{ADMIN_ROLE}", f"admin@{account}")
+
+
+def for_moto(template):
+    """The template minus what moto's CloudFormation cannot create, and what it stood for."""
+    t = copy.deepcopy(template)
+    removed = {k: v for k, v in t["Resources"].items() if v["Type"] in UNSUPPORTED}
+    names = {k: v["Properties"]["GroupName"] for k, v in removed.items() if v["Type"] == "AWS::IAM::Group"}
+
+    def subst(node):
+        if isinstance(node, dict):
+            if set(node) == {"Ref"} and node["Ref"] in names:
+                return names[node["Ref"]]
+            return {k: subst(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [subst(v) for v in node]
+        return node
+
+    t["Resources"] = {k: subst(v) for k, v in t["Resources"].items() if k not in removed}
+    t["Outputs"] = {k: subst(v) for k, v in (t.get("Outputs") or {}).items()}
+    return t, removed
+
+
+def deploy(aws, template, stack, params, filled):
+    """Deploys `template` with the real CLI; returns the names the template's Refs stand for."""
+    deployed, removed = for_moto(template)
+    env = {"AWS::Partition": PARTITION, "AWS::AccountId": aws.account, **params}
+    for logical, res in removed.items():
+        if res["Type"] == "AWS::IAM::Group":
+            p = res["Properties"]
+            aws.run("iam", "create-group", "--group-name", p["GroupName"], "--path", p.get("Path", "/"))
+            filled.append(f"{aws.label}: {logical} ({res['Type']}): iam create-group {p['GroupName']}")
+            env[logical] = p["GroupName"]
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+        json.dump(deployed, f)  # JSON is YAML; the CLI takes either
+        path = f.name
+    args = ["cloudformation", "deploy", "--template-file", path, "--stack-name", stack,
+            "--capabilities", "CAPABILITY_NAMED_IAM", "--no-fail-on-empty-changeset"]
+    if params:
+        args += ["--parameter-overrides", *[f"{k}={v}" for k, v in params.items()]]
+    aws.run(*args)
+    os.unlink(path)
+    status = aws.run("cloudformation", "describe-stacks", "--stack-name", stack)["Stacks"][0]["StackStatus"]
+    if status not in ("CREATE_COMPLETE", "UPDATE_COMPLETE"):
+        raise Failure(f"{aws.label}: stack {stack} is {status}")
+    resources = aws.run("cloudformation", "describe-stack-resources", "--stack-name", stack)["StackResources"]
+    got = {r["LogicalResourceId"]: r.get("PhysicalResourceId") for r in resources}
+    for logical, res in deployed["Resources"].items():
+        if not got.get(logical):
+            raise Failure(f"{aws.label}: {stack}: {logical} ({res['Type']}) got no physical id: moto skipped it")
+        env[logical] = got[logical]
+    for logical, res in removed.items():
+        if res["Type"] == "AWS::IAM::UserToGroupAddition":
+            group = cfn_eval(res["Properties"]["GroupName"], env)
+            for user in cfn_eval(res["Properties"]["Users"], env):
+                aws.run("iam", "add-user-to-group", "--group-name", group, "--user-name", user)
+                filled.append(f"{aws.label}: {logical} ({res['Type']}): iam add-user-to-group {user} -> {group}")
+    return env
+
+
+def expect(problems, where, got, want):
+    if canon(got) != canon(want):
+        problems.append(f"{where}:\n    deployed {canon(got)}\n    template {canon(want)}")
+
+
+def policy_doc(doc):
+    return json.loads(doc) if isinstance(doc, str) else doc
+
+
+def fill_and_check_tags(aws, kind, name, want_tags, filled, problems):
+    got = {t["Key"]: t["Value"] for t in aws.run("iam", f"list-{kind}-tags", f"--{kind}-name", name)["Tags"]}
+    if want_tags and not got:
+        tags = [f"Key={k},Value={v}" for k, v in want_tags.items()]
+        aws.run("iam", f"tag-{kind}", f"--{kind}-name", name, "--tags", *tags)
+        filled.append(f"{aws.label}: {kind} {name} Tags (moto ignores them in CloudFormation): iam tag-{kind}")
+        got = {t["Key"]: t["Value"] for t in aws.run("iam", f"list-{kind}-tags", f"--{kind}-name", name)["Tags"]}
+    expect(problems, f"{aws.label}: {kind} {name} tags", got, want_tags)
+
+
+def check_hub(aws, template, env, filled, problems):
+    res = template["Resources"]
+    user_p = cfn_eval(res["HubUser"]["Properties"], env)
+    group_p = cfn_eval(res["HubGroup"]["Properties"], env)
+    user, group = user_p["UserName"], group_p["GroupName"]
+    u = aws.run("iam", "get-user", "--user-name", user)["User"]
+    expect(problems, f"{aws.label}: user {user} path", u["Path"], user_p.get("Path", "/"))
+    fill_and_check_tags(aws, "user", user, {t["Key"]: t["Value"] for t in user_p.get("Tags", [])}, filled, problems)
+    g = aws.run("iam", "get-group", "--group-name", group)
+    expect(problems, f"{aws.label}: group {group} path", g["Group"]["Path"], group_p.get("Path", "/"))
+    expect(problems, f"{aws.label}: group {group} members", sorted(x["UserName"] for x in g["Users"]), [user])
+    if aws.run("iam", "list-groups-for-user", "--user-name", user)["Groups"][0]["GroupName"] != group:
+        problems.append(f"{aws.label}: user {user} is not in group {group}")
+
+    want_inline, want_attached = {}, sorted(group_p.get("ManagedPolicyArns", []))
+    for logical, r in res.items():
+        p = cfn_eval(r.get("Properties", {}), env)
+        if r["Type"] == "AWS::IAM::Policy":
+            want_inline[p["PolicyName"]] = p["PolicyDocument"]
+        elif r["Type"] == "AWS::IAM::ManagedPolicy":
+            arn = f"arn:{PARTITION}:iam::{aws.account}:policy/{p['ManagedPolicyName']}"
+            want_attached.append(arn)
+            pol = aws.run("iam", "get-policy", "--policy-arn", arn)["Policy"]
+            ver = aws.run("iam", "get-policy-version", "--policy-arn", arn, "--version-id", pol["DefaultVersionId"])
+            expect(problems, f"{aws.label}: managed policy {p['ManagedPolicyName']}", policy_doc(ver["PolicyVersion"]["Document"]), p["PolicyDocument"])
+    names = aws.run("iam", "list-group-policies", "--group-name", group)["PolicyNames"]
+    expect(problems, f"{aws.label}: group {group} inline policy names", sorted(names), sorted(want_inline))
+    for name, doc in want_inline.items():
+        got = aws.run("iam", "get-group-policy", "--group-name", group, "--policy-name", name)["PolicyDocument"]
+        expect(problems, f"{aws.label}: group {group} inline policy {name}", policy_doc(got), doc)
+    attached = sorted(a["PolicyArn"] for a in aws.run("iam", "list-attached-group-policies", "--group-name", group)["AttachedPolicies"])
+    missing = [a for a in want_attached if a not in attached and ":iam::aws:policy/" in a]
+    for arn in missing:
+        aws.run("iam", "attach-group-policy", "--group-name", group, "--policy-arn", arn)
+        filled.append(f"{aws.label}: group {group} ManagedPolicyArns {arn.rsplit('/', 1)[1]} (the group was filled): iam attach-group-policy")
+    attached = sorted(a["PolicyArn"] for a in aws.run("iam", "list-attached-group-policies", "--group-name", group)["AttachedPolicies"])
+    expect(problems, f"{aws.label}: group {group} attached policies", attached, sorted(want_attached))
+    return user, group
+
+
+def check_member(aws, template, env, filled, problems, hub_account, user_arn, trust_mode):
+    res = template["Resources"]
+    role_p = cfn_eval(res["MemberRole"]["Properties"], env)
+    name = role_p["RoleName"]
+    r = aws.run("iam", "get-role", "--role-name", name)["Role"]
+    expect(problems, f"{aws.label}: role {name} path", r["Path"], role_p.get("Path", "/"))
+    expect(problems, f"{aws.label}: role {name} max session", r.get("MaxSessionDuration"), role_p.get("MaxSessionDuration", 3600))
+    expect(problems, f"{aws.label}: role {name} description", r.get("Description"), role_p.get("Description"))
+    expect(problems, f"{aws.label}: role {name} boundary",
+           (r.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn"), role_p.get("PermissionsBoundary"))
+    trust = policy_doc(r["AssumeRolePolicyDocument"])
+    expect(problems, f"{aws.label}: role {name} trust policy", trust, role_p["AssumeRolePolicyDocument"])
+    # moto does not enforce trust across accounts: assert what it says, by reading it, against
+    # the trust the config asked for.
+    st = trust["Statement"][0]
+    principals = st["Principal"]["AWS"]
+    principals = principals if isinstance(principals, list) else [principals]
+    root = f"arn:{PARTITION}:iam::{hub_account}:root"
+    cond = (st.get("Condition") or {}).get("ArnEquals", {}).get("aws:PrincipalArn")
+    escaped = "".join({"*": "${*}", "?": "${?}", "$": "${$}"}.get(c, c) for c in user_arn.split(":user", 1)[1])
+    want = {
+        "principal-arn": ([root], [user_arn.split(":user", 1)[0] + ":user" + escaped]),
+        "user": ([user_arn], None),
+        "account": ([root], None),
+    }[trust_mode]
+    if (principals, cond) != want or len(trust["Statement"]) != 1 or st.get("Action") not in (["sts:AssumeRole"], "sts:AssumeRole"):
+        problems.append(f"{aws.label}: role {name} trust is {canon(trust)}; trust {trust_mode} wants principal {want[0]} with aws:PrincipalArn {want[1]}")
+    fill_and_check_tags(aws, "role", name, {t["Key"]: t["Value"] for t in role_p.get("Tags", [])}, filled, problems)
+    want_inline = {}
+    for r2 in res.values():
+        if r2["Type"] == "AWS::IAM::Policy":
+            p = cfn_eval(r2["Properties"], env)
+            want_inline[p["PolicyName"]] = p["PolicyDocument"]
+    names = aws.run("iam", "list-role-policies", "--role-name", name)["PolicyNames"]
+    expect(problems, f"{aws.label}: role {name} inline policy names", sorted(names), sorted(want_inline))
+    for pname, doc in want_inline.items():
+        got = aws.run("iam", "get-role-policy", "--role-name", name, "--policy-name", pname)["PolicyDocument"]
+        expect(problems, f"{aws.label}: role {name} inline policy {pname}", policy_doc(got), doc)
+    want_attached = sorted(role_p.get("ManagedPolicyArns", []))
+    attached = sorted(a["PolicyArn"] for a in aws.run("iam", "list-attached-role-policies", "--role-name", name)["AttachedPolicies"])
+    if want_attached and not attached:
+        for arn in want_attached:
+            aws.run("iam", "attach-role-policy", "--role-name", name, "--policy-arn", arn)
+        filled.append(f"{aws.label}: role {name} ManagedPolicyArns (moto ignores them in CloudFormation): iam attach-role-policy x{len(want_attached)}")
+        attached = sorted(a["PolicyArn"] for a in aws.run("iam", "list-attached-role-policies", "--role-name", name)["AttachedPolicies"])
+    expect(problems, f"{aws.label}: role {name} attached policies", attached, want_attached)
+    return f"arn:{PARTITION}:iam::{aws.account}:role{role_p.get('Path', '/')}{name}"
+
+
+def scenario(moto, golden, name, config):
+    print(f"deploy: === {name} ===")
+    moto.reset()
+    hub_t = load(os.path.join(golden, "cloudformation", "hub.yaml"))
+    member_t = load(os.path.join(golden, "cloudformation", "member.yaml"))
+    params = {k: v["Default"] for k, v in (member_t.get("Parameters") or {}).items()}
+    hub_account = params["HubAccountId"]
+    members = sorted(json.loads(line.split("=", 1)[1].strip().strip("[]"))
+                     for line in open(os.path.join(golden, "terraform", "providers.tf"), encoding="utf-8")
+                     if "allowed_account_ids" in line and '"' in line)
+    filled, problems = [], []
+    trust_mode = ((config.get("member_role") or {}).get("trust")) or "principal-arn"
+
+    hub = admin_of(moto, hub_account)
+    hub.account = hub_account
+    env = deploy(hub, hub_t, "crossrole-hub", {}, filled)
+    user, group = check_hub(hub, hub_t, env, filled, problems)
+    user_path = cfn_eval(hub_t["Resources"]["HubUser"]["Properties"], env).get("Path", "/")
+    user_arn = f"arn:{PARTITION}:iam::{hub_account}:user{user_path}{user}"
+
+    def one_member(acct):
+        m = admin_of(moto, acct)
+        m.account = acct
+        env = deploy(m, member_t, "crossrole-member", params, filled)
+        return acct, check_member(m, member_t, env, filled, problems, hub_account, user_arn, trust_mode)
+
+    # Each CLI call is a Python process: run members side by side (moto serves them concurrently).
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        role_arns = dict(pool.map(one_member, members))
+    print(f"deploy: {name}: deployed hub {hub_account} and {len(members)} member stacks with `aws cloudformation deploy`")
+
+    key = hub.run("iam", "create-access-key", "--user-name", user)["AccessKey"]
+    moto.enforce_iam()
+    me = Aws(moto, key["AccessKeyId"], key["SecretAccessKey"], label=f"user {user}")
+    regex_chars = set("$^()[]{}+?|\\")
+    if any(c in regex_chars for arn in role_arns.values() for c in arn):
+        print(f"deploy: {name}: permission checks not asserted: moto matches policy ARNs as regular expressions, and these role ARNs contain regex characters")
+        return report(name, filled, problems)
+
+    def use_role(item):
+        acct, arn = item
+        ok, out = me.call("sts", "assume-role", "--role-arn", arn, "--role-session-name", "crossrole-test")
+        if not ok:
+            problems.append(f"user {user}: assume {arn} denied: {out}")
+            return 1
+        c = out["Credentials"]
+        role = Aws(moto, c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"], f"role in {acct}")
+        ok, out = role.call("ec2", "describe-vpcs")
+        if not ok:
+            problems.append(f"role in {acct}: ec2 describe-vpcs denied: {out}")
+        ok, out = role.call("s3api", "list-buckets")
+        if ok or "AccessDenied" not in out:
+            problems.append(f"role in {acct}: s3api list-buckets was not denied: {out}")
+        return 3
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        checks = sum(pool.map(use_role, role_arns.items()))
+    ok, out = me.call("iam", "create-user", "--user-name", "crossrole-intruder")
+    if ok or "AccessDenied" not in out:
+        problems.append(f"user {user}: iam create-user was not denied: {out}")
+    role_tail = next(iter(role_arns.values())).split(":role", 1)[1]
+    outsider = f"arn:{PARTITION}:iam::{OUTSIDER}:role{role_tail}"
+    uses_resource_account = "aws:ResourceAccount" in json.dumps(hub_t)
+    ok, out = me.call("sts", "assume-role", "--role-arn", outsider, "--role-session-name", "crossrole-test")
+    if uses_resource_account:
+        print(f"deploy: {name}: not asserted: assume into {OUTSIDER} (moto ignores the aws:ResourceAccount condition; allowed={ok})")
+    elif ok or "AccessDenied" not in out:
+        problems.append(f"user {user}: assume-role into {OUTSIDER}, outside the setup, was not denied: {out}")
+    checks += 2
+    print(f"deploy: {name}: {checks} permission checks with IAM enforcement on (route53 calls are not made: moto 5.2.5 rejects their signatures under enforcement)")
+    return report(name, filled, problems)
+
+
+def report(name, filled, problems):
+    for f in sorted(filled):
+        print(f"deploy: {name}: filled {f}")
+    return problems
+
+
+def main():
+    repo, scenarios = sys.argv[1], sys.argv[2:]
+    moto = Moto()
+    problems = []
+    try:
+        for name in scenarios:
+            config = next(load(p) for p in (os.path.join(repo, "examples", name + ".yaml"),
+                                              os.path.join(repo, "tests", "fixtures", name + ".yaml")) if os.path.exists(p))
+            try:
+                problems += scenario(moto, os.path.join(repo, "tests", "golden", name), name, config)
+            except Failure as e:
+                problems.append(f"{name}: {e}")
+            except (KeyError, IndexError, TypeError, ValueError) as e:
+                problems.append(f"{name}: the output does not have the expected shape: {type(e).__name__}: {e}")
+    finally:
+        moto.stop()
+    for p in problems:
+        print("deploy: PROBLEM", p)
+    print(f"deploy: {len(scenarios)} scenarios, {len(problems)} problems")
+    sys.exit(1 if problems else 0)
+
+
+main()
