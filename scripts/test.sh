@@ -16,6 +16,7 @@ python .ci/check_catalog_actions.py src/catalog/permissions.yaml
 if command -v terraform >/dev/null 2>&1; then
   python .ci/check_roundtrip.py .
   python .ci/check_parity.py .
+  python .ci/check_roundtrip.py . --fuzz 60 target/debug/crossrole
 elif [ -n "${CI:-}" ]; then
   echo "terraform is required under CI" >&2
   exit 1

@@ -3,6 +3,8 @@
 mod catalog;
 mod cli;
 mod config;
+#[cfg(test)]
+mod fuzz;
 mod model;
 mod output;
 mod render;
