@@ -215,8 +215,8 @@ def check_hub(aws, template, env, filled, problems):
     g = aws.run("iam", "get-group", "--group-name", group)
     expect(problems, f"{aws.label}: group {group} path", g["Group"]["Path"], group_p.get("Path", "/"))
     expect(problems, f"{aws.label}: group {group} members", sorted(x["UserName"] for x in g["Users"]), [user])
-    if aws.run("iam", "list-groups-for-user", "--user-name", user)["Groups"][0]["GroupName"] != group:
-        problems.append(f"{aws.label}: user {user} is not in group {group}")
+    groups = [x["GroupName"] for x in aws.run("iam", "list-groups-for-user", "--user-name", user)["Groups"]]
+    expect(problems, f"{aws.label}: user {user} groups", groups, [group])
 
     want_inline, want_attached = {}, sorted(group_p.get("ManagedPolicyArns", []))
     for logical, r in res.items():

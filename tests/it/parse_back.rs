@@ -109,3 +109,38 @@ fn both_formats_grant_the_same_actions() {
         assert_eq!(cfn, tf, "{name}: CloudFormation and Terraform grant different actions");
     }
 }
+
+#[test]
+fn every_hub_puts_the_user_in_the_group_in_both_formats() {
+    for (name, _) in golden_cases() {
+        let dir = repo().join("tests/golden").join(&name);
+        let hub: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(dir.join("cloudformation/hub.yaml")).unwrap()).unwrap();
+        let res = &hub["Resources"];
+        assert_eq!(res["HubUser"]["Type"].as_str(), Some("AWS::IAM::User"), "{name}");
+        assert_eq!(res["HubGroup"]["Type"].as_str(), Some("AWS::IAM::Group"), "{name}");
+        let m = &res["HubUserGroupMembership"];
+        assert_eq!(m["Type"].as_str(), Some("AWS::IAM::UserToGroupAddition"), "{name}");
+        assert_eq!(m["Properties"]["GroupName"]["Ref"].as_str(), Some("HubGroup"), "{name}");
+        assert_eq!(m["Properties"]["Users"][0]["Ref"].as_str(), Some("HubUser"), "{name}");
+
+        let tf: hcl::Body = hcl::parse(&std::fs::read_to_string(dir.join("terraform/hub.tf")).unwrap()).unwrap();
+        let membership = tf
+            .blocks()
+            .find(|b| b.identifier() == "resource" && b.labels()[0].as_str() == "aws_iam_user_group_membership")
+            .unwrap_or_else(|| panic!("{name}: no aws_iam_user_group_membership"));
+        let attr = |k: &str| {
+            membership
+                .body()
+                .attributes()
+                .find(|a| a.key() == k)
+                .map(|a| a.expr().to_string().split_whitespace().collect::<String>())
+        };
+        assert_eq!(attr("user").as_deref(), Some("aws_iam_user.hub.name"), "{name}");
+        assert_eq!(attr("groups").as_deref(), Some("[aws_iam_group.hub.name]"), "{name}");
+        assert!(
+            !tf.blocks().any(|b| b.identifier() == "resource" && b.labels()[0].as_str() == "aws_iam_group_membership"),
+            "{name}: the exclusive aws_iam_group_membership must never be emitted"
+        );
+    }
+}
