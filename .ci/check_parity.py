@@ -12,13 +12,12 @@ usage: check_parity.py REPO_DIR"""
 import json
 import os
 import re
-import subprocess
 import sys
-import tempfile
 
 import hcl2
 import yaml
 
+import tflib
 from cfnlib import canon, cfn_eval
 
 PARTITION = "aws"
@@ -136,32 +135,24 @@ def tf_side(golden, hub_account, members):
                 items.append(((acct, "role", b["name"], "inline"), expr(b["policy"]), acct))
 
     hub_user_name = hub_user_default
-    with tempfile.TemporaryDirectory() as tmp:
-        src = [
-            "locals {",
-            f'  partition      = "{PARTITION}"',
-            f'  hub_account_id = "{hub_account}"',
-            f"  hub_user_name  = {hub_user_name}",
-            "}",
-        ]
-        for i, (_, e, acct) in enumerate(items):
-            e = localise(e, acct)
-            e = e.replace("aws_iam_group.hub.name", group["name"]).replace("aws_iam_role.this.name", role["name"])
-            src.append(f'output "o{i}" {{\n  value = {e}\n}}')
-        open(os.path.join(tmp, "main.tf"), "w", encoding="utf-8").write("\n".join(src) + "\n")
-        env = dict(os.environ, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
-        for cmd in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]):
-            r = subprocess.run(["terraform", *cmd], cwd=tmp, env=env, capture_output=True, text=True)
-            if r.returncode != 0:
-                raise SystemExit(f"terraform {cmd[0]} failed for {golden}:\n{r.stdout}{r.stderr}")
-        r = subprocess.run(["terraform", "output", "-json"], cwd=tmp, env=env, capture_output=True, text=True, check=True)
-        values = json.loads(r.stdout)
+    prelude = "\n".join([
+        "locals {",
+        f'  partition      = "{PARTITION}"',
+        f'  hub_account_id = "{hub_account}"',
+        f"  hub_user_name  = {hub_user_name}",
+        "}",
+    ])
+    exprs = []
+    for _, e, acct in items:
+        e = localise(e, acct)
+        exprs.append(e.replace("aws_iam_group.hub.name", group["name"]).replace("aws_iam_role.this.name", role["name"]))
+    values = tflib.evaluate(exprs, prelude)
 
     out = {}
     group_name = json.loads(group["name"])
     role_name = json.loads(role["name"])
     for i, ((acct, kind, name, what), _, _) in enumerate(items):
-        v = values[f"o{i}"]["value"]
+        v = values[i]
         ent = f"group {group_name}" if kind == "group" else f"role {role_name}"
         if what in ("inline", "managed"):
             out[(acct, ent, f"{what} {json.loads(name)}")] = json.loads(v)

@@ -18,6 +18,8 @@ import tempfile
 import hcl2
 import yaml
 
+import tflib
+
 repo = sys.argv[1]
 golden_root = os.path.join(repo, "tests", "golden")
 problems = []
@@ -147,26 +149,6 @@ def literal_outputs(name, d):
     return out
 
 
-def terraform_eval(pairs):
-    with tempfile.TemporaryDirectory() as tmp:
-        with open(os.path.join(tmp, "main.tf"), "w", encoding="utf-8") as f:
-            for i, (_, src) in enumerate(pairs):
-                f.write(f"output \"v{i}\" {{\n  value = {src}\n}}\n\n")
-        env = dict(os.environ, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
-        for cmd in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]):
-            r = subprocess.run(["terraform", *cmd], cwd=tmp, env=env, capture_output=True, text=True)
-            if r.returncode != 0:
-                raise SystemExit(f"terraform {cmd[0]} failed:\n{r.stdout}{r.stderr}")
-        r = subprocess.run(["terraform", "output", "-json"], cwd=tmp, env=env, capture_output=True, text=True, check=True)
-        values = json.loads(r.stdout)
-        return [values[f"v{i}"]["value"] for i in range(len(pairs))]
-
-
-def terraform_parses(path):
-    r = subprocess.run(["terraform", "fmt", "-check", "-list=false", path], capture_output=True, text=True)
-    return r.returncode == 0
-
-
 def check_cases(cases, tolerate_hcl2=False):
     """cases: (name, config dict, output dir). All Terraform evaluation happens in one run."""
     tf_files = 0
@@ -184,12 +166,12 @@ def check_cases(cases, tolerate_hcl2=False):
                     except Exception as e:
                         if not tolerate_hcl2:
                             problems.append(f"{name}: python-hcl2 cannot parse {fn}: {str(e).splitlines()[0]}")
-                        elif terraform_parses(f):
+                        elif tflib.parses(f):
                             hcl2_limits.append(f"{name}: python-hcl2 rejects {fn}, Terraform parses it: {str(e).splitlines()[0]}")
                         else:
                             problems.append(f"{name}: neither python-hcl2 nor Terraform parses {fn}: {str(e).splitlines()[0]}")
         pending += [(f"{name}: terraform {key}", src, want[key]) for key, src in literal_outputs(name, d)]
-    values = terraform_eval([(w, src) for w, src, _ in pending])
+    values = tflib.evaluate([src for _, src, _ in pending])
     for (where, _, want), got in zip(pending, values):
         expect(where, got, want)
     return tf_files

@@ -9,6 +9,7 @@ bash .ci/setup.sh
 export PATH="$PWD/.ci/.venv/bin:$PATH"
 
 cargo fmt --all -- --check
+python -m pyflakes .ci/*.py
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked
 python .ci/check_catalog_actions.py src/catalog/permissions.yaml

@@ -1,0 +1,28 @@
+"""Terraform as an evaluator for the checks in this directory: a provider-less root module of
+outputs, applied in a temporary directory (nothing is downloaded or deployed)."""
+import json
+import os
+import subprocess
+import tempfile
+
+
+def evaluate(expressions, prelude=""):
+    """The values of HCL `expressions` (source text), in order, as Terraform computes them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = [prelude] + [f'output "v{i}" {{\n  value = {e}\n}}\n' for i, e in enumerate(expressions)]
+        with open(os.path.join(tmp, "main.tf"), "w", encoding="utf-8") as f:
+            f.write("\n".join(src))
+        env = dict(os.environ, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
+        for cmd in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]):
+            r = subprocess.run(["terraform", *cmd], cwd=tmp, env=env, capture_output=True, text=True)
+            if r.returncode != 0:
+                raise SystemExit(f"terraform {cmd[0]} failed:\n{r.stdout}{r.stderr}")
+        r = subprocess.run(["terraform", "output", "-json"], cwd=tmp, env=env, capture_output=True, text=True, check=True)
+        values = json.loads(r.stdout)
+        return [values[f"v{i}"]["value"] for i in range(len(expressions))]
+
+
+def parses(path):
+    """Whether Terraform's own parser accepts the file (and finds it canonical)."""
+    r = subprocess.run(["terraform", "fmt", "-check", "-list=false", path], capture_output=True, text=True)
+    return r.returncode == 0
