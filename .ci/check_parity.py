@@ -24,8 +24,11 @@ PARTITION = "aws"
 
 
 def cfn_side(golden, hub_account, members):
-    hub = yaml.safe_load(open(os.path.join(golden, "cloudformation", "hub.yaml"), encoding="utf-8"))
-    member = yaml.safe_load(open(os.path.join(golden, "cloudformation", "member.yaml"), encoding="utf-8"))
+    single = os.path.exists(os.path.join(golden, "cloudformation", "account.yaml"))
+    hub = yaml.safe_load(open(os.path.join(golden, "cloudformation", "account.yaml" if single else "hub.yaml"), encoding="utf-8"))
+    # A single-account setup has no member template (and no members to loop over).
+    member = {"Parameters": {}, "Resources": {}} if single else yaml.safe_load(
+        open(os.path.join(golden, "cloudformation", "member.yaml"), encoding="utf-8"))
     out = {}
     res = hub["Resources"]
     env = {"AWS::Partition": PARTITION, "AWS::AccountId": hub_account}
@@ -99,8 +102,10 @@ def localise(e, account):
 
 def tf_side(golden, hub_account, members):
     tfdir = os.path.join(golden, "terraform")
-    hub = hcl2.load(open(os.path.join(tfdir, "hub.tf"), encoding="utf-8"))
-    main = hcl2.load(open(os.path.join(tfdir, "modules", "member-role", "main.tf"), encoding="utf-8"))
+    module = os.path.join(tfdir, "modules", "member-role", "main.tf")
+    single = not os.path.exists(module)
+    hub = hcl2.load(open(os.path.join(tfdir, "main.tf" if single else "hub.tf"), encoding="utf-8"))
+    main = {} if single else hcl2.load(open(module, encoding="utf-8"))
     items = []  # (key, expression source, account context, kind)
     hres = list(resources(hub))
     user = next(b for t, _, b in hres if t == "aws_iam_user")
@@ -122,7 +127,7 @@ def tf_side(golden, hub_account, members):
     items.append(((hub_account, "group", None, "attached"), "sort([" + ", ".join(attached) + "])", hub_account))
 
     mres = list(resources(main))
-    role = next(b for t, _, b in mres if t == "aws_iam_role")
+    role = next((b for t, _, b in mres if t == "aws_iam_role"), {"name": '""'})
     for acct in members:
         items.append(((acct, "role", None, "trust"), expr(role["assume_role_policy"]), acct))
         items.append(((acct, "role", None, "settings"), "{path = %s, max_session_duration = %s, description = %s, permissions_boundary = %s}" % (

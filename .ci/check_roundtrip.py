@@ -67,28 +67,33 @@ def expected(cfg):
 
 
 def check_cfn(name, d, want):
-    hub = yaml.safe_load(open(os.path.join(d, "cloudformation", "hub.yaml"), encoding="utf-8"))
-    member = yaml.safe_load(open(os.path.join(d, "cloudformation", "member.yaml"), encoding="utf-8"))
-    for doc in (hub, member):
-        expect(f"{name}: AWSTemplateFormatVersion", doc["AWSTemplateFormatVersion"], "2010-09-09")
+    single = os.path.exists(os.path.join(d, "cloudformation", "account.yaml"))
+    hub_file = "account.yaml" if single else "hub.yaml"
+    hub = yaml.safe_load(open(os.path.join(d, "cloudformation", hub_file), encoding="utf-8"))
+    docs = [hub]
     user = hub["Resources"]["HubUser"]["Properties"]
     group = hub["Resources"]["HubGroup"]["Properties"]
-    role = member["Resources"]["MemberRole"]["Properties"]
-    expect(f"{name}: hub.yaml UserName", user["UserName"], want["user_name"])
-    expect(f"{name}: hub.yaml user Path", user["Path"], want["user_path"])
-    expect(f"{name}: hub.yaml GroupName", group["GroupName"], want["group_name"])
-    expect(f"{name}: hub.yaml group Path", group["Path"], want["group_path"])
-    expect(f"{name}: member.yaml RoleName", role["RoleName"], want["role_name"])
-    expect(f"{name}: member.yaml Path", role["Path"], want["role_path"])
-    expect(f"{name}: member.yaml Description", role["Description"], want["role_description"])
-    expect(f"{name}: member.yaml HubAccountId default", member["Parameters"]["HubAccountId"]["Default"], want["hub_account"])
-    expect(f"{name}: hub.yaml Tags", {t["Key"]: t["Value"] for t in user.get("Tags", [])}, want["user_tags"])
-    expect(f"{name}: member.yaml Tags", {t["Key"]: t["Value"] for t in role.get("Tags", [])}, want["role_tags"])
-    for res in list(hub["Resources"].values()) + list(member["Resources"].values()):
-        props = res["Properties"]
-        for key in ("PolicyDocument", "AssumeRolePolicyDocument"):
-            if key in props:
-                expect(f"{name}: {key} Version", props[key]["Version"], "2012-10-17")
+    expect(f"{name}: {hub_file} UserName", user["UserName"], want["user_name"])
+    expect(f"{name}: {hub_file} user Path", user["Path"], want["user_path"])
+    expect(f"{name}: {hub_file} GroupName", group["GroupName"], want["group_name"])
+    expect(f"{name}: {hub_file} group Path", group["Path"], want["group_path"])
+    expect(f"{name}: {hub_file} Tags", {t["Key"]: t["Value"] for t in user.get("Tags", [])}, want["user_tags"])
+    if not single:
+        member = yaml.safe_load(open(os.path.join(d, "cloudformation", "member.yaml"), encoding="utf-8"))
+        docs.append(member)
+        role = member["Resources"]["MemberRole"]["Properties"]
+        expect(f"{name}: member.yaml RoleName", role["RoleName"], want["role_name"])
+        expect(f"{name}: member.yaml Path", role["Path"], want["role_path"])
+        expect(f"{name}: member.yaml Description", role["Description"], want["role_description"])
+        expect(f"{name}: member.yaml HubAccountId default", member["Parameters"]["HubAccountId"]["Default"], want["hub_account"])
+        expect(f"{name}: member.yaml Tags", {t["Key"]: t["Value"] for t in role.get("Tags", [])}, want["role_tags"])
+    for doc in docs:
+        expect(f"{name}: AWSTemplateFormatVersion", doc["AWSTemplateFormatVersion"], "2010-09-09")
+        for res in doc["Resources"].values():
+            props = res["Properties"]
+            for key in ("PolicyDocument", "AssumeRolePolicyDocument"):
+                if key in props:
+                    expect(f"{name}: {key} Version", props[key]["Version"], "2012-10-17")
 
 
 def hcl_string_end(line, i):
@@ -130,22 +135,26 @@ def block_attributes(path, header):
 def literal_outputs(name, d):
     """(output name, HCL source) pairs for the string values under test, read from the text
     crossrole wrote; Terraform decodes them."""
-    hub = os.path.join(d, "terraform", "hub.tf")
     main = os.path.join(d, "terraform", "modules", "member-role", "main.tf")
+    single = not os.path.exists(main)
+    hub = os.path.join(d, "terraform", "main.tf" if single else "hub.tf")
     user, user_tags = block_attributes(hub, 'resource "aws_iam_user" "hub" {')
     group, _ = block_attributes(hub, 'resource "aws_iam_group" "hub" {')
-    role, role_tags = block_attributes(main, 'resource "aws_iam_role" "this" {')
     out = [
         ("user_name", user["name"]),
         ("user_path", user["path"]),
         ("group_name", group["name"]),
         ("group_path", group["path"]),
-        ("role_name", role["name"]),
-        ("role_path", role["path"]),
-        ("role_description", role["description"]),
+        ("user_tags", "{" + ", ".join(f"{k} = {v}" for k, v in user_tags) + "}"),
     ]
-    for key, tags in (("user_tags", user_tags), ("role_tags", role_tags)):
-        out.append((key, "{" + ", ".join(f"{k} = {v}" for k, v in tags) + "}"))
+    if not single:
+        role, role_tags = block_attributes(main, 'resource "aws_iam_role" "this" {')
+        out += [
+            ("role_name", role["name"]),
+            ("role_path", role["path"]),
+            ("role_description", role["description"]),
+            ("role_tags", "{" + ", ".join(f"{k} = {v}" for k, v in role_tags) + "}"),
+        ]
     return out
 
 

@@ -295,10 +295,11 @@ def check_member(aws, template, env, filled, problems, hub_account, user_arn, tr
 
 def scenario(moto, golden, name, config):
     print(f"deploy: === {name} ===")
-    hub_t = load(os.path.join(golden, "cloudformation", "hub.yaml"))
-    member_t = load(os.path.join(golden, "cloudformation", "member.yaml"))
+    single = os.path.exists(os.path.join(golden, "cloudformation", "account.yaml"))
+    hub_t = load(os.path.join(golden, "cloudformation", "account.yaml" if single else "hub.yaml"))
+    member_t = {} if single else load(os.path.join(golden, "cloudformation", "member.yaml"))
     params = {k: v["Default"] for k, v in (member_t.get("Parameters") or {}).items()}
-    hub_account = params["HubAccountId"]
+    hub_account = config["hub"]["account"]
     members = sorted(json.loads(line.split("=", 1)[1].strip().strip("[]"))
                      for line in open(os.path.join(golden, "terraform", "providers.tf"), encoding="utf-8")
                      if "allowed_account_ids" in line and '"' in line)
@@ -326,6 +327,17 @@ def scenario(moto, golden, name, config):
     key = hub.run("iam", "create-access-key", "--user-name", user)["AccessKey"]
     moto.enforce_iam()
     me = Aws(moto, key["AccessKeyId"], key["SecretAccessKey"], label=f"user {user}")
+    if single:
+        # The user itself holds the account's permissions, through its group.
+        ok, out = me.call("ec2", "describe-vpcs")
+        if not ok:
+            problems.append(f"user {user}: ec2 describe-vpcs denied: {out}")
+        for call in (["s3api", "list-buckets"], ["iam", "create-user", "--user-name", "crossrole-intruder"]):
+            ok, out = me.call(*call)
+            if ok or "AccessDenied" not in out:
+                problems.append(f"user {user}: {' '.join(call[:2])} was not denied: {out}")
+        print(f"deploy: {name}: 3 permission checks with IAM enforcement on")
+        return report(name, filled, problems)
     regex_chars = set("$^()[]{}+?|\\")
     if any(c in regex_chars for arn in role_arns.values() for c in arn):
         print(f"deploy: {name}: permission checks not asserted: moto matches policy ARNs as regular expressions, and these role ARNs contain regex characters")
@@ -378,8 +390,8 @@ def main():
         golden = os.path.join(repo, "tests", "golden", name)
         config = next(load(p) for p in (os.path.join(repo, "examples", name + ".yaml"),
                                           os.path.join(repo, "tests", "fixtures", name + ".yaml")) if os.path.exists(p))
-        templates = "".join(open(os.path.join(golden, "cloudformation", f), encoding="utf-8").read()
-                            for f in ("hub.yaml", "member.yaml"))
+        cfn_dir = os.path.join(golden, "cloudformation")
+        templates = "".join(open(os.path.join(cfn_dir, f), encoding="utf-8").read() for f in sorted(os.listdir(cfn_dir)))
         moto = Moto(load_managed_policies=":iam::aws:policy/" in templates)
         try:
             problems += scenario(moto, golden, name, config)

@@ -35,6 +35,9 @@ pub(crate) struct Preset {
     pub(crate) description: String,
     pub(crate) hub_sets: Vec<String>,
     pub(crate) member_sets: Vec<String>,
+    /// The sets of a single-account setup (the group gets them all).
+    #[serde(default)]
+    pub(crate) single_account_sets: Vec<String>,
 }
 
 /// Where a set's statements make sense: on the hub user's own identity (its ARNs name the user and
@@ -168,7 +171,7 @@ impl Catalog {
             }
         }
         for (i, preset) in self.presets.iter().enumerate() {
-            for name in preset.hub_sets.iter().chain(&preset.member_sets) {
+            for name in preset.hub_sets.iter().chain(&preset.member_sets).chain(&preset.single_account_sets) {
                 if self.set(name).is_none() {
                     problems.push(format!("presets[{i}] ({}): unknown permission set {name:?}", preset.name));
                 }

@@ -55,7 +55,11 @@ pub(crate) struct EmitArgs {
     /// Use this catalog file instead of the embedded one
     #[arg(long, value_name = "FILE")]
     pub(crate) catalog: Option<PathBuf>,
-    /// The hub account holding the integration user (12 digits)
+    /// What to set up: hub-and-spoke (a user in the hub assumes a role in every member account) or
+    /// single-account (the user and group in one account) [default: hub-and-spoke]
+    #[arg(long, value_name = "SETUP")]
+    pub(crate) setup: Option<String>,
+    /// The hub account holding the integration user (12 digits); the account itself for single-account
     #[arg(long, value_name = "ID")]
     pub(crate) hub_account: Option<String>,
     /// Member accounts that get a role, comma separated (12 digits each)

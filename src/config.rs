@@ -11,6 +11,8 @@ use serde_yaml::Value;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawConfig {
+    /// `hub-and-spoke` (default) or `single-account`.
+    pub(crate) setup: Option<String>,
     /// Catalog preset that picks the default permission sets (default: `micetro`).
     pub(crate) preset: Option<String>,
     #[serde(default)]
@@ -102,6 +104,7 @@ impl RawConfig {
 /// Values given on the command line; each replaces the config file's value.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Overrides {
+    pub(crate) setup: Option<String>,
     pub(crate) hub_account: Option<String>,
     pub(crate) accounts: Option<Vec<String>>,
     pub(crate) preset: Option<String>,

@@ -76,6 +76,7 @@ fn emit(args: &EmitArgs) -> Result<u8> {
         None => RawConfig::default(),
     };
     let overrides = Overrides {
+        setup: args.setup.clone(),
         hub_account: args.hub_account.clone(),
         accounts: args.accounts.clone(),
         preset: args.preset.clone(),

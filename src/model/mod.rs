@@ -25,6 +25,15 @@ pub(crate) const TRUST_POLICY_LIMIT: usize = 2_048;
 /// Managed policies per role without a quota increase.
 pub(crate) const ROLE_MANAGED_LIMIT: usize = 10;
 
+/// What is being set up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Setup {
+    /// A hub account's user assumes a role in every member account (seed 002).
+    HubAndSpoke,
+    /// One account: the user and group with the permission sets on the group (seed 000).
+    SingleAccount,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Tier {
     Required,
@@ -84,8 +93,11 @@ pub(crate) struct Hub {
     pub(crate) managed: Vec<NamedPolicy>,
     /// AWS managed policies attached to the group (mode managed).
     pub(crate) aws_managed: Vec<String>,
-    pub(crate) assume: AssumePlan,
+    /// How the group may assume the member roles; none in a single-account setup.
+    pub(crate) assume: Option<AssumePlan>,
     pub(crate) manage_own_account: bool,
+    /// The sets granted in the hub account itself (with `manage_own_account`).
+    pub(crate) own_sets: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -105,12 +117,14 @@ pub(crate) struct MemberRole {
 
 #[derive(Clone, Debug)]
 pub(crate) struct Model {
+    pub(crate) setup: Setup,
     pub(crate) preset: String,
     pub(crate) tier: Tier,
     pub(crate) mode: Mode,
     pub(crate) hub: Hub,
     pub(crate) members: Vec<Member>,
-    pub(crate) role: MemberRole,
+    /// The role in every member account; none in a single-account setup.
+    pub(crate) role: Option<MemberRole>,
     pub(crate) warnings: Vec<String>,
 }
 
@@ -151,6 +165,17 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
             .map(|s| format!(" (did you mean {s:?}?)"))
             .unwrap_or_default();
         p.push(&preset_field, format!("{preset_name:?} is not a preset of the catalog{hint}"));
+    }
+    let setup = match ov.setup.as_deref().or(raw.setup.as_deref()) {
+        None => Some(Setup::HubAndSpoke),
+        Some(s) => p.check(
+            &src("--setup", "setup", ov.setup.is_some()),
+            one_of("setup", s, &[("hub-and-spoke", Setup::HubAndSpoke), ("single-account", Setup::SingleAccount)]),
+        ),
+    };
+    let single = setup == Some(Setup::SingleAccount);
+    if single {
+        single_account_conflicts(&mut p, raw, ov);
     }
     let tier = match ov.tier.as_deref().or(raw.tier.as_deref()) {
         None => Some(Tier::Recommended),
@@ -217,7 +242,7 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
             })
             .collect(),
     };
-    if raw_members.is_empty() {
+    if raw_members.is_empty() && !single {
         p.push("accounts", "no member accounts given: list them with --accounts or accounts:");
     }
     for (field, id, name) in raw_members {
@@ -291,27 +316,50 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
         raw.hub.permission_sets.clone().or_else(|| preset.map(|p| p.hub_sets.clone())).unwrap_or_default();
     let member_set_names: Vec<String> =
         raw.member_role.permission_sets.clone().or_else(|| preset.map(|p| p.member_sets.clone())).unwrap_or_default();
-    let hub_sets = resolve_sets(
-        catalog,
-        &mut p,
-        &mut warnings,
-        "hub.permission_sets",
-        &hub_set_names,
-        raw.hub.permission_sets.is_some(),
-        true,
-    );
-    let member_sets = resolve_sets(
-        catalog,
-        &mut p,
-        &mut warnings,
-        "member_role.permission_sets",
-        &member_set_names,
-        raw.member_role.permission_sets.is_some(),
-        false,
-    );
+    let (hub_sets, member_sets) = if single {
+        // One list for the one account: sets that read the user's own identity go to the group's
+        // inline policy, the others to the group's permission policy.
+        let names = raw
+            .hub
+            .permission_sets
+            .clone()
+            .or_else(|| preset.map(|p| p.single_account_sets.clone()))
+            .unwrap_or_default();
+        let all = resolve_sets(
+            catalog,
+            &mut p,
+            &mut warnings,
+            "hub.permission_sets",
+            &names,
+            raw.hub.permission_sets.is_some(),
+            true,
+        );
+        all.into_iter().partition(|s| s.scope == Scope::HubIdentity)
+    } else {
+        (
+            resolve_sets(
+                catalog,
+                &mut p,
+                &mut warnings,
+                "hub.permission_sets",
+                &hub_set_names,
+                raw.hub.permission_sets.is_some(),
+                true,
+            ),
+            resolve_sets(
+                catalog,
+                &mut p,
+                &mut warnings,
+                "member_role.permission_sets",
+                &member_set_names,
+                raw.member_role.permission_sets.is_some(),
+                false,
+            ),
+        )
+    };
 
-    let (Some(tier), Some(mode), Some(trust_mode), Some(shape_choice), Some(hub_account)) =
-        (tier, mode, trust_mode, shape_choice, hub_account)
+    let (Some(setup), Some(tier), Some(mode), Some(trust_mode), Some(shape_choice), Some(hub_account)) =
+        (setup, tier, mode, trust_mode, shape_choice, hub_account)
     else {
         return Err(p);
     };
@@ -331,54 +379,85 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
     let group = Entity { name: group_name, path: group_path };
     let size_env = sizing_env(user.name.clone());
 
+    // AWS managed alternatives of the account permission sets (mode managed), reported once.
+    let member_aws_managed = match mode {
+        Mode::Managed => managed_alternatives(
+            &mut p,
+            if single { "hub.permission_sets" } else { "member_role.permission_sets" },
+            &member_sets,
+        ),
+        Mode::Inline => Vec::new(),
+    };
+
     // Member role: trust and permissions.
-    let trust = trust_policy(trust_mode, &user);
-    let trust_size = trust.iam_size(&size_env);
-    if trust_size > TRUST_POLICY_LIMIT {
-        p.push(
-            "member_role.trust",
-            format!("the trust policy is {trust_size} characters; IAM's default limit is {TRUST_POLICY_LIMIT}"),
-        );
-    }
-    let mut role_inline = None;
-    let mut role_aws_managed = Vec::new();
-    match mode {
-        Mode::Inline => {
-            let doc = permission_document(&member_sets, tier, None);
-            if !doc.statements.is_empty() {
-                let size = doc.iam_size(&size_env);
-                if size > ROLE_INLINE_LIMIT {
+    let role = if single {
+        None
+    } else {
+        let trust = trust_policy(trust_mode, &user);
+        let trust_size = trust.iam_size(&size_env);
+        if trust_size > TRUST_POLICY_LIMIT {
+            p.push(
+                "member_role.trust",
+                format!("the trust policy is {trust_size} characters; IAM's default limit is {TRUST_POLICY_LIMIT}"),
+            );
+        }
+        let mut role_inline = None;
+        let mut role_aws_managed = Vec::new();
+        match mode {
+            Mode::Inline => {
+                let doc = permission_document(&member_sets, tier, None);
+                if !doc.statements.is_empty() {
+                    let size = doc.iam_size(&size_env);
+                    if size > ROLE_INLINE_LIMIT {
+                        p.push(
+                            "member_role.permission_sets",
+                            format!("the role's inline policy is {size} characters; IAM allows {ROLE_INLINE_LIMIT} per role. Choose fewer sets, tier required, or mode managed"),
+                        );
+                    }
+                    role_inline = Some(NamedPolicy {
+                        key: "permissions".into(),
+                        name: format!("{preset_name}-permissions"),
+                        description: String::new(),
+                        doc,
+                    });
+                }
+            }
+            Mode::Managed => {
+                role_aws_managed = member_aws_managed.clone();
+                if role_aws_managed.len() > ROLE_MANAGED_LIMIT {
                     p.push(
                         "member_role.permission_sets",
-                        format!("the role's inline policy is {size} characters; IAM allows {ROLE_INLINE_LIMIT} per role. Choose fewer sets, tier required, or mode managed"),
+                        format!(
+                            "{} managed policies; a role takes at most {ROLE_MANAGED_LIMIT}",
+                            role_aws_managed.len()
+                        ),
                     );
                 }
-                role_inline = Some(NamedPolicy {
-                    key: "permissions".into(),
-                    name: format!("{preset_name}-permissions"),
-                    description: String::new(),
-                    doc,
-                });
             }
         }
-        Mode::Managed => {
-            role_aws_managed = managed_alternatives(&mut p, "member_role.permission_sets", &member_sets);
-            if role_aws_managed.len() > ROLE_MANAGED_LIMIT {
-                p.push(
-                    "member_role.permission_sets",
-                    format!("{} managed policies; a role takes at most {ROLE_MANAGED_LIMIT}", role_aws_managed.len()),
-                );
-            }
+        if trust_mode == TrustMode::Account {
+            warnings.push(
+                "member_role.trust: account trusts the whole hub account: any identity there that is allowed sts:AssumeRole on the role can assume it (principal-arn limits it to the hub user)".into(),
+            );
         }
-    }
-    if trust_mode == TrustMode::Account {
-        warnings.push(
-            "member_role.trust: account trusts the whole hub account: any identity there that is allowed sts:AssumeRole on the role can assume it (principal-arn limits it to the hub user)".into(),
-        );
-    }
-    if role_inline.is_none() && role_aws_managed.is_empty() {
-        warnings.push("member_role: the role grants no permissions (no permission set selected any action)".into());
-    }
+        if role_inline.is_none() && role_aws_managed.is_empty() {
+            warnings.push("member_role: the role grants no permissions (no permission set selected any action)".into());
+        }
+
+        Some(MemberRole {
+            name: role_name.clone(),
+            path: role_path.clone(),
+            description,
+            max_session_duration: max_session,
+            boundary,
+            tags: role_tags,
+            trust_mode,
+            trust,
+            sets: member_sets.iter().map(|s| s.name.clone()).collect(),
+            inline: role_inline,
+            aws_managed: role_aws_managed,
+        })
+    };
 
     // Hub group: own identity permissions, then the assume-role policies packed to fit.
     let mut hub_inline = Vec::new();
@@ -400,7 +479,8 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
     // The hub account managed like a member: its own permissions go into a managed policy, so the
     // group's inline budget stays for the assume-role policies.
     let mut own_managed = Vec::new();
-    if raw.hub.manage_own_account.unwrap_or(false) {
+    let manage_own_account = single || raw.hub.manage_own_account.unwrap_or(false);
+    if manage_own_account {
         match mode {
             Mode::Inline => {
                 let doc = permission_document(&member_sets, tier, None);
@@ -423,41 +503,52 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
                     own_managed.push(NamedPolicy {
                         key: "own-permissions".into(),
                         name,
-                        description: "crossrole: the integration's permissions in the hub account itself".into(),
+                        description: if single {
+                            "crossrole: the integration's permissions in this account".into()
+                        } else {
+                            "crossrole: the integration's permissions in the hub account itself".into()
+                        },
                         doc,
                     });
                 }
             }
             Mode::Managed => {
-                hub_aws_managed.extend(role_aws_managed.iter().cloned());
+                hub_aws_managed.extend(member_aws_managed.iter().cloned());
                 hub_aws_managed.sort();
                 hub_aws_managed.dedup();
             }
         }
     }
-    let role_arn_rest = format!("role{}{}", policy::policy_literal(&role_path), policy::policy_literal(&role_name));
-    let used_inline: usize = hub_inline.iter().map(|n| n.doc.iam_size(&size_env)).sum();
-    let plan = hub_policy::plan(hub_policy::Inputs {
-        choice: shape_choice,
-        accounts: &members.iter().map(|m| m.account.clone()).collect::<Vec<_>>(),
-        role_arn_rest: &role_arn_rest,
-        role_path: &role_path,
-        role_name: &role_name,
-        group_name: &group.name,
-        used_inline,
-        used_managed: hub_aws_managed.len() + own_managed.len(),
-        env: &size_env,
-    });
-    let plan = match plan {
-        Ok(plan) => plan,
-        Err(msg) => {
-            p.push(src("--assume-policy", "hub.assume_policy", ov.assume_policy.is_some()), msg);
-            return Err(p);
-        }
+    let plan = if single {
+        None
+    } else {
+        let role_arn_rest = format!("role{}{}", policy::policy_literal(&role_path), policy::policy_literal(&role_name));
+        let used_inline: usize = hub_inline.iter().map(|n| n.doc.iam_size(&size_env)).sum();
+        let plan = hub_policy::plan(hub_policy::Inputs {
+            choice: shape_choice,
+            accounts: &members.iter().map(|m| m.account.clone()).collect::<Vec<_>>(),
+            role_arn_rest: &role_arn_rest,
+            role_path: &role_path,
+            role_name: &role_name,
+            group_name: &group.name,
+            used_inline,
+            used_managed: hub_aws_managed.len() + own_managed.len(),
+            env: &size_env,
+        });
+        let plan = match plan {
+            Ok(plan) => plan,
+            Err(msg) => {
+                p.push(src("--assume-policy", "hub.assume_policy", ov.assume_policy.is_some()), msg);
+                return Err(p);
+            }
+        };
+        Some(plan)
     };
-    hub_inline.extend(plan.inline.iter().cloned());
     let mut hub_managed = own_managed;
-    hub_managed.extend(plan.managed.iter().cloned());
+    if let Some(plan) = &plan {
+        hub_inline.extend(plan.inline.iter().cloned());
+        hub_managed.extend(plan.managed.iter().cloned());
+    }
     if hub_aws_managed.len() + hub_managed.len() > hub_policy::GROUP_MANAGED_LIMIT {
         p.push(
             "hub",
@@ -473,6 +564,7 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
         return Err(p);
     }
     Ok(Model {
+        setup,
         preset: preset_name,
         tier,
         mode,
@@ -486,24 +578,54 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
             managed: hub_managed,
             aws_managed: hub_aws_managed,
             assume: plan,
-            manage_own_account: raw.hub.manage_own_account.unwrap_or(false),
+            manage_own_account,
+            own_sets: if manage_own_account {
+                member_sets.iter().map(|s| s.name.clone()).collect()
+            } else {
+                Vec::new()
+            },
         },
         members,
-        role: MemberRole {
-            name: role_name,
-            path: role_path,
-            description,
-            max_session_duration: max_session,
-            boundary,
-            tags: role_tags,
-            trust_mode,
-            trust,
-            sets: member_sets.iter().map(|s| s.name.clone()).collect(),
-            inline: role_inline,
-            aws_managed: role_aws_managed,
-        },
+        role,
         warnings,
     })
+}
+
+/// Options that only a hub-and-spoke setup has, refused in a single-account setup.
+fn single_account_conflicts(p: &mut Problems, raw: &RawConfig, ov: &Overrides) {
+    const WHY: &str = "a single-account setup has no member accounts or roles; remove it or use setup: hub-and-spoke";
+    if ov.accounts.is_some() {
+        p.push("--accounts", WHY);
+    } else if !raw.accounts.is_empty() {
+        p.push("accounts", WHY);
+    }
+    let role = &raw.member_role;
+    let role_set = role.name.is_some()
+        || role.path.is_some()
+        || role.description.is_some()
+        || role.max_session_duration.is_some()
+        || role.permissions_boundary.is_some()
+        || !role.tags.is_empty()
+        || role.trust.is_some()
+        || role.permission_sets.is_some();
+    if role_set {
+        p.push("member_role", WHY);
+    }
+    for (flag, given) in [
+        ("--role-name", ov.role_name.is_some()),
+        ("--trust", ov.trust.is_some()),
+        ("--assume-policy", ov.assume_policy.is_some()),
+    ] {
+        if given {
+            p.push(flag, WHY);
+        }
+    }
+    if raw.hub.assume_policy.is_some() {
+        p.push("hub.assume_policy", WHY);
+    }
+    if raw.hub.manage_own_account == Some(false) {
+        p.push("hub.manage_own_account", "a single-account setup always grants the permission sets in its account");
+    }
 }
 
 /// Validates one tag map: key and value rules, keys unique ignoring case.

@@ -36,11 +36,13 @@ fn defaults_follow_the_micetro_preset() {
     let m = ok(BASE);
     assert_eq!(m.preset, "micetro");
     assert_eq!(m.hub.user.name, "micetro-integration");
-    assert_eq!(m.role.trust_mode, TrustMode::PrincipalArn);
-    assert_eq!(m.hub.assume.shape, Shape::PerAccount);
-    assert_eq!(m.role.sets, vec!["micetro-account-alias", "micetro-cloud-network", "micetro-dns"]);
+    assert_eq!(m.role.as_ref().unwrap().trust_mode, TrustMode::PrincipalArn);
+    assert_eq!(m.hub.assume.as_ref().unwrap().shape, Shape::PerAccount);
+    assert_eq!(m.role.as_ref().unwrap().sets, vec!["micetro-account-alias", "micetro-cloud-network", "micetro-dns"]);
     let actions: Vec<&str> = m
         .role
+        .as_ref()
+        .unwrap()
         .inline
         .as_ref()
         .unwrap()
@@ -56,7 +58,7 @@ fn defaults_follow_the_micetro_preset() {
 #[test]
 fn tier_required_drops_recommended_actions() {
     let m = ok(&format!("{BASE}tier: required\n"));
-    let doc = &m.role.inline.as_ref().unwrap().doc;
+    let doc = &m.role.as_ref().unwrap().inline.as_ref().unwrap().doc;
     let all: Vec<&String> = doc.statements.iter().flat_map(|s| &s.actions).collect();
     assert!(all.iter().any(|a| *a == "route53:ListHostedZonesByName"));
     assert!(!all.iter().any(|a| *a == "route53:ChangeResourceRecordSets"));
@@ -66,8 +68,11 @@ fn tier_required_drops_recommended_actions() {
 #[test]
 fn managed_mode_uses_the_seed_002_policies() {
     let m = ok(&format!("{BASE}mode: managed\n"));
-    assert_eq!(m.role.aws_managed, vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]);
-    assert!(m.role.inline.is_none());
+    assert_eq!(
+        m.role.as_ref().unwrap().aws_managed,
+        vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]
+    );
+    assert!(m.role.as_ref().unwrap().inline.is_none());
     assert_eq!(m.hub.aws_managed, vec!["IAMReadOnlyAccess"]);
     assert!(m.hub.inline.iter().all(|p| p.name.starts_with("assume-")));
 }
@@ -80,21 +85,40 @@ fn the_hub_can_manage_its_own_account() {
         1,
     ));
     let own = m.hub.managed.iter().find(|p| p.name == "micetro-integration-permissions").unwrap();
-    assert_eq!(own.doc, m.role.inline.as_ref().unwrap().doc, "the hub gets the member permissions");
+    assert_eq!(own.doc, m.role.as_ref().unwrap().inline.as_ref().unwrap().doc, "the hub gets the member permissions");
     let m = ok(&format!("{BASE}hub: {{account: \"999999999999\", manage_own_account: true}}\nmode: managed\n")
         .replacen("hub: {account: \"999999999999\"}\n", "", 1));
     assert_eq!(m.hub.aws_managed, vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]);
 }
 
 #[test]
+fn single_account_puts_every_set_on_the_group_and_has_no_roles() {
+    let m = ok("setup: single-account\nhub: {account: \"123456789012\"}\n");
+    assert_eq!(m.setup, Setup::SingleAccount);
+    assert!(m.role.is_none() && m.members.is_empty() && m.hub.assume.is_none());
+    assert_eq!(m.hub.sets, vec!["micetro-identity"]);
+    assert_eq!(m.hub.own_sets, vec!["micetro-account-alias", "micetro-cloud-network", "micetro-dns"]);
+    assert_eq!(m.hub.inline.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["read-own-identity"]);
+    let own = &m.hub.managed[0];
+    assert_eq!(own.name, "micetro-integration-permissions");
+    assert!(own.doc.statements.iter().any(|s| s.actions.contains(&"route53:ListHostedZones".to_string())));
+    // Seed 000: the multi-account group reads are for hub and spoke only.
+    let all: Vec<&String> = m.hub.inline.iter().flat_map(|p| &p.doc.statements).flat_map(|s| &s.actions).collect();
+    assert!(!all.iter().any(|a| *a == "iam:GetGroupPolicy"), "{all:?}");
+
+    let m = ok("setup: single-account\nhub: {account: \"123456789012\"}\nmode: managed\n");
+    assert_eq!(m.hub.aws_managed, vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]);
+}
+
+#[test]
 fn trust_modes() {
     let m = ok(BASE);
-    let st = &m.role.trust.statements[0];
+    let st = &m.role.as_ref().unwrap().trust.statements[0];
     assert_eq!(st.conditions[0].key, "aws:PrincipalArn");
     let m = ok(&format!("{BASE}member_role: {{trust: account}}\n"));
-    assert!(m.role.trust.statements[0].conditions.is_empty());
+    assert!(m.role.as_ref().unwrap().trust.statements[0].conditions.is_empty());
     let m = ok(&format!("{BASE}member_role: {{trust: user}}\n"));
-    assert!(m.role.trust.statements[0].principals[0].0.contains(&Seg::Var(Var::HubUserName)));
+    assert!(m.role.as_ref().unwrap().trust.statements[0].principals[0].0.contains(&Seg::Var(Var::HubUserName)));
 }
 
 #[test]
@@ -102,11 +126,11 @@ fn the_hub_group_packing_follows_the_sizes() {
     // Per-account inline policies fit up to the group's budget, then one statement, then managed
     // policies, then the ResourceAccount wildcard.
     let small = with_accounts(2);
-    assert_eq!(small.hub.assume.shape, Shape::PerAccount);
+    assert_eq!(small.hub.assume.as_ref().unwrap().shape, Shape::PerAccount);
     let sixty = with_accounts(60);
-    assert_eq!(sixty.hub.assume.shape, Shape::SingleStatement);
+    assert_eq!(sixty.hub.assume.as_ref().unwrap().shape, Shape::SingleStatement);
     let big = with_accounts(300);
-    assert_eq!(big.hub.assume.shape, Shape::Managed);
+    assert_eq!(big.hub.assume.as_ref().unwrap().shape, Shape::Managed);
     assert!(big.hub.managed.len() >= 2);
 
     // Every emitted plan respects the limits it was packed for.
@@ -135,7 +159,7 @@ fn the_hub_group_packing_follows_the_sizes() {
 fn per_account_stops_where_the_group_budget_ends() {
     let mut last_per_account = 0;
     for n in 20..60 {
-        if with_accounts(n).hub.assume.shape == Shape::PerAccount {
+        if with_accounts(n).hub.assume.as_ref().unwrap().shape == Shape::PerAccount {
             last_per_account = n;
         }
     }
@@ -246,7 +270,7 @@ fn all_problems_are_reported_together() {
 #[test]
 fn dangerous_sets_need_an_explicit_name_and_warn() {
     let m = ok(&format!("{BASE}member_role: {{permission_sets: [zeet-administrator], }}\nmode: managed\n"));
-    assert_eq!(m.role.aws_managed, vec!["AdministratorAccess"]);
+    assert_eq!(m.role.as_ref().unwrap().aws_managed, vec!["AdministratorAccess"]);
     assert!(m.warnings.iter().any(|w| w.contains("zeet-administrator") && w.contains("far more")));
 }
 
@@ -264,7 +288,7 @@ fn flags_override_the_file() {
     .unwrap();
     assert_eq!(m.hub.account.as_str(), "888888888888");
     assert_eq!(m.members.len(), 1);
-    assert_eq!(m.role.name, "FromFlag");
+    assert_eq!(m.role.as_ref().unwrap().name, "FromFlag");
     let err = build_with(BASE, Overrides { accounts: Some(vec!["12".into()]), ..Default::default() }).unwrap_err();
     assert_eq!(err.to_string(), "--accounts[0]: \"12\" is not a 12-digit AWS account id");
 }

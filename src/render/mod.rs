@@ -10,7 +10,7 @@ pub(crate) mod view;
 use anyhow::{Context as _, Result, anyhow, bail};
 use tera::{Context, Tera};
 
-use crate::model::Model;
+use crate::model::{Model, Setup};
 use view::{Formats, Target};
 
 /// `aws cloudformation deploy` uploads a larger template only through `--s3-bucket`.
@@ -45,18 +45,33 @@ fn render_one(tera: &Tera, name: &str, ctx: &Context) -> Result<String> {
     tera.render(name, ctx).with_context(|| format!("rendering template {name}"))
 }
 
-const CFN_FILES: &[&str] = &["cloudformation/hub.yaml.tera", "cloudformation/member.yaml.tera"];
-const TF_FILES: &[&str] = &[
-    "terraform/versions.tf.tera",
-    "terraform/providers.tf.tera",
-    "terraform/variables.tf.tera",
-    "terraform/hub.tf.tera",
-    "terraform/members.tf.tera",
-    "terraform/outputs.tf.tera",
-    "terraform/modules/member-role/versions.tf.tera",
-    "terraform/modules/member-role/variables.tf.tera",
-    "terraform/modules/member-role/main.tf.tera",
-    "terraform/modules/member-role/outputs.tf.tera",
+/// (template, output path) per setup.
+type Files = &'static [(&'static str, &'static str)];
+
+const CFN_HUB_AND_SPOKE: Files = &[
+    ("cloudformation/hub.yaml.tera", "cloudformation/hub.yaml"),
+    ("cloudformation/member.yaml.tera", "cloudformation/member.yaml"),
+];
+const TF_HUB_AND_SPOKE: Files = &[
+    ("terraform/versions.tf.tera", "terraform/versions.tf"),
+    ("terraform/providers.tf.tera", "terraform/providers.tf"),
+    ("terraform/variables.tf.tera", "terraform/variables.tf"),
+    ("terraform/hub.tf.tera", "terraform/hub.tf"),
+    ("terraform/members.tf.tera", "terraform/members.tf"),
+    ("terraform/outputs.tf.tera", "terraform/outputs.tf"),
+    ("terraform/modules/member-role/versions.tf.tera", "terraform/modules/member-role/versions.tf"),
+    ("terraform/modules/member-role/variables.tf.tera", "terraform/modules/member-role/variables.tf"),
+    ("terraform/modules/member-role/main.tf.tera", "terraform/modules/member-role/main.tf"),
+    ("terraform/modules/member-role/outputs.tf.tera", "terraform/modules/member-role/outputs.tf"),
+];
+/// One account: the hub's user and group are all there is.
+const CFN_SINGLE_ACCOUNT: Files = &[("cloudformation/hub.yaml.tera", "cloudformation/account.yaml")];
+const TF_SINGLE_ACCOUNT: Files = &[
+    ("terraform/versions.tf.tera", "terraform/versions.tf"),
+    ("terraform/providers.tf.tera", "terraform/providers.tf"),
+    ("terraform/variables.tf.tera", "terraform/variables.tf"),
+    ("terraform/hub.tf.tera", "terraform/main.tf"),
+    ("terraform/outputs.tf.tera", "terraform/outputs.tf"),
 ];
 
 pub(crate) fn render(model: &Model, formats: Formats) -> Result<Rendered> {
@@ -67,15 +82,17 @@ pub(crate) fn render(model: &Model, formats: Formats) -> Result<Rendered> {
             .map_err(|e| anyhow!("building the template context: {e}"))
     };
     let cfn_ctx = ctx_for(Target::CfnHub, Target::CfnMember)?;
-    let output_path = |t: &str| t.trim_end_matches(".tera").to_string();
+    let (cfn_files, tf_files) = match model.setup {
+        Setup::HubAndSpoke => (CFN_HUB_AND_SPOKE, TF_HUB_AND_SPOKE),
+        Setup::SingleAccount => (CFN_SINGLE_ACCOUNT, TF_SINGLE_ACCOUNT),
+    };
 
     let mut needs_s3 = [false, false];
     if formats.cfn {
-        for (t, needs) in CFN_FILES.iter().zip(needs_s3.iter_mut()) {
+        for ((t, path), needs) in cfn_files.iter().zip(needs_s3.iter_mut()) {
             let text = tf_fmt::normalise(&render_one(&tera, t, &cfn_ctx)?);
-            let path = output_path(t);
-            *needs = check_cloudformation(&path, &text, &mut out.warnings)?;
-            out.files.push(OutputFile { path, contents: text });
+            *needs = check_cloudformation(path, &text, &mut out.warnings)?;
+            out.files.push(OutputFile { path: (*path).to_string(), contents: text });
         }
     }
     let mut deploy_ctx = cfn_ctx.clone();
@@ -87,9 +104,9 @@ pub(crate) fn render(model: &Model, formats: Formats) -> Result<Rendered> {
     });
     if formats.tf {
         let tf_ctx = ctx_for(Target::TfHub, Target::TfMember)?;
-        for t in TF_FILES {
+        for (t, path) in tf_files {
             let text = tf_fmt::align(&tf_fmt::normalise(&render_one(&tera, t, &tf_ctx)?));
-            out.files.push(OutputFile { path: output_path(t), contents: text });
+            out.files.push(OutputFile { path: (*path).to_string(), contents: text });
         }
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));

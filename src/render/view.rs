@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::model::policy::{Expr, PolicyDocument, Seg, Var, aws_managed_policy_arn};
-use crate::model::{Model, NamedPolicy, TrustMode, pascal};
+use crate::model::{MemberRole, Model, NamedPolicy, TrustMode, pascal};
 
 /// A string value as the filters take it: `[["lit", "arn:"], ["ref", "AWS::Partition"], ...]`.
 pub(crate) type ValueView = Vec<[String; 2]>;
@@ -42,10 +42,6 @@ pub(crate) fn value(target: Target, e: &Expr) -> ValueView {
         .collect()
 }
 
-fn lit(s: &str) -> ValueView {
-    vec![["lit".to_string(), s.to_string()]]
-}
-
 #[derive(Serialize)]
 pub(crate) struct ConditionEntry {
     key: String,
@@ -70,7 +66,7 @@ pub(crate) struct StatementView {
     conditions: Vec<ConditionOp>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 pub(crate) struct DocView {
     statements: Vec<StatementView>,
 }
@@ -162,32 +158,74 @@ pub(crate) struct View {
     assume_shape: &'static str,
     assume_summary: String,
     members: Vec<MemberView>,
-    role_name: String,
-    role_path: String,
-    role_description: String,
-    role_max_session: u32,
-    has_boundary: bool,
-    boundary: ValueView,
-    has_role_tags: bool,
-    role_tags: Vec<TagView>,
-    trust_mode: &'static str,
-    trust_uses_user_name: bool,
-    trust: DocView,
-    has_role_inline: bool,
-    role_inline: Vec<PolicyView>,
-    has_role_aws_managed: bool,
-    role_aws_managed: Vec<ManagedArnView>,
-    member_sets: Vec<String>,
+    /// Hub and spoke: member accounts with a role each. False for a single account.
+    has_members: bool,
+    role: RoleView,
     hub_sets: Vec<String>,
     member_count: i64,
-    trust_explanation: &'static str,
-    trust_needs_user_first: bool,
+    has_assume: bool,
     has_cfn: bool,
     has_tf: bool,
     hub_stack: &'static str,
     member_stack: &'static str,
+    single_stack: &'static str,
     admin_role: &'static str,
     manage_own_account: bool,
+    own_sets: Vec<String>,
+}
+
+/// The member role; all empty in a single-account setup (`has_members` is false).
+#[derive(Serialize, Default)]
+pub(crate) struct RoleView {
+    name: String,
+    path: String,
+    description: String,
+    max_session: u32,
+    has_boundary: bool,
+    boundary: ValueView,
+    has_tags: bool,
+    tags: Vec<TagView>,
+    trust_mode: &'static str,
+    trust_uses_user_name: bool,
+    trust: DocView,
+    trust_explanation: &'static str,
+    trust_needs_user_first: bool,
+    has_inline: bool,
+    inline: Vec<PolicyView>,
+    has_aws_managed: bool,
+    aws_managed: Vec<ManagedArnView>,
+    sets: Vec<String>,
+}
+
+fn role_view(role: &MemberRole, member: Target) -> RoleView {
+    RoleView {
+        name: role.name.clone(),
+        path: role.path.clone(),
+        description: role.description.clone(),
+        max_session: role.max_session_duration,
+        has_boundary: role.boundary.is_some(),
+        boundary: role.boundary.as_ref().map(|b| value(member, b)).unwrap_or_default(),
+        has_tags: !role.tags.is_empty(),
+        tags: tag_views(&role.tags),
+        trust_mode: match role.trust_mode {
+            TrustMode::PrincipalArn => "principal-arn",
+            TrustMode::User => "user",
+            TrustMode::Account => "account",
+        },
+        trust_uses_user_name: role.trust_mode != TrustMode::Account,
+        trust: doc(member, &role.trust),
+        trust_explanation: match role.trust_mode {
+            TrustMode::PrincipalArn => "the hub account, only for the hub user (aws:PrincipalArn condition)",
+            TrustMode::User => "the hub user's ARN",
+            TrustMode::Account => "the hub account: any identity there that may call sts:AssumeRole on the role",
+        },
+        trust_needs_user_first: role.trust_mode == TrustMode::User,
+        has_inline: role.inline.is_some(),
+        inline: policy_views(member, role.inline.as_slice()),
+        has_aws_managed: !role.aws_managed.is_empty(),
+        aws_managed: managed_views(member, &role.aws_managed),
+        sets: role.sets.clone(),
+    }
 }
 
 /// Which formats are emitted, for DEPLOY.md.
@@ -251,7 +289,6 @@ fn tag_views(tags: &[(String, String)]) -> Vec<TagView> {
 /// The view for one template. Hub and member templates of one format share a view; `hub` and
 /// `member` pick how deploy-time values are referenced in each.
 pub(crate) fn build(model: &Model, hub: Target, member: Target, formats: Formats) -> View {
-    let role = &model.role;
     View {
         preset: model.preset.clone(),
         tier: match model.tier {
@@ -273,8 +310,9 @@ pub(crate) fn build(model: &Model, hub: Target, member: Target, formats: Formats
         group_managed: policy_views(hub, &model.hub.managed),
         has_group_aws_managed: !model.hub.aws_managed.is_empty(),
         group_aws_managed: managed_views(hub, &model.hub.aws_managed),
-        assume_shape: model.hub.assume.shape.name(),
-        assume_summary: model.hub.assume.summary.clone(),
+        has_assume: model.hub.assume.is_some(),
+        assume_shape: model.hub.assume.as_ref().map_or("", |a| a.shape.name()),
+        assume_summary: model.hub.assume.as_ref().map(|a| a.summary.clone()).unwrap_or_default(),
         members: model
             .members
             .iter()
@@ -291,40 +329,18 @@ pub(crate) fn build(model: &Model, hub: Target, member: Target, formats: Formats
                 ],
             })
             .collect(),
-        role_name: role.name.clone(),
-        role_path: role.path.clone(),
-        role_description: role.description.clone(),
-        role_max_session: role.max_session_duration,
-        has_boundary: role.boundary.is_some(),
-        boundary: role.boundary.as_ref().map(|b| value(member, b)).unwrap_or_else(|| lit("")),
-        has_role_tags: !role.tags.is_empty(),
-        role_tags: tag_views(&role.tags),
-        trust_mode: match role.trust_mode {
-            TrustMode::PrincipalArn => "principal-arn",
-            TrustMode::User => "user",
-            TrustMode::Account => "account",
-        },
-        trust_uses_user_name: role.trust_mode != TrustMode::Account,
-        trust: doc(member, &role.trust),
-        has_role_inline: role.inline.is_some(),
-        role_inline: policy_views(member, role.inline.as_slice()),
-        has_role_aws_managed: !role.aws_managed.is_empty(),
-        role_aws_managed: managed_views(member, &role.aws_managed),
-        member_sets: role.sets.clone(),
+        has_members: model.role.is_some(),
+        role: model.role.as_ref().map(|r| role_view(r, member)).unwrap_or_default(),
         hub_sets: model.hub.sets.clone(),
         member_count: i64::try_from(model.members.len()).unwrap_or(i64::MAX),
-        trust_explanation: match role.trust_mode {
-            TrustMode::PrincipalArn => "the hub account, only for the hub user (aws:PrincipalArn condition)",
-            TrustMode::User => "the hub user's ARN",
-            TrustMode::Account => "the hub account: any identity there that may call sts:AssumeRole on the role",
-        },
-        trust_needs_user_first: role.trust_mode == TrustMode::User,
         has_cfn: formats.cfn,
         has_tf: formats.tf,
         hub_stack: "crossrole-hub",
         member_stack: "crossrole-member",
+        single_stack: "crossrole",
         admin_role: "OrganizationAccountAccessRole",
         manage_own_account: model.hub.manage_own_account,
+        own_sets: model.hub.own_sets.clone(),
     }
 }
 

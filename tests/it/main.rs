@@ -57,6 +57,16 @@ pub(crate) fn golden_cases() -> Vec<(String, PathBuf)> {
     cases
 }
 
+/// The hub's CloudFormation template and Terraform file in a golden tree (named for the account
+/// itself in a single-account setup).
+pub(crate) fn hub_files(dir: &Path) -> (PathBuf, PathBuf) {
+    if dir.join("cloudformation/account.yaml").exists() {
+        (dir.join("cloudformation/account.yaml"), dir.join("terraform/main.tf"))
+    } else {
+        (dir.join("cloudformation/hub.yaml"), dir.join("terraform/hub.tf"))
+    }
+}
+
 /// Files of one kind in all golden trees.
 pub(crate) fn golden_files(ext: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();

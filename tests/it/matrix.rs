@@ -226,6 +226,21 @@ fn rows() -> Vec<Row> {
             "error: member_role.permission_sets: \"microtica-eks\" has no managed-policy alternative in the catalog; use mode inline\n",
         ),
         row(
+            "single account with member accounts",
+            "setup: single-account\nhub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
+            "error: accounts: a single-account setup has no member accounts or roles; remove it or use setup: hub-and-spoke\n",
+        ),
+        row(
+            "single account with a member role",
+            "setup: single-account\nhub: {account: \"999999999999\"}\nmember_role: {name: x}\n",
+            "error: member_role: a single-account setup has no member accounts or roles; remove it or use setup: hub-and-spoke\n",
+        ),
+        row(
+            "unknown setup",
+            "setup: hub-spoke\nhub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
+            "error: setup: \"hub-spoke\" is not one of hub-and-spoke, single-account (did you mean \"hub-and-spoke\"?)\n",
+        ),
+        row(
             "unknown tier",
             "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\ntier: all\n",
             "error: tier: \"all\" is not one of required, recommended\n",
@@ -249,7 +264,7 @@ fn rows() -> Vec<Row> {
         row(
             "unknown top-level key",
             "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nregion: us-east-1\n",
-            "error: parsing config config.yaml: unknown field `region`, expected one of `preset`, `hub`, `accounts`, `member_role`, `tags`, `tier`, `mode` at line 3 column 1\n",
+            "error: parsing config config.yaml: unknown field `region`, expected one of `setup`, `preset`, `hub`, `accounts`, `member_role`, `tags`, `tier`, `mode` at line 3 column 1\n",
         ),
         row(
             "unknown nested key",

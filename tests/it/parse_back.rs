@@ -114,8 +114,8 @@ fn both_formats_grant_the_same_actions() {
 fn every_hub_puts_the_user_in_the_group_in_both_formats() {
     for (name, _) in golden_cases() {
         let dir = repo().join("tests/golden").join(&name);
-        let hub: serde_yaml::Value =
-            serde_yaml::from_str(&std::fs::read_to_string(dir.join("cloudformation/hub.yaml")).unwrap()).unwrap();
+        let (cfn, tf) = hub_files(&dir);
+        let hub: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(cfn).unwrap()).unwrap();
         let res = &hub["Resources"];
         assert_eq!(res["HubUser"]["Type"].as_str(), Some("AWS::IAM::User"), "{name}");
         assert_eq!(res["HubGroup"]["Type"].as_str(), Some("AWS::IAM::Group"), "{name}");
@@ -124,7 +124,7 @@ fn every_hub_puts_the_user_in_the_group_in_both_formats() {
         assert_eq!(m["Properties"]["GroupName"]["Ref"].as_str(), Some("HubGroup"), "{name}");
         assert_eq!(m["Properties"]["Users"][0]["Ref"].as_str(), Some("HubUser"), "{name}");
 
-        let tf: hcl::Body = hcl::parse(&std::fs::read_to_string(dir.join("terraform/hub.tf")).unwrap()).unwrap();
+        let tf: hcl::Body = hcl::parse(&std::fs::read_to_string(tf).unwrap()).unwrap();
         let membership = tf
             .blocks()
             .find(|b| b.identifier() == "resource" && b.labels()[0].as_str() == "aws_iam_user_group_membership")
