@@ -138,13 +138,27 @@ pub(crate) fn sizing_env(hub_user: String) -> impl Fn(Var) -> String {
     }
 }
 
-fn one_of<T: Copy>(field: &str, value: &str, options: &[(&str, T)]) -> Result<T, String> {
+fn one_of<T: Copy>(value: &str, options: &[(&str, T)]) -> Result<T, String> {
     options.iter().find(|(n, _)| *n == value).map(|(_, v)| *v).ok_or_else(|| {
         let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
         let hint = suggest(value, names.iter().copied()).map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default();
-        let _ = field;
         format!("{value:?} is not one of {}{hint}", names.join(", "))
     })
+}
+
+/// A keyword option from its flag (which wins) or the config file, checked against its choices;
+/// a problem names whichever of the two gave the value.
+fn choice<T: Copy>(
+    p: &mut Problems,
+    flag: (&str, Option<&str>),
+    field: (&str, Option<&str>),
+    default: T,
+    options: &[(&str, T)],
+) -> Option<T> {
+    match (flag, field) {
+        ((name, Some(v)), _) | (_, (name, Some(v))) => p.check(name, one_of(v, options)),
+        _ => Some(default),
+    }
 }
 
 /// Field name of a value that may come from a flag or from the config file.
@@ -166,107 +180,48 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
             .unwrap_or_default();
         p.push(&preset_field, format!("{preset_name:?} is not a preset of the catalog{hint}"));
     }
-    let setup = match ov.setup.as_deref().or(raw.setup.as_deref()) {
-        None => Some(Setup::HubAndSpoke),
-        Some(s) => p.check(
-            &src("--setup", "setup", ov.setup.is_some()),
-            one_of("setup", s, &[("hub-and-spoke", Setup::HubAndSpoke), ("single-account", Setup::SingleAccount)]),
-        ),
-    };
+    let setup = choice(
+        &mut p,
+        ("--setup", ov.setup.as_deref()),
+        ("setup", raw.setup.as_deref()),
+        Setup::HubAndSpoke,
+        &[("hub-and-spoke", Setup::HubAndSpoke), ("single-account", Setup::SingleAccount)],
+    );
     let single = setup == Some(Setup::SingleAccount);
     if single {
         single_account_conflicts(&mut p, raw, ov);
     }
-    let tier = match ov.tier.as_deref().or(raw.tier.as_deref()) {
-        None => Some(Tier::Recommended),
-        Some(t) => p.check(
-            &src("--tier", "tier", ov.tier.is_some()),
-            one_of("tier", t, &[("required", Tier::Required), ("recommended", Tier::Recommended)]),
-        ),
-    };
-    let mode = match ov.mode.as_deref().or(raw.mode.as_deref()) {
-        None => Some(Mode::Inline),
-        Some(m) => p.check(
-            &src("--mode", "mode", ov.mode.is_some()),
-            one_of("mode", m, &[("inline", Mode::Inline), ("managed", Mode::Managed)]),
-        ),
-    };
-    let trust_mode = match ov.trust.as_deref().or(raw.member_role.trust.as_deref()) {
-        None => Some(TrustMode::PrincipalArn),
-        Some(t) => p.check(
-            &src("--trust", "member_role.trust", ov.trust.is_some()),
-            one_of(
-                "trust",
-                t,
-                &[
-                    ("principal-arn", TrustMode::PrincipalArn),
-                    ("user", TrustMode::User),
-                    ("account", TrustMode::Account),
-                ],
-            ),
-        ),
-    };
-    let shape_choice = match ov.assume_policy.as_deref().or(raw.hub.assume_policy.as_deref()) {
-        None => Some(ShapeChoice::Auto),
-        Some(s) => p.check(
-            &src("--assume-policy", "hub.assume_policy", ov.assume_policy.is_some()),
-            one_of("assume_policy", s, ShapeChoice::NAMES),
-        ),
-    };
+    let tier = choice(
+        &mut p,
+        ("--tier", ov.tier.as_deref()),
+        ("tier", raw.tier.as_deref()),
+        Tier::Recommended,
+        &[("required", Tier::Required), ("recommended", Tier::Recommended)],
+    );
+    let mode = choice(
+        &mut p,
+        ("--mode", ov.mode.as_deref()),
+        ("mode", raw.mode.as_deref()),
+        Mode::Inline,
+        &[("inline", Mode::Inline), ("managed", Mode::Managed)],
+    );
+    let trust_mode = choice(
+        &mut p,
+        ("--trust", ov.trust.as_deref()),
+        ("member_role.trust", raw.member_role.trust.as_deref()),
+        TrustMode::PrincipalArn,
+        &[("principal-arn", TrustMode::PrincipalArn), ("user", TrustMode::User), ("account", TrustMode::Account)],
+    );
+    let shape_choice = choice(
+        &mut p,
+        ("--assume-policy", ov.assume_policy.as_deref()),
+        ("hub.assume_policy", raw.hub.assume_policy.as_deref()),
+        ShapeChoice::Auto,
+        ShapeChoice::NAMES,
+    );
 
     // Accounts.
-    let hub_account = match (&ov.hub_account, &raw.hub.account) {
-        (Some(s), _) => p.check("--hub-account", AccountId::parse(s)),
-        (None, Some(v)) => p.check("hub.account", AccountId::from_yaml(v)),
-        (None, None) => {
-            p.push("hub.account", "missing: give the hub account id with --hub-account or hub.account");
-            None
-        }
-    };
-    let mut members: Vec<Member> = Vec::new();
-    let mut first_seen: BTreeMap<AccountId, String> = BTreeMap::new();
-    let mut names_seen: BTreeMap<String, String> = BTreeMap::new();
-    let raw_members: Vec<(String, Result<AccountId, String>, Option<String>)> = match &ov.accounts {
-        Some(list) => list
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (format!("--accounts[{i}]"), AccountId::parse(s.trim()), None))
-            .collect(),
-        None => raw
-            .accounts
-            .iter()
-            .enumerate()
-            .map(|(i, a)| match a {
-                RawAccount::Id(v) => (format!("accounts[{i}]"), AccountId::from_yaml(v), None),
-                RawAccount::Detailed(d) => (format!("accounts[{i}].id"), AccountId::from_yaml(&d.id), d.name.clone()),
-            })
-            .collect(),
-    };
-    if raw_members.is_empty() && !single {
-        p.push("accounts", "no member accounts given: list them with --accounts or accounts:");
-    }
-    for (field, id, name) in raw_members {
-        let Some(id) = p.check(&field, id) else { continue };
-        if let Some(prev) = first_seen.get(&id) {
-            p.push(&field, format!("{:?} is listed twice (first at {prev}); each member account once", id.as_str()));
-            continue;
-        }
-        if hub_account.as_ref() == Some(&id) {
-            p.push(&field, format!("{:?} is the hub account; the hub cannot also be a member", id.as_str()));
-            continue;
-        }
-        first_seen.insert(id.clone(), field.clone());
-        if let Some(n) = &name {
-            let nfield = field.replace(".id", ".name");
-            if p.check(&nfield, ids::iam_name(n, 64)).is_some() {
-                if let Some(prev) = names_seen.insert(n.to_lowercase(), nfield.clone()) {
-                    p.push(&nfield, format!("{n:?} is already used by {prev} (names compare case-insensitively)"));
-                }
-            }
-        }
-        members.push(Member { account: id, name });
-    }
-    members.sort_by(|a, b| a.account.cmp(&b.account));
+    let (hub_account, members) = parse_accounts(&mut p, raw, ov, single);
 
     // Names and paths.
     let default_name = format!("{preset_name}-integration");
@@ -401,40 +356,8 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
                 format!("the trust policy is {trust_size} characters; IAM's default limit is {TRUST_POLICY_LIMIT}"),
             );
         }
-        let mut role_inline = None;
-        let mut role_aws_managed = Vec::new();
-        match mode {
-            Mode::Inline => {
-                let doc = permission_document(&member_sets, tier, None);
-                if !doc.statements.is_empty() {
-                    let size = doc.iam_size(&size_env);
-                    if size > ROLE_INLINE_LIMIT {
-                        p.push(
-                            "member_role.permission_sets",
-                            format!("the role's inline policy is {size} characters; IAM allows {ROLE_INLINE_LIMIT} per role. Choose fewer sets, tier required, or mode managed"),
-                        );
-                    }
-                    role_inline = Some(NamedPolicy {
-                        key: "permissions".into(),
-                        name: format!("{preset_name}-permissions"),
-                        description: String::new(),
-                        doc,
-                    });
-                }
-            }
-            Mode::Managed => {
-                role_aws_managed = member_aws_managed.clone();
-                if role_aws_managed.len() > ROLE_MANAGED_LIMIT {
-                    p.push(
-                        "member_role.permission_sets",
-                        format!(
-                            "{} managed policies; a role takes at most {ROLE_MANAGED_LIMIT}",
-                            role_aws_managed.len()
-                        ),
-                    );
-                }
-            }
-        }
+        let (role_inline, role_aws_managed) =
+            role_permissions(&mut p, mode, tier, &member_sets, &member_aws_managed, &preset_name, &size_env);
         if trust_mode == TrustMode::Account {
             warnings.push(
                 "member_role.trust: account trusts the whole hub account: any identity there that is allowed sts:AssumeRole on the role can assume it (principal-arn limits it to the hub user)".into(),
@@ -478,39 +401,12 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
     }
     // The hub account managed like a member: its own permissions go into a managed policy, so the
     // group's inline budget stays for the assume-role policies.
-    let mut own_managed = Vec::new();
     let manage_own_account = single || raw.hub.manage_own_account.unwrap_or(false);
+    let mut own_managed = Vec::new();
     if manage_own_account {
         match mode {
             Mode::Inline => {
-                let doc = permission_document(&member_sets, tier, None);
-                let size = doc.iam_size(&size_env);
-                let name = format!("{}-permissions", group.name);
-                if size > hub_policy::MANAGED_POLICY_LIMIT {
-                    p.push(
-                        "hub.manage_own_account",
-                        format!(
-                            "the hub's own permission policy is {size} characters; a managed policy holds at most {}",
-                            hub_policy::MANAGED_POLICY_LIMIT
-                        ),
-                    );
-                } else if name.len() > 128 {
-                    p.push(
-                        "hub.manage_own_account",
-                        format!("policy name {name:?} exceeds 128 characters; shorten hub.group.name"),
-                    );
-                } else if !doc.statements.is_empty() {
-                    own_managed.push(NamedPolicy {
-                        key: "own-permissions".into(),
-                        name,
-                        description: if single {
-                            "crossrole: the integration's permissions in this account".into()
-                        } else {
-                            "crossrole: the integration's permissions in the hub account itself".into()
-                        },
-                        doc,
-                    });
-                }
+                own_managed.extend(own_permissions(&mut p, &member_sets, tier, &group, single, &size_env));
             }
             Mode::Managed => {
                 hub_aws_managed.extend(member_aws_managed.iter().cloned());
@@ -626,6 +522,150 @@ fn single_account_conflicts(p: &mut Problems, raw: &RawConfig, ov: &Overrides) {
     if raw.hub.manage_own_account == Some(false) {
         p.push("hub.manage_own_account", "a single-account setup always grants the permission sets in its account");
     }
+}
+
+/// The hub account and the member accounts (sorted), each checked: 12 digits as a string, listed
+/// once, not the hub, names unique ignoring case.
+fn parse_accounts(p: &mut Problems, raw: &RawConfig, ov: &Overrides, single: bool) -> (Option<AccountId>, Vec<Member>) {
+    let hub_account = match (&ov.hub_account, &raw.hub.account) {
+        (Some(s), _) => p.check("--hub-account", AccountId::parse(s)),
+        (None, Some(v)) => p.check("hub.account", AccountId::from_yaml(v)),
+        (None, None) => {
+            p.push("hub.account", "missing: give the hub account id with --hub-account or hub.account");
+            None
+        }
+    };
+    let mut members: Vec<Member> = Vec::new();
+    let mut first_seen: BTreeMap<AccountId, String> = BTreeMap::new();
+    let mut names_seen: BTreeMap<String, String> = BTreeMap::new();
+    let raw_members: Vec<(String, Result<AccountId, String>, Option<String>)> = match &ov.accounts {
+        Some(list) => list
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (format!("--accounts[{i}]"), AccountId::parse(s.trim()), None))
+            .collect(),
+        None => raw
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| match a {
+                RawAccount::Id(v) => (format!("accounts[{i}]"), AccountId::from_yaml(v), None),
+                RawAccount::Detailed(d) => (format!("accounts[{i}].id"), AccountId::from_yaml(&d.id), d.name.clone()),
+            })
+            .collect(),
+    };
+    if raw_members.is_empty() && !single {
+        p.push("accounts", "no member accounts given: list them with --accounts or accounts:");
+    }
+    for (field, id, name) in raw_members {
+        let Some(id) = p.check(&field, id) else { continue };
+        if let Some(prev) = first_seen.get(&id) {
+            p.push(&field, format!("{:?} is listed twice (first at {prev}); each member account once", id.as_str()));
+            continue;
+        }
+        if hub_account.as_ref() == Some(&id) {
+            p.push(&field, format!("{:?} is the hub account; the hub cannot also be a member", id.as_str()));
+            continue;
+        }
+        first_seen.insert(id.clone(), field.clone());
+        if let Some(n) = &name {
+            let nfield = field.replace(".id", ".name");
+            if p.check(&nfield, ids::iam_name(n, 64)).is_some() {
+                if let Some(prev) = names_seen.insert(n.to_lowercase(), nfield.clone()) {
+                    p.push(&nfield, format!("{n:?} is already used by {prev} (names compare case-insensitively)"));
+                }
+            }
+        }
+        members.push(Member { account: id, name });
+    }
+    members.sort_by(|a, b| a.account.cmp(&b.account));
+    (hub_account, members)
+}
+
+/// The account's own permissions for the hub group (hub managing its own account, or a single
+/// account), as one customer managed policy: the group's inline budget stays for the rest.
+fn own_permissions(
+    p: &mut Problems,
+    member_sets: &[&PermissionSet],
+    tier: Tier,
+    group: &Entity,
+    single: bool,
+    size_env: &dyn Fn(Var) -> String,
+) -> Option<NamedPolicy> {
+    let doc = permission_document(member_sets, tier, None);
+    let size = doc.iam_size(size_env);
+    let name = format!("{}-permissions", group.name);
+    if size > hub_policy::MANAGED_POLICY_LIMIT {
+        p.push(
+            "hub.manage_own_account",
+            format!(
+                "the hub's own permission policy is {size} characters; a managed policy holds at most {}",
+                hub_policy::MANAGED_POLICY_LIMIT
+            ),
+        );
+    } else if name.len() > 128 {
+        p.push(
+            "hub.manage_own_account",
+            format!("policy name {name:?} exceeds 128 characters; shorten hub.group.name"),
+        );
+    } else if !doc.statements.is_empty() {
+        return Some(NamedPolicy {
+            key: "own-permissions".into(),
+            name,
+            description: if single {
+                "crossrole: the integration's permissions in this account".into()
+            } else {
+                "crossrole: the integration's permissions in the hub account itself".into()
+            },
+            doc,
+        });
+    }
+    None
+}
+
+/// The member role's own permissions: one least-privilege inline policy, or the AWS managed
+/// alternatives; each checked against the role's limits.
+fn role_permissions(
+    p: &mut Problems,
+    mode: Mode,
+    tier: Tier,
+    member_sets: &[&PermissionSet],
+    member_aws_managed: &[String],
+    preset_name: &str,
+    size_env: &dyn Fn(Var) -> String,
+) -> (Option<NamedPolicy>, Vec<String>) {
+    let mut role_inline = None;
+    let mut role_aws_managed = Vec::new();
+    match mode {
+        Mode::Inline => {
+            let doc = permission_document(member_sets, tier, None);
+            if !doc.statements.is_empty() {
+                let size = doc.iam_size(size_env);
+                if size > ROLE_INLINE_LIMIT {
+                    p.push(
+                        "member_role.permission_sets",
+                        format!("the role's inline policy is {size} characters; IAM allows {ROLE_INLINE_LIMIT} per role. Choose fewer sets, tier required, or mode managed"),
+                    );
+                }
+                role_inline = Some(NamedPolicy {
+                    key: "permissions".into(),
+                    name: format!("{preset_name}-permissions"),
+                    description: String::new(),
+                    doc,
+                });
+            }
+        }
+        Mode::Managed => {
+            role_aws_managed = member_aws_managed.to_vec();
+            if role_aws_managed.len() > ROLE_MANAGED_LIMIT {
+                p.push(
+                    "member_role.permission_sets",
+                    format!("{} managed policies; a role takes at most {ROLE_MANAGED_LIMIT}", role_aws_managed.len()),
+                );
+            }
+        }
+    }
+    (role_inline, role_aws_managed)
 }
 
 /// Validates one tag map: key and value rules, keys unique ignoring case.
