@@ -10,6 +10,7 @@ Examples:
   crossrole emit --config crossrole.yaml --out infra/crossrole
   crossrole emit --config crossrole.yaml --format tf --check
   crossrole emit --config crossrole.yaml --only cloudformation/member.yaml --stdout
+  crossrole emit --setup single-account --hub-account 123456789012 --mode managed
   crossrole catalog
 
 Exit codes: 0 success, 1 --check found differences, 2 bad input or any other error.";
@@ -23,7 +24,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Emit the hub-and-spoke setup: hub user, group and assume-role policies, and a role in every member account
+    /// Emit the setup as CloudFormation and Terraform: hub and spoke (a hub user and group that assume a
+    /// role in every member account) or a single account (the user and group alone)
     Emit(Box<EmitArgs>),
     /// List the presets and permission sets of the catalog
     Catalog(CatalogArgs),
