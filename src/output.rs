@@ -17,18 +17,6 @@ use crate::render::OutputFile;
 
 pub(crate) const MANIFEST: &str = ".crossrole-manifest";
 
-/// Refusals that are the user's to resolve (exit code 2 like bad input, not an I/O failure).
-#[derive(Debug)]
-pub(crate) struct Refused(pub(crate) String);
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
-
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Report {
     pub(crate) written: Vec<String>,
@@ -174,7 +162,7 @@ fn foreign_files(dir: &Path, manifest: &BTreeMap<String, String>) -> Result<Vec<
 
 pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool) -> Result<Report> {
     if dir.exists() && !dir.is_dir() {
-        return Err(Refused(format!("--out: {} exists and is not a directory", dir.display())).into());
+        bail!("--out: {} exists and is not a directory", dir.display());
     }
     let manifest = if dir.exists() { read_manifest(dir)? } else { BTreeMap::new() };
     if dir.exists() && !force {
@@ -182,12 +170,11 @@ pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool) -> Result<Rep
         if !foreign.is_empty() {
             let shown: Vec<&str> = foreign.iter().take(5).map(String::as_str).collect();
             let more = if foreign.len() > 5 { format!(" and {} more", foreign.len() - 5) } else { String::new() };
-            return Err(Refused(format!(
+            bail!(
                 "--out: {} holds files crossrole would overwrite or did not write: {}{more}; choose another --out, remove them, or pass --force",
                 dir.display(),
                 shown.join(", ")
-            ))
-            .into());
+            );
         }
     }
 
@@ -261,9 +248,6 @@ pub(crate) fn check(dir: &Path, files: &[OutputFile]) -> Result<Vec<String>> {
                 drift.push(format!("{stale} is no longer generated"));
             }
         }
-    }
-    if drift.is_empty() && !dir.exists() {
-        bail!("--check: {} does not exist", dir.display());
     }
     Ok(drift)
 }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::model::policy::{Expr, PolicyDocument, Seg, Var, aws_managed_policy_arn};
-use crate::model::{MemberRole, Model, NamedPolicy, TrustMode, pascal};
+use crate::model::{MemberRole, Model, NamedPolicy, Setup, TrustMode, pascal};
 
 /// A string value as the filters take it: `[["lit", "arn:"], ["ref", "AWS::Partition"], ...]`.
 pub(crate) type ValueView = Vec<[String; 2]>;
@@ -145,6 +145,7 @@ pub(crate) struct View {
     tier: &'static str,
     mode: &'static str,
     hub_account: String,
+    hub_account_description: &'static str,
     user_name: String,
     user_path: String,
     group_name: String,
@@ -300,6 +301,10 @@ pub(crate) fn build(model: &Model, hub: Target, member: Target, formats: Formats
             crate::model::Mode::Managed => "managed",
         },
         hub_account: model.hub.account.to_string(),
+        hub_account_description: match model.setup {
+            Setup::HubAndSpoke => "Account id of the hub account (the default provider must act in it)",
+            Setup::SingleAccount => "Account id of the account (the default provider must act in it)",
+        },
         user_name: model.hub.user.name.clone(),
         user_path: model.hub.user.path.clone(),
         group_name: model.hub.group.name.clone(),
