@@ -19,13 +19,14 @@ import yaml
 
 import tflib
 from cfnlib import canon, cfn_eval
+from goldens import config_for, hub_template, hub_tf, is_single_account, member_accounts
 
 PARTITION = "aws"
 
 
 def cfn_side(golden, hub_account, members):
-    single = os.path.exists(os.path.join(golden, "cloudformation", "account.yaml"))
-    hub = yaml.safe_load(open(os.path.join(golden, "cloudformation", "account.yaml" if single else "hub.yaml"), encoding="utf-8"))
+    single = is_single_account(golden)
+    hub = yaml.safe_load(open(hub_template(golden), encoding="utf-8"))
     # A single-account setup has no member template (and no members to loop over).
     member = {"Parameters": {}, "Resources": {}} if single else yaml.safe_load(
         open(os.path.join(golden, "cloudformation", "member.yaml"), encoding="utf-8"))
@@ -103,8 +104,8 @@ def localise(e, account):
 def tf_side(golden, hub_account, members):
     tfdir = os.path.join(golden, "terraform")
     module = os.path.join(tfdir, "modules", "member-role", "main.tf")
-    single = not os.path.exists(module)
-    hub = hcl2.load(open(os.path.join(tfdir, "main.tf" if single else "hub.tf"), encoding="utf-8"))
+    single = is_single_account(golden)
+    hub = hcl2.load(open(hub_tf(golden), encoding="utf-8"))
     main = {} if single else hcl2.load(open(module, encoding="utf-8"))
     items = []  # (key, expression source, account context, kind)
     hres = list(resources(hub))
@@ -184,20 +185,24 @@ def main():
     compared = 0
     for name in sorted(os.listdir(root)):
         golden = os.path.join(root, name)
-        providers = hcl2.load(open(os.path.join(golden, "terraform", "providers.tf"), encoding="utf-8"))
-        members = []
-        hub_account = None
-        for p in providers["provider"]:
+        config = config_for(repo, name)
+        # Each side covers the accounts it would deploy to: CloudFormation is deployed to the
+        # accounts of the config, Terraform to the accounts of its aliased providers. An account
+        # missing on one side shows up as a difference.
+        tf_members = []
+        for p in hcl2.load(open(os.path.join(golden, "terraform", "providers.tf"), encoding="utf-8"))["provider"]:
             body = p['"aws"']
-            ids = body["allowed_account_ids"]
             if "alias" in body:
-                members.append(json.loads(ids[0]))
+                tf_members.append(json.loads(body["allowed_account_ids"][0]))
+        hub_account = None
         variables = hcl2.load(open(os.path.join(golden, "terraform", "variables.tf"), encoding="utf-8"))
         for v in variables["variable"]:
             if '"hub_account_id"' in v:
                 hub_account = json.loads(v['"hub_account_id"']["default"])
-        cfn = cfn_side(golden, hub_account, members)
-        tf = tf_side(golden, hub_account, members)
+        if hub_account != config["hub"]["account"]:
+            problems.append(f"{name}: Terraform's hub account {hub_account} is not the config's {config['hub']['account']}")
+        cfn = cfn_side(golden, config["hub"]["account"], member_accounts(config))
+        tf = tf_side(golden, hub_account, tf_members)
         for key in sorted(set(cfn) | set(tf)):
             compared += 1
             a, b = cfn.get(key), tf.get(key)

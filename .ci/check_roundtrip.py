@@ -19,6 +19,7 @@ import hcl2
 import yaml
 
 import tflib
+from goldens import config_for, hub_template, hub_tf, is_single_account
 
 repo = sys.argv[1]
 golden_root = os.path.join(repo, "tests", "golden")
@@ -32,14 +33,6 @@ def expect(where, got, want):
     checked += 1
     if got != want:
         problems.append(f"{where}: got {got!r}, want {want!r}")
-
-
-def config_for(name):
-    for d in ("examples", os.path.join("tests", "fixtures")):
-        p = os.path.join(repo, d, name + ".yaml")
-        if os.path.exists(p):
-            return yaml.safe_load(open(p, encoding="utf-8"))
-    raise SystemExit(f"no config for golden {name}")
 
 
 def expected(cfg):
@@ -67,9 +60,9 @@ def expected(cfg):
 
 
 def check_cfn(name, d, want):
-    single = os.path.exists(os.path.join(d, "cloudformation", "account.yaml"))
-    hub_file = "account.yaml" if single else "hub.yaml"
-    hub = yaml.safe_load(open(os.path.join(d, "cloudformation", hub_file), encoding="utf-8"))
+    single = is_single_account(d)
+    hub_file = os.path.basename(hub_template(d))
+    hub = yaml.safe_load(open(hub_template(d), encoding="utf-8"))
     docs = [hub]
     user = hub["Resources"]["HubUser"]["Properties"]
     group = hub["Resources"]["HubGroup"]["Properties"]
@@ -136,8 +129,8 @@ def literal_outputs(name, d):
     """(output name, HCL source) pairs for the string values under test, read from the text
     crossrole wrote; Terraform decodes them."""
     main = os.path.join(d, "terraform", "modules", "member-role", "main.tf")
-    single = not os.path.exists(main)
-    hub = os.path.join(d, "terraform", "main.tf" if single else "hub.tf")
+    single = is_single_account(d)
+    hub = hub_tf(d)
     user, user_tags = block_attributes(hub, 'resource "aws_iam_user" "hub" {')
     group, _ = block_attributes(hub, 'resource "aws_iam_group" "hub" {')
     out = [
@@ -278,7 +271,7 @@ if len(sys.argv) >= 4 and sys.argv[2] == "--fuzz":
         tf_files = check_cases(cases, tolerate_hcl2=True)
     label = f"{count} random valid configs"
 else:
-    cases = [(n, config_for(n), os.path.join(golden_root, n)) for n in sorted(os.listdir(golden_root))]
+    cases = [(n, config_for(repo, n), os.path.join(golden_root, n)) for n in sorted(os.listdir(golden_root))]
     tf_files = check_cases(cases)
     label = f"{len(cases)} goldens"
 

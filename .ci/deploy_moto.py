@@ -33,6 +33,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from cfnlib import canon, cfn_eval, load
+from goldens import config_for, hub_template, is_single_account, member_accounts
 
 BIN = os.path.dirname(sys.executable)
 AWS = os.path.join(BIN, "aws")
@@ -295,14 +296,12 @@ def check_member(aws, template, env, filled, problems, hub_account, user_arn, tr
 
 def scenario(moto, golden, name, config):
     print(f"deploy: === {name} ===")
-    single = os.path.exists(os.path.join(golden, "cloudformation", "account.yaml"))
-    hub_t = load(os.path.join(golden, "cloudformation", "account.yaml" if single else "hub.yaml"))
+    single = is_single_account(golden)
+    hub_t = load(hub_template(golden))
     member_t = {} if single else load(os.path.join(golden, "cloudformation", "member.yaml"))
     params = {k: v["Default"] for k, v in (member_t.get("Parameters") or {}).items()}
     hub_account = config["hub"]["account"]
-    members = sorted(json.loads(line.split("=", 1)[1].strip().strip("[]"))
-                     for line in open(os.path.join(golden, "terraform", "providers.tf"), encoding="utf-8")
-                     if "allowed_account_ids" in line and '"' in line)
+    members = member_accounts(config)
     filled, problems = [], []
     trust_mode = ((config.get("member_role") or {}).get("trust")) or "principal-arn"
 
@@ -388,8 +387,7 @@ def main():
     problems = []
     for name in scenarios:
         golden = os.path.join(repo, "tests", "golden", name)
-        config = next(load(p) for p in (os.path.join(repo, "examples", name + ".yaml"),
-                                          os.path.join(repo, "tests", "fixtures", name + ".yaml")) if os.path.exists(p))
+        config = config_for(repo, name)
         cfn_dir = os.path.join(golden, "cloudformation")
         templates = "".join(open(os.path.join(cfn_dir, f), encoding="utf-8").read() for f in sorted(os.listdir(cfn_dir)))
         moto = Moto(load_managed_policies=":iam::aws:policy/" in templates)

@@ -1,0 +1,33 @@
+"""What the checks in this directory need to know about a golden tree: the config it was emitted
+from, its layout (hub and spoke, or a single account), and the accounts the config names."""
+import os
+
+import yaml
+
+
+def config_for(repo, name):
+    """The example or test fixture whose output `tests/golden/<name>/` is."""
+    for d in ("examples", os.path.join("tests", "fixtures")):
+        p = os.path.join(repo, d, name + ".yaml")
+        if os.path.exists(p):
+            with open(p, encoding="utf-8") as f:
+                return yaml.safe_load(f)
+    raise SystemExit(f"no config for golden {name}")
+
+
+def is_single_account(golden):
+    return os.path.exists(os.path.join(golden, "cloudformation", "account.yaml"))
+
+
+def hub_template(golden):
+    """The CloudFormation template of the hub (the account itself in a single-account setup)."""
+    return os.path.join(golden, "cloudformation", "account.yaml" if is_single_account(golden) else "hub.yaml")
+
+
+def hub_tf(golden):
+    return os.path.join(golden, "terraform", "main.tf" if is_single_account(golden) else "hub.tf")
+
+
+def member_accounts(config):
+    """The member account ids the config lists, sorted (strings, as crossrole requires)."""
+    return sorted(a["id"] if isinstance(a, dict) else a for a in config.get("accounts") or [])
