@@ -33,11 +33,31 @@ pub(crate) struct Source {
 pub(crate) struct Preset {
     pub(crate) name: String,
     pub(crate) description: String,
+    #[serde(default)]
     pub(crate) hub_sets: Vec<String>,
+    /// The member role's sets, or the vendor role's in a preset with `vendor`.
+    #[serde(default)]
     pub(crate) member_sets: Vec<String>,
     /// The sets of a single-account setup (the group gets them all).
     #[serde(default)]
     pub(crate) single_account_sets: Vec<String>,
+    /// Present in presets that describe a vendor's cross-account role (setup `vendor-role`); such a
+    /// preset has no hub.
+    #[serde(default)]
+    pub(crate) vendor: Option<VendorPreset>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VendorPreset {
+    /// The vendor's name as shown to people ("Microtica").
+    pub(crate) title: String,
+    /// The vendor's AWS account that assumes the role; absent when each user supplies it.
+    #[serde(default)]
+    pub(crate) account: Option<String>,
+    /// Where the account comes from (a catalog source id).
+    #[serde(default)]
+    pub(crate) source: Option<String>,
 }
 
 /// Where a set's statements make sense: on the hub user's own identity (its ARNs name the user and
@@ -171,6 +191,24 @@ impl Catalog {
             }
         }
         for (i, preset) in self.presets.iter().enumerate() {
+            if let Some(v) = &preset.vendor {
+                if let Some(a) = &v.account {
+                    if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
+                        problems.push(format!("presets[{i}] ({}).vendor.account: {a:?} is not 12 digits", preset.name));
+                    }
+                }
+                if let Some(src) = &v.source {
+                    if !source_ids.contains(src.as_str()) {
+                        problems.push(format!("presets[{i}] ({}).vendor.source: unknown source {src:?}", preset.name));
+                    }
+                }
+                if !preset.hub_sets.is_empty() || !preset.single_account_sets.is_empty() {
+                    problems.push(format!(
+                        "presets[{i}] ({}): a vendor preset has no hub: only member_sets apply",
+                        preset.name
+                    ));
+                }
+            }
             for name in preset.hub_sets.iter().chain(&preset.member_sets).chain(&preset.single_account_sets) {
                 if self.set(name).is_none() {
                     problems.push(format!("presets[{i}] ({}): unknown permission set {name:?}", preset.name));

@@ -11,6 +11,8 @@ Examples:
   crossrole emit --config crossrole.yaml --format tf --check
   crossrole emit --config crossrole.yaml --only cloudformation/member.yaml --stdout
   crossrole emit --setup single-account --hub-account 123456789012 --mode managed
+  crossrole emit --preset microtica --external-id generate
+  crossrole emit --preset zeet --vendor-account 123456789012 --external-id \"$ZEET_EXTERNAL_ID\"
   crossrole catalog
 
 Exit codes: 0 success, 1 --check found differences, 2 bad input or any other error.";
@@ -25,7 +27,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Emit the setup as CloudFormation and Terraform: hub and spoke (a hub user and group that assume a
-    /// role in every member account) or a single account (the user and group alone)
+    /// role in every member account), a single account (the user and group alone), or a vendor role
+    /// (a role a vendor's account assumes with an ExternalId)
     Emit(Box<EmitArgs>),
     /// List the presets and permission sets of the catalog
     Catalog(CatalogArgs),
@@ -57,8 +60,9 @@ pub(crate) struct EmitArgs {
     /// Use this catalog file instead of the embedded one
     #[arg(long, value_name = "FILE")]
     pub(crate) catalog: Option<PathBuf>,
-    /// What to set up: hub-and-spoke (a user in the hub assumes a role in every member account) or
-    /// single-account (the user and group in one account) [default: hub-and-spoke]
+    /// What to set up: hub-and-spoke (a user in the hub assumes a role in every member account),
+    /// single-account (the user and group in one account), or vendor-role (a role a vendor's account
+    /// assumes) [default: vendor-role for vendor presets, else hub-and-spoke]
     #[arg(long, value_name = "SETUP")]
     pub(crate) setup: Option<String>,
     /// The hub account holding the integration user (12 digits); the account itself for single-account
@@ -85,6 +89,17 @@ pub(crate) struct EmitArgs {
     /// Shape of the hub's assume-role policy: auto, per-account, single-statement, managed, resource-account [default: auto]
     #[arg(long, value_name = "SHAPE")]
     pub(crate) assume_policy: Option<String>,
+    /// Vendor role: the vendor's AWS account that may assume the role [default: the preset's]
+    #[arg(long, value_name = "ID")]
+    pub(crate) vendor_account: Option<String>,
+    /// Vendor role: the ExternalId the vendor gave you; repeat it for a rotation window; `generate`
+    /// makes one (kept in OUT/external-ids.txt); `none` opts out of the condition
+    #[arg(long = "external-id", value_name = "ID")]
+    pub(crate) external_ids: Option<Vec<String>>,
+    /// Vendor role: https URL the CloudFormation template is published at, for the console's
+    /// quick-create link in DEPLOY.md
+    #[arg(long, value_name = "URL")]
+    pub(crate) template_url: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Both)]
     pub(crate) format: Format,

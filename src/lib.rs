@@ -3,6 +3,7 @@
 mod catalog;
 mod cli;
 mod config;
+mod external_id;
 #[cfg(test)]
 mod fuzz;
 mod model;
@@ -75,7 +76,7 @@ fn emit(args: &EmitArgs) -> Result<u8> {
         Some(p) => RawConfig::load(p)?,
         None => RawConfig::default(),
     };
-    let overrides = Overrides {
+    let mut overrides = Overrides {
         setup: args.setup.clone(),
         hub_account: args.hub_account.clone(),
         accounts: args.accounts.clone(),
@@ -85,6 +86,35 @@ fn emit(args: &EmitArgs) -> Result<u8> {
         mode: args.mode.clone(),
         trust: args.trust.clone(),
         assume_policy: args.assume_policy.clone(),
+        vendor_account: args.vendor_account.clone(),
+        template_url: args.template_url.clone(),
+        external_ids: args.external_ids.clone(),
+        external_id_generated: false,
+    };
+    let requested = model::vendor::requested_ids(&raw, args.external_ids.as_deref());
+    let generated_new = match external_id::resolve(&args.out, requested.as_deref())? {
+        external_id::Resolved::AsGiven => false,
+        external_id::Resolved::Reused(id) => {
+            overrides.external_ids = Some(vec![id]);
+            overrides.external_id_generated = true;
+            false
+        }
+        external_id::Resolved::New(id) => {
+            if args.stdout {
+                let mut p = Problems::default();
+                p.push(
+                    "--external-id",
+                    format!(
+                        "generate: {} holds no ExternalId yet; run once without --stdout so the new one is kept",
+                        args.out.join(external_id::FILE).display()
+                    ),
+                );
+                return Err(p.into());
+            }
+            overrides.external_ids = Some(vec![id]);
+            overrides.external_id_generated = true;
+            true
+        }
     };
     let model = model::build(&catalog, &raw, &overrides)?;
     let formats = Formats {
@@ -145,6 +175,14 @@ fn emit(args: &EmitArgs) -> Result<u8> {
         return Ok(if drift.is_empty() { EXIT_OK } else { EXIT_DRIFT });
     }
     let report = output::write(&args.out, &files, args.force)?;
+    if generated_new && report.written.iter().any(|f| f == external_id::FILE) {
+        let title = model.vendor.as_ref().map_or("the vendor", |v| v.title.as_str());
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "crossrole: generated a new ExternalId and wrote it to {}; give it to {title} (it is not printed)",
+            args.out.join(external_id::FILE).display()
+        );
+    }
     let _ = writeln!(
         std::io::stderr().lock(),
         "crossrole: {} written, {} unchanged, {} removed in {}; next steps in {}",

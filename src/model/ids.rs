@@ -164,6 +164,48 @@ pub(crate) enum Boundary {
     Name(String),
 }
 
+/// The longest ExternalId STS accepts.
+pub(crate) const EXTERNAL_ID_MAX: usize = 1224;
+
+/// An ExternalId: 2 to 1,224 characters of `[\w+=,.@:/-]` (STS AssumeRole). The message names
+/// the offending character and length, not the value: an ExternalId does not belong in logs.
+pub(crate) fn external_id(s: &str) -> Result<String, String> {
+    const RULE: &str = "an ExternalId is 2 to 1,224 characters of A-Z a-z 0-9 and _ + = , . @ : / -";
+    let len = s.chars().count();
+    if !(2..=EXTERNAL_ID_MAX).contains(&len) {
+        return Err(format!("{len} characters; {RULE}"));
+    }
+    if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !(c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(*c))) {
+        return Err(format!("character {c:?} at position {} is not allowed; {RULE}", i + 1));
+    }
+    Ok(s.to_string())
+}
+
+/// An AWS Organizations id as `aws:PrincipalOrgID` compares it: `o-` and 10 to 32 of `[a-z0-9]`.
+pub(crate) fn org_id(s: &str) -> Result<String, String> {
+    let rest = s.strip_prefix("o-").unwrap_or("");
+    if (10..=32).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("{s:?} is not an AWS Organizations id (o- and 10 to 32 lower-case letters or digits)"))
+    }
+}
+
+/// The published template's URL for the console's quick-create link: https, at most 1,024
+/// characters (CloudFormation's TemplateURL limit), no spaces or quotes.
+pub(crate) fn template_url(s: &str) -> Result<String, String> {
+    if !s.starts_with("https://") || s.len() <= "https://".len() {
+        return Err(format!("{s:?} must be an https:// URL of the uploaded template (an S3 object URL)"));
+    }
+    if s.len() > 1024 {
+        return Err(format!("{} characters; CloudFormation accepts template URLs of at most 1,024", s.len()));
+    }
+    if let Some(c) = s.chars().find(|c| c.is_whitespace() || c.is_control() || "\"'<>`".contains(*c)) {
+        return Err(format!("{s:?} contains {c:?}; give the URL as it is, percent-encoded where needed"));
+    }
+    Ok(s.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ pub(crate) mod ids;
 pub(crate) mod policy;
 pub(crate) mod problems;
 pub(crate) mod template;
+pub(crate) mod vendor;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,6 +33,8 @@ pub(crate) enum Setup {
     HubAndSpoke,
     /// One account: the user and group with the permission sets on the group (seed 000).
     SingleAccount,
+    /// A role in a customer's account that a vendor's account assumes (seeds 003, 004).
+    VendorRole,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +57,8 @@ pub(crate) enum TrustMode {
     User,
     /// The hub account root alone, as seed 002's console steps do.
     Account,
+    /// A vendor's account root under an `sts:ExternalId` condition (or opted out by name).
+    Vendor,
 }
 
 #[derive(Clone, Debug)]
@@ -121,10 +126,12 @@ pub(crate) struct Model {
     pub(crate) preset: String,
     pub(crate) tier: Tier,
     pub(crate) mode: Mode,
-    pub(crate) hub: Hub,
+    /// The hub (or the single account's) user and group; none for a vendor role.
+    pub(crate) hub: Option<Hub>,
     pub(crate) members: Vec<Member>,
-    /// The role in every member account; none in a single-account setup.
+    /// The role in every member account, or the vendor role; none in a single-account setup.
     pub(crate) role: Option<MemberRole>,
+    pub(crate) vendor: Option<vendor::Vendor>,
     pub(crate) warnings: Vec<String>,
 }
 
@@ -135,6 +142,8 @@ pub(crate) fn sizing_env(hub_user: String) -> impl Fn(Var) -> String {
         Var::Partition => "aws-us-gov".to_string(),
         Var::Account | Var::HubAccount => "123456789012".to_string(),
         Var::HubUserName => hub_user.clone(),
+        // Not known until deploy time: assume the longest STS accepts.
+        Var::ExternalId(_) => "x".repeat(ids::EXTERNAL_ID_MAX),
     }
 }
 
@@ -162,7 +171,7 @@ fn choice<T: Copy>(
 }
 
 /// Field name of a value that may come from a flag or from the config file.
-fn src(flag: &str, field: &str, from_flag: bool) -> String {
+pub(crate) fn src(flag: &str, field: &str, from_flag: bool) -> String {
     if from_flag { flag.to_string() } else { field.to_string() }
 }
 
@@ -180,14 +189,41 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
             .unwrap_or_default();
         p.push(&preset_field, format!("{preset_name:?} is not a preset of the catalog{hint}"));
     }
+    let vendor_preset = preset.and_then(|p| p.vendor.as_ref());
     let setup = choice(
         &mut p,
         ("--setup", ov.setup.as_deref()),
         ("setup", raw.setup.as_deref()),
-        Setup::HubAndSpoke,
-        &[("hub-and-spoke", Setup::HubAndSpoke), ("single-account", Setup::SingleAccount)],
+        if vendor_preset.is_some() { Setup::VendorRole } else { Setup::HubAndSpoke },
+        &[
+            ("hub-and-spoke", Setup::HubAndSpoke),
+            ("single-account", Setup::SingleAccount),
+            ("vendor-role", Setup::VendorRole),
+        ],
     );
+    if let (Some(setup), Some(preset)) = (setup, preset) {
+        let vendor_names: Vec<&str> =
+            catalog.presets.iter().filter(|p| p.vendor.is_some()).map(|p| p.name.as_str()).collect();
+        match (setup, vendor_preset) {
+            (Setup::VendorRole, None) => p.push(
+                &preset_field,
+                format!(
+                    "{:?} has no vendor; a vendor-role setup takes one of {} (`vendor` for any vendor, with the sets named)",
+                    preset.name,
+                    vendor_names.join(", ")
+                ),
+            ),
+            (Setup::HubAndSpoke | Setup::SingleAccount, Some(v)) => p.push(
+                &preset_field,
+                format!("{:?} describes {}'s cross-account role: use setup vendor-role", preset.name, v.title),
+            ),
+            _ => {}
+        }
+    }
     let single = setup == Some(Setup::SingleAccount);
+    if setup != Some(Setup::VendorRole) {
+        vendor::foreign_options(&mut p, raw, ov);
+    }
     if single {
         single_account_conflicts(&mut p, raw, ov);
     }
@@ -212,6 +248,20 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
         TrustMode::PrincipalArn,
         &[("principal-arn", TrustMode::PrincipalArn), ("user", TrustMode::User), ("account", TrustMode::Account)],
     );
+    if setup == Some(Setup::VendorRole) {
+        let (Some(tier), Some(mode)) = (tier, mode) else {
+            vendor::conflicts(&mut p, raw, ov);
+            return Err(p);
+        };
+        return vendor::build(
+            catalog,
+            raw,
+            ov,
+            vendor::Options { preset_name, preset: vendor_preset, tier, mode },
+            p,
+            warnings,
+        );
+    }
     let shape_choice = choice(
         &mut p,
         ("--assume-policy", ov.assume_policy.as_deref()),
@@ -231,40 +281,16 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
     let group_name = raw.hub.group.name.clone().unwrap_or_else(|| default_name.clone());
     let group_name = p.check("hub.group.name", ids::iam_name(&group_name, 128));
     let group_path = p.check("hub.group.path", ids::iam_path(raw.hub.group.path.as_deref().unwrap_or("/")));
-    let role_from_flag = ov.role_name.is_some();
-    let role_name =
-        ov.role_name.clone().or_else(|| raw.member_role.name.clone()).unwrap_or_else(|| default_name.clone());
-    let role_name = p.check(&src("--role-name", "member_role.name", role_from_flag), ids::iam_name(&role_name, 64));
-    let role_path = p.check("member_role.path", ids::iam_path(raw.member_role.path.as_deref().unwrap_or("/")));
-    if let (Some(n), Some(pa)) = (&role_name, &role_path) {
-        // The console's Switch Role accepts at most 64 characters of path + name (aws-facts.md §1.3).
-        if pa.len() + n.len() > 64 {
-            warnings.push(format!(
-                "member_role: path {pa:?} and name {n:?} together exceed 64 characters; the console's Switch Role cannot use this role (API and CLI can)"
-            ));
-        }
-    }
-    let description = raw.member_role.description.clone().unwrap_or_else(|| {
-        format!("Assumed by the {preset_name} integration from the hub account. Managed by crossrole.")
-    });
-    let description = p.check("member_role.description", ids::description(&description));
-    let max_session = p.check(
-        "member_role.max_session_duration",
-        ids::max_session_duration(raw.member_role.max_session_duration.unwrap_or(3600)),
-    );
-    let boundary = raw
-        .member_role
-        .permissions_boundary
-        .as_deref()
-        .and_then(|b| p.check("member_role.permissions_boundary", ids::boundary(b)))
-        .map(|b| match b {
-            Boundary::Arn(a) => Expr::lit(a),
-            Boundary::Name(n) => iam_arn(Expr(vec![Seg::Var(Var::Account)]), &format!("policy/{n}")),
-        });
-
     let user_tags = check_tags(&mut p, "tags", &raw.tags);
-    let own_role_tags = check_tags(&mut p, "member_role.tags", &raw.member_role.tags);
-    let role_tags = if p.is_empty() { merge_tags(&mut p, &user_tags, &own_role_tags) } else { Vec::new() };
+    let basics = role_basics(
+        &mut p,
+        &mut warnings,
+        raw,
+        ov,
+        &default_name,
+        &format!("Assumed by the {preset_name} integration from the hub account. Managed by crossrole."),
+        &user_tags,
+    );
 
     // Permission sets.
     let hub_set_names: Vec<String> =
@@ -318,17 +344,15 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
     else {
         return Err(p);
     };
-    let (Some(user_name), Some(user_path), Some(group_name), Some(group_path), Some(role_name), Some(role_path)) =
-        (user_name, user_path, group_name, group_path, role_name, role_path)
+    let (Some(user_name), Some(user_path), Some(group_name), Some(group_path), Some(basics)) =
+        (user_name, user_path, group_name, group_path, basics)
     else {
-        return Err(p);
-    };
-    let (Some(description), Some(max_session)) = (description, max_session) else {
         return Err(p);
     };
     if !p.is_empty() {
         return Err(p);
     }
+    let RoleBasics { name: role_name, path: role_path, description, max_session, boundary, tags: role_tags } = basics;
 
     let user = Entity { name: user_name, path: user_path };
     let group = Entity { name: group_name, path: group_path };
@@ -464,7 +488,7 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
         preset: preset_name,
         tier,
         mode,
-        hub: Hub {
+        hub: Some(Hub {
             account: hub_account,
             user,
             group,
@@ -480,11 +504,66 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
             } else {
                 Vec::new()
             },
-        },
+        }),
         members,
         role,
+        vendor: None,
         warnings,
     })
+}
+
+/// What every role shares, member or vendor: name, path, description, session, boundary, tags.
+pub(crate) struct RoleBasics {
+    pub(crate) name: String,
+    pub(crate) path: String,
+    pub(crate) description: String,
+    pub(crate) max_session: u32,
+    pub(crate) boundary: Option<Expr>,
+    pub(crate) tags: Vec<(String, String)>,
+}
+
+/// The role's own fields from `member_role` (and `--role-name`), each checked; `None` when any
+/// failed (the problems are recorded).
+pub(crate) fn role_basics(
+    p: &mut Problems,
+    warnings: &mut Vec<String>,
+    raw: &RawConfig,
+    ov: &Overrides,
+    default_name: &str,
+    default_description: &str,
+    shared_tags: &[(String, String)],
+) -> Option<RoleBasics> {
+    let role = &raw.member_role;
+    let name = ov.role_name.clone().or_else(|| role.name.clone()).unwrap_or_else(|| default_name.to_string());
+    let name = p.check(&src("--role-name", "member_role.name", ov.role_name.is_some()), ids::iam_name(&name, 64));
+    let path = p.check("member_role.path", ids::iam_path(role.path.as_deref().unwrap_or("/")));
+    if let (Some(n), Some(pa)) = (&name, &path) {
+        // The console's Switch Role accepts at most 64 characters of path + name (aws-facts.md §1.3).
+        if pa.len() + n.len() > 64 {
+            warnings.push(format!(
+                "member_role: path {pa:?} and name {n:?} together exceed 64 characters; the console's Switch Role cannot use this role (API and CLI can)"
+            ));
+        }
+    }
+    let description = p.check(
+        "member_role.description",
+        ids::description(role.description.as_deref().unwrap_or(default_description)),
+    );
+    let max_session = p.check(
+        "member_role.max_session_duration",
+        ids::max_session_duration(role.max_session_duration.unwrap_or(3600)),
+    );
+    let boundary = role
+        .permissions_boundary
+        .as_deref()
+        .and_then(|b| p.check("member_role.permissions_boundary", ids::boundary(b)))
+        .map(|b| match b {
+            Boundary::Arn(a) => Expr::lit(a),
+            Boundary::Name(n) => iam_arn(Expr(vec![Seg::Var(Var::Account)]), &format!("policy/{n}")),
+        });
+    let own_tags = check_tags(p, "member_role.tags", &role.tags);
+    let tags = if p.is_empty() { merge_tags(p, shared_tags, &own_tags) } else { Vec::new() };
+    Some(RoleBasics { name: name?, path: path?, description: description?, max_session: max_session?, boundary, tags })
 }
 
 /// Options that only a hub-and-spoke setup has, refused in a single-account setup.
@@ -625,7 +704,7 @@ fn own_permissions(
 
 /// The member role's own permissions: one least-privilege inline policy, or the AWS managed
 /// alternatives; each checked against the role's limits.
-fn role_permissions(
+pub(crate) fn role_permissions(
     p: &mut Problems,
     mode: Mode,
     tier: Tier,
@@ -669,7 +748,7 @@ fn role_permissions(
 }
 
 /// Validates one tag map: key and value rules, keys unique ignoring case.
-fn check_tags(p: &mut Problems, field: &str, tags: &BTreeMap<String, String>) -> Vec<(String, String)> {
+pub(crate) fn check_tags(p: &mut Problems, field: &str, tags: &BTreeMap<String, String>) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (k, v) in tags {
         let (Some(k2), Some(v2)) = (p.check(field, ids::tag_key(k)), p.check(field, ids::tag_value(k, v))) else {
@@ -702,7 +781,7 @@ fn merge_tags(p: &mut Problems, base: &[(String, String)], extra: &[(String, Str
     out
 }
 
-fn resolve_sets<'c>(
+pub(crate) fn resolve_sets<'c>(
     catalog: &'c Catalog,
     p: &mut Problems,
     warnings: &mut Vec<String>,
@@ -746,7 +825,7 @@ fn resolve_sets<'c>(
     out
 }
 
-fn managed_alternatives(p: &mut Problems, field: &str, sets: &[&PermissionSet]) -> Vec<String> {
+pub(crate) fn managed_alternatives(p: &mut Problems, field: &str, sets: &[&PermissionSet]) -> Vec<String> {
     let mut out = BTreeSet::new();
     for s in sets {
         if s.managed_policies.is_empty() {
@@ -770,7 +849,7 @@ pub(crate) fn pascal(s: &str) -> String {
 
 /// The least-privilege document for `sets` at `tier`. `hub` resolves the hub-only placeholders; in
 /// other accounts only `${Partition}` and `${Account}` occur (the catalog check guarantees it).
-fn permission_document(sets: &[&PermissionSet], tier: Tier, hub: Option<(&Entity, &Entity)>) -> PolicyDocument {
+pub(crate) fn permission_document(sets: &[&PermissionSet], tier: Tier, hub: Option<(&Entity, &Entity)>) -> PolicyDocument {
     let mut statements = Vec::new();
     for set in sets {
         for st in &set.statements {
@@ -842,7 +921,8 @@ fn trust_policy(mode: TrustMode, user: &Entity) -> PolicyDocument {
             }];
         }
         TrustMode::User => st.principals = vec![user_principal],
-        TrustMode::Account => {
+        // A member role never trusts a vendor; `vendor::trust_policy` builds that trust.
+        TrustMode::Account | TrustMode::Vendor => {
             st.sid = "TrustHubAccount".into();
             st.principals = vec![root];
         }

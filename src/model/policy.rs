@@ -14,6 +14,8 @@ pub(crate) enum Var {
     HubAccount,
     /// The hub user's name, as seen from a member account (a parameter / variable there).
     HubUserName,
+    /// The n-th ExternalId a vendor role accepts (a parameter / variable, never in the template).
+    ExternalId(u8),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -35,9 +35,9 @@ const BASE: &str = "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\
 fn defaults_follow_the_micetro_preset() {
     let m = ok(BASE);
     assert_eq!(m.preset, "micetro");
-    assert_eq!(m.hub.user.name, "micetro-integration");
+    assert_eq!(m.hub.as_ref().unwrap().user.name, "micetro-integration");
     assert_eq!(m.role.as_ref().unwrap().trust_mode, TrustMode::PrincipalArn);
-    assert_eq!(m.hub.assume.as_ref().unwrap().shape, Shape::PerAccount);
+    assert_eq!(m.hub.as_ref().unwrap().assume.as_ref().unwrap().shape, Shape::PerAccount);
     assert_eq!(m.role.as_ref().unwrap().sets, vec!["micetro-account-alias", "micetro-cloud-network", "micetro-dns"]);
     let actions: Vec<&str> = m
         .role
@@ -73,8 +73,8 @@ fn managed_mode_uses_the_seed_002_policies() {
         vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]
     );
     assert!(m.role.as_ref().unwrap().inline.is_none());
-    assert_eq!(m.hub.aws_managed, vec!["IAMReadOnlyAccess"]);
-    assert!(m.hub.inline.iter().all(|p| p.name.starts_with("assume-")));
+    assert_eq!(m.hub.as_ref().unwrap().aws_managed, vec!["IAMReadOnlyAccess"]);
+    assert!(m.hub.as_ref().unwrap().inline.iter().all(|p| p.name.starts_with("assume-")));
 }
 
 #[test]
@@ -84,30 +84,30 @@ fn the_hub_can_manage_its_own_account() {
         "",
         1,
     ));
-    let own = m.hub.managed.iter().find(|p| p.name == "micetro-integration-permissions").unwrap();
+    let own = m.hub.as_ref().unwrap().managed.iter().find(|p| p.name == "micetro-integration-permissions").unwrap();
     assert_eq!(own.doc, m.role.as_ref().unwrap().inline.as_ref().unwrap().doc, "the hub gets the member permissions");
     let m = ok(&format!("{BASE}hub: {{account: \"999999999999\", manage_own_account: true}}\nmode: managed\n")
         .replacen("hub: {account: \"999999999999\"}\n", "", 1));
-    assert_eq!(m.hub.aws_managed, vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]);
+    assert_eq!(m.hub.as_ref().unwrap().aws_managed, vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]);
 }
 
 #[test]
 fn single_account_puts_every_set_on_the_group_and_has_no_roles() {
     let m = ok("setup: single-account\nhub: {account: \"123456789012\"}\n");
     assert_eq!(m.setup, Setup::SingleAccount);
-    assert!(m.role.is_none() && m.members.is_empty() && m.hub.assume.is_none());
-    assert_eq!(m.hub.sets, vec!["micetro-identity"]);
-    assert_eq!(m.hub.own_sets, vec!["micetro-account-alias", "micetro-cloud-network", "micetro-dns"]);
-    assert_eq!(m.hub.inline.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["read-own-identity"]);
-    let own = &m.hub.managed[0];
+    assert!(m.role.is_none() && m.members.is_empty() && m.hub.as_ref().unwrap().assume.is_none());
+    assert_eq!(m.hub.as_ref().unwrap().sets, vec!["micetro-identity"]);
+    assert_eq!(m.hub.as_ref().unwrap().own_sets, vec!["micetro-account-alias", "micetro-cloud-network", "micetro-dns"]);
+    assert_eq!(m.hub.as_ref().unwrap().inline.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["read-own-identity"]);
+    let own = &m.hub.as_ref().unwrap().managed[0];
     assert_eq!(own.name, "micetro-integration-permissions");
     assert!(own.doc.statements.iter().any(|s| s.actions.contains(&"route53:ListHostedZones".to_string())));
     // Seed 000: the multi-account group reads are for hub and spoke only.
-    let all: Vec<&String> = m.hub.inline.iter().flat_map(|p| &p.doc.statements).flat_map(|s| &s.actions).collect();
+    let all: Vec<&String> = m.hub.as_ref().unwrap().inline.iter().flat_map(|p| &p.doc.statements).flat_map(|s| &s.actions).collect();
     assert!(!all.iter().any(|a| *a == "iam:GetGroupPolicy"), "{all:?}");
 
     let m = ok("setup: single-account\nhub: {account: \"123456789012\"}\nmode: managed\n");
-    assert_eq!(m.hub.aws_managed, vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]);
+    assert_eq!(m.hub.as_ref().unwrap().aws_managed, vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]);
 }
 
 #[test]
@@ -126,27 +126,29 @@ fn the_hub_group_packing_follows_the_sizes() {
     // Per-account inline policies fit up to the group's budget, then one statement, then managed
     // policies, then the ResourceAccount wildcard.
     let small = with_accounts(2);
-    assert_eq!(small.hub.assume.as_ref().unwrap().shape, Shape::PerAccount);
+    assert_eq!(small.hub.as_ref().unwrap().assume.as_ref().unwrap().shape, Shape::PerAccount);
     let sixty = with_accounts(60);
-    assert_eq!(sixty.hub.assume.as_ref().unwrap().shape, Shape::SingleStatement);
+    assert_eq!(sixty.hub.as_ref().unwrap().assume.as_ref().unwrap().shape, Shape::SingleStatement);
     let big = with_accounts(300);
-    assert_eq!(big.hub.assume.as_ref().unwrap().shape, Shape::Managed);
-    assert!(big.hub.managed.len() >= 2);
+    assert_eq!(big.hub.as_ref().unwrap().assume.as_ref().unwrap().shape, Shape::Managed);
+    assert!(big.hub.as_ref().unwrap().managed.len() >= 2);
 
     // Every emitted plan respects the limits it was packed for.
     for m in [&small, &sixty, &big] {
-        let env = sizing_env(m.hub.user.name.clone());
-        let inline: usize = m.hub.inline.iter().map(|p| p.doc.iam_size(&env)).sum();
+        let env = sizing_env(m.hub.as_ref().unwrap().user.name.clone());
+        let inline: usize = m.hub.as_ref().unwrap().inline.iter().map(|p| p.doc.iam_size(&env)).sum();
         assert!(inline <= GROUP_INLINE_LIMIT, "{inline}");
-        for p in &m.hub.managed {
+        for p in &m.hub.as_ref().unwrap().managed {
             assert!(p.doc.iam_size(&env) <= MANAGED_POLICY_LIMIT);
         }
         // Every member role is reachable exactly through the plan.
         let resources: Vec<String> = m
             .hub
+            .as_ref()
+            .unwrap()
             .inline
             .iter()
-            .chain(&m.hub.managed)
+            .chain(&m.hub.as_ref().unwrap().managed)
             .flat_map(|p| &p.doc.statements)
             .filter(|s| s.actions == ["sts:AssumeRole"])
             .flat_map(|s| s.resources.iter().map(|r| r.resolve(&env)))
@@ -159,7 +161,7 @@ fn the_hub_group_packing_follows_the_sizes() {
 fn per_account_stops_where_the_group_budget_ends() {
     let mut last_per_account = 0;
     for n in 20..60 {
-        if with_accounts(n).hub.assume.as_ref().unwrap().shape == Shape::PerAccount {
+        if with_accounts(n).hub.as_ref().unwrap().assume.as_ref().unwrap().shape == Shape::PerAccount {
             last_per_account = n;
         }
     }
@@ -187,7 +189,7 @@ fn resource_account_is_constant_per_account_and_scoped() {
         Overrides { accounts: Some(accounts(100)), ..Default::default() },
     )
     .unwrap();
-    let st = &m.hub.inline.iter().find(|p| p.name == "assume-member-roles").unwrap().doc.statements[0];
+    let st = &m.hub.as_ref().unwrap().inline.iter().find(|p| p.name == "assume-member-roles").unwrap().doc.statements[0];
     assert_eq!(st.conditions[0].key, "aws:ResourceAccount");
     assert_eq!(st.conditions[0].values.len(), 100);
 }
@@ -286,7 +288,7 @@ fn flags_override_the_file() {
         },
     )
     .unwrap();
-    assert_eq!(m.hub.account.as_str(), "888888888888");
+    assert_eq!(m.hub.as_ref().unwrap().account.as_str(), "888888888888");
     assert_eq!(m.members.len(), 1);
     assert_eq!(m.role.as_ref().unwrap().name, "FromFlag");
     let err = build_with(BASE, Overrides { accounts: Some(vec!["12".into()]), ..Default::default() }).unwrap_err();
@@ -300,7 +302,7 @@ fn account_order_does_not_matter() {
     ids.reverse();
     ids.swap(3, 17);
     let b = build_with(BASE, Overrides { accounts: Some(ids), ..Default::default() }).unwrap();
-    assert_eq!(format!("{:?}", a.hub.inline), format!("{:?}", b.hub.inline));
+    assert_eq!(format!("{:?}", a.hub.as_ref().unwrap().inline), format!("{:?}", b.hub.as_ref().unwrap().inline));
     assert_eq!(
         a.members.iter().map(|m| &m.account).collect::<Vec<_>>(),
         b.members.iter().map(|m| &m.account).collect::<Vec<_>>()

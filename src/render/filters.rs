@@ -7,7 +7,7 @@ use super::escape::{Part, cfn_value, hcl_quote, hcl_value};
 
 /// Names a template may end an interpolation with (checked by a test over every template).
 #[cfg(test)]
-pub(crate) const APPROVED: &[&str] = &["yaml_str", "hcl_str", "cfn_id", "tf_ident", "int", "sh_str", "md_code"];
+pub(crate) const APPROVED: &[&str] = &["yaml_str", "hcl_str", "cfn_id", "tf_ident", "int", "sh_str", "md_code", "md_text", "comment"];
 
 /// A filter input: a plain string, or a `ValueView` (`[["lit", ..], ["ref", ..]]`).
 fn parts(v: &Value) -> TeraResult<Vec<Part<'_>>> {
@@ -76,6 +76,26 @@ pub(crate) fn register(tera: &mut Tera) {
             .ok_or_else(|| Error::message(format!("expected an integer, got {}", v.name())))
     });
     tera.register_filter("sh_str", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> { Ok(sh_quote(plain(v)?)) });
+    // Text after `#` in YAML, HCL or shell: one line, so it cannot end the comment.
+    tera.register_filter("comment", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+        let s = plain(v)?;
+        if s.chars().any(char::is_control) {
+            return Err(Error::message(format!("{s:?} cannot be written into a comment line")));
+        }
+        Ok(s.to_string())
+    });
+    // Prose in Markdown: characters Markdown would read as markup are backslash-escaped.
+    tera.register_filter("md_text", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+        let s = plain(v)?;
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            if "\\`*_[]<>#|~".contains(c) {
+                out.push('\\');
+            }
+            out.push(if c.is_control() { ' ' } else { c });
+        }
+        Ok(out)
+    });
     tera.register_filter("md_code", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
         let s = plain(v)?;
         let fence = if s.contains('`') { "``" } else { "`" };

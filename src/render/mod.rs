@@ -10,8 +10,12 @@ pub(crate) mod view;
 use anyhow::{Context as _, Result, anyhow, bail};
 use tera::{Context, Tera};
 
+use crate::external_id;
 use crate::model::{Model, Setup};
 use view::{Formats, Target};
+
+/// Terraform loads `*.auto.tfvars.json` by itself, so known ExternalIds need no `-var`.
+pub(crate) const TF_EXTERNAL_IDS: &str = "terraform/external-ids.auto.tfvars.json";
 
 /// `aws cloudformation deploy` uploads a larger template only through `--s3-bucket`.
 pub(crate) const CFN_INLINE_BODY_LIMIT: usize = 51_200;
@@ -50,7 +54,7 @@ type Files = &'static [(&'static str, &'static str)];
 
 const CFN_HUB_AND_SPOKE: Files = &[
     ("cloudformation/hub.yaml.tera", "cloudformation/hub.yaml"),
-    ("cloudformation/member.yaml.tera", "cloudformation/member.yaml"),
+    ("cloudformation/role.yaml.tera", "cloudformation/member.yaml"),
 ];
 const TF_HUB_AND_SPOKE: Files = &[
     ("terraform/versions.tf.tera", "terraform/versions.tf"),
@@ -63,6 +67,18 @@ const TF_HUB_AND_SPOKE: Files = &[
     ("terraform/modules/member-role/variables.tf.tera", "terraform/modules/member-role/variables.tf"),
     ("terraform/modules/member-role/main.tf.tera", "terraform/modules/member-role/main.tf"),
     ("terraform/modules/member-role/outputs.tf.tera", "terraform/modules/member-role/outputs.tf"),
+];
+/// A vendor role: one role template, a module and a root module that uses it.
+const CFN_VENDOR_ROLE: Files = &[("cloudformation/role.yaml.tera", "cloudformation/vendor-role.yaml")];
+const TF_VENDOR_ROLE: Files = &[
+    ("terraform/versions.tf.tera", "terraform/versions.tf"),
+    ("terraform/vendor/main.tf.tera", "terraform/main.tf"),
+    ("terraform/vendor/variables.tf.tera", "terraform/variables.tf"),
+    ("terraform/vendor/outputs.tf.tera", "terraform/outputs.tf"),
+    ("terraform/modules/member-role/versions.tf.tera", "terraform/modules/vendor-role/versions.tf"),
+    ("terraform/modules/vendor-role/variables.tf.tera", "terraform/modules/vendor-role/variables.tf"),
+    ("terraform/modules/member-role/main.tf.tera", "terraform/modules/vendor-role/main.tf"),
+    ("terraform/modules/member-role/outputs.tf.tera", "terraform/modules/vendor-role/outputs.tf"),
 ];
 /// One account: the hub's user and group are all there is.
 const CFN_SINGLE_ACCOUNT: Files = &[("cloudformation/hub.yaml.tera", "cloudformation/account.yaml")];
@@ -82,9 +98,10 @@ pub(crate) fn render(model: &Model, formats: Formats) -> Result<Rendered> {
             .map_err(|e| anyhow!("building the template context: {e}"))
     };
     let cfn_ctx = ctx_for(Target::CfnHub, Target::CfnMember)?;
-    let (cfn_files, tf_files) = match model.setup {
-        Setup::HubAndSpoke => (CFN_HUB_AND_SPOKE, TF_HUB_AND_SPOKE),
-        Setup::SingleAccount => (CFN_SINGLE_ACCOUNT, TF_SINGLE_ACCOUNT),
+    let (cfn_files, tf_files, deploy) = match model.setup {
+        Setup::HubAndSpoke => (CFN_HUB_AND_SPOKE, TF_HUB_AND_SPOKE, "DEPLOY.md.tera"),
+        Setup::SingleAccount => (CFN_SINGLE_ACCOUNT, TF_SINGLE_ACCOUNT, "DEPLOY.md.tera"),
+        Setup::VendorRole => (CFN_VENDOR_ROLE, TF_VENDOR_ROLE, "DEPLOY-vendor.md.tera"),
     };
 
     let mut needs_s3 = [false, false];
@@ -98,10 +115,19 @@ pub(crate) fn render(model: &Model, formats: Formats) -> Result<Rendered> {
     let mut deploy_ctx = cfn_ctx.clone();
     deploy_ctx.insert("hub_needs_s3", &needs_s3[0]);
     deploy_ctx.insert("member_needs_s3", &needs_s3[1]);
+    deploy_ctx.insert("vendor_needs_s3", &needs_s3[0]);
     out.files.push(OutputFile {
         path: "DEPLOY.md".into(),
-        contents: tf_fmt::normalise(&render_one(&tera, "DEPLOY.md.tera", &deploy_ctx)?),
+        contents: tf_fmt::normalise(&render_one(&tera, deploy, &deploy_ctx)?),
     });
+    if let Some(ids) = model.vendor.as_ref().and_then(|v| v.external_ids.known()) {
+        out.files.push(OutputFile { path: external_id::FILE.into(), contents: ids.iter().map(|i| format!("{i}\n")).collect() });
+        if formats.tf {
+            let vars = serde_json::json!({ "external_ids": ids });
+            let text = serde_json::to_string_pretty(&vars).context("encoding the ExternalIds for Terraform")?;
+            out.files.push(OutputFile { path: TF_EXTERNAL_IDS.into(), contents: format!("{text}\n") });
+        }
+    }
     if formats.tf {
         let tf_ctx = ctx_for(Target::TfHub, Target::TfMember)?;
         for (t, path) in tf_files {

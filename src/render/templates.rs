@@ -3,10 +3,11 @@
 /// (name, source) of every built-in template. A test checks this table against `templates/` on
 /// disk, so a new template file cannot be forgotten here.
 pub(crate) const BUILTIN: &[(&str, &str)] = &[
+    ("DEPLOY-vendor.md.tera", include_str!("../../templates/DEPLOY-vendor.md.tera")),
     ("DEPLOY.md.tera", include_str!("../../templates/DEPLOY.md.tera")),
     ("cloudformation/_policy.yaml.tera", include_str!("../../templates/cloudformation/_policy.yaml.tera")),
     ("cloudformation/hub.yaml.tera", include_str!("../../templates/cloudformation/hub.yaml.tera")),
-    ("cloudformation/member.yaml.tera", include_str!("../../templates/cloudformation/member.yaml.tera")),
+    ("cloudformation/role.yaml.tera", include_str!("../../templates/cloudformation/role.yaml.tera")),
     ("terraform/_policy.tf.tera", include_str!("../../templates/terraform/_policy.tf.tera")),
     ("terraform/hub.tf.tera", include_str!("../../templates/terraform/hub.tf.tera")),
     ("terraform/members.tf.tera", include_str!("../../templates/terraform/members.tf.tera")),
@@ -26,9 +27,16 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
         "terraform/modules/member-role/versions.tf.tera",
         include_str!("../../templates/terraform/modules/member-role/versions.tf.tera"),
     ),
+    (
+        "terraform/modules/vendor-role/variables.tf.tera",
+        include_str!("../../templates/terraform/modules/vendor-role/variables.tf.tera"),
+    ),
     ("terraform/outputs.tf.tera", include_str!("../../templates/terraform/outputs.tf.tera")),
     ("terraform/providers.tf.tera", include_str!("../../templates/terraform/providers.tf.tera")),
     ("terraform/variables.tf.tera", include_str!("../../templates/terraform/variables.tf.tera")),
+    ("terraform/vendor/main.tf.tera", include_str!("../../templates/terraform/vendor/main.tf.tera")),
+    ("terraform/vendor/outputs.tf.tera", include_str!("../../templates/terraform/vendor/outputs.tf.tera")),
+    ("terraform/vendor/variables.tf.tera", include_str!("../../templates/terraform/vendor/variables.tf.tera")),
     ("terraform/versions.tf.tera", include_str!("../../templates/terraform/versions.tf.tera")),
 ];
 

@@ -5,7 +5,8 @@
 use serde::Serialize;
 
 use crate::model::policy::{Expr, PolicyDocument, Seg, Var, aws_managed_policy_arn};
-use crate::model::{MemberRole, Model, NamedPolicy, Setup, TrustMode, pascal};
+use crate::model::vendor::{ExternalIds, Vendor};
+use crate::model::{Hub, MemberRole, Model, NamedPolicy, Setup, TrustMode, pascal};
 
 /// A string value as the filters take it: `[["lit", "arn:"], ["ref", "AWS::Partition"], ...]`.
 pub(crate) type ValueView = Vec<[String; 2]>;
@@ -18,8 +19,15 @@ pub(crate) enum Target {
     TfMember,
 }
 
-fn reference(target: Target, v: Var) -> &'static str {
-    match (target, v) {
+/// The CloudFormation parameter holding the n-th ExternalId: `ExternalId`, `ExternalId2`, ...
+pub(crate) fn external_id_param(i: usize) -> String {
+    if i == 0 { "ExternalId".into() } else { format!("ExternalId{}", i + 1) }
+}
+
+fn reference(target: Target, v: Var) -> String {
+    let r = match (target, v) {
+        (Target::CfnHub | Target::CfnMember, Var::ExternalId(i)) => return external_id_param(usize::from(i)),
+        (Target::TfHub | Target::TfMember, Var::ExternalId(i)) => return format!("var.external_ids[{i}]"),
         (Target::CfnHub | Target::CfnMember, Var::Partition) => "AWS::Partition",
         (Target::CfnHub | Target::CfnMember, Var::Account) => "AWS::AccountId",
         (Target::CfnHub, Var::HubAccount) => "AWS::AccountId",
@@ -30,14 +38,15 @@ fn reference(target: Target, v: Var) -> &'static str {
         (Target::TfHub, Var::HubAccount) => "data.aws_caller_identity.current.account_id",
         (Target::TfMember, Var::HubAccount) => "var.hub_account_id",
         (Target::TfHub | Target::TfMember, Var::HubUserName) => "var.hub_user_name",
-    }
+    };
+    r.to_string()
 }
 
 pub(crate) fn value(target: Target, e: &Expr) -> ValueView {
     e.0.iter()
         .map(|s| match s {
             Seg::Lit(l) => ["lit".to_string(), l.clone()],
-            Seg::Var(v) => ["ref".to_string(), reference(target, *v).to_string()],
+            Seg::Var(v) => ["ref".to_string(), reference(target, *v)],
         })
         .collect()
 }
@@ -144,6 +153,28 @@ pub(crate) struct View {
     preset: String,
     tier: &'static str,
     mode: &'static str,
+    #[serde(flatten)]
+    hub: HubView,
+    members: Vec<MemberView>,
+    /// Hub and spoke: member accounts with a role each. False for a single account.
+    has_members: bool,
+    /// A vendor role: no hub, one role (`role`) that `vendor` may assume.
+    is_vendor: bool,
+    role: RoleView,
+    vendor: VendorView,
+    member_count: i64,
+    has_cfn: bool,
+    has_tf: bool,
+    hub_stack: &'static str,
+    member_stack: &'static str,
+    single_stack: &'static str,
+    vendor_stack: &'static str,
+    admin_role: &'static str,
+}
+
+/// The hub's user and group (or the single account's); all empty for a vendor role.
+#[derive(Serialize, Default)]
+pub(crate) struct HubView {
     hub_account: String,
     hub_account_description: &'static str,
     user_name: String,
@@ -158,26 +189,74 @@ pub(crate) struct View {
     group_aws_managed: Vec<ManagedArnView>,
     assume_shape: &'static str,
     assume_summary: String,
-    members: Vec<MemberView>,
-    /// Hub and spoke: member accounts with a role each. False for a single account.
-    has_members: bool,
-    role: RoleView,
     hub_sets: Vec<String>,
-    member_count: i64,
     has_assume: bool,
-    has_cfn: bool,
-    has_tf: bool,
-    hub_stack: &'static str,
-    member_stack: &'static str,
-    single_stack: &'static str,
-    admin_role: &'static str,
     manage_own_account: bool,
     own_sets: Vec<String>,
 }
 
-/// The member role; all empty in a single-account setup (`has_members` is false).
+/// A CloudFormation parameter of the role template.
+#[derive(Serialize)]
+pub(crate) struct ParamView {
+    name: String,
+    description: String,
+    no_echo: bool,
+    has_lengths: bool,
+    min_length: i64,
+    max_length: i64,
+    pattern: String,
+    constraint: String,
+    has_default: bool,
+    default: String,
+}
+
+/// A checkov check suppressed on a resource, with the reason written next to it.
+#[derive(Serialize)]
+pub(crate) struct SkipView {
+    id: &'static str,
+    comment: &'static str,
+}
+
+/// The vendor of a vendor role; empty otherwise.
+#[derive(Serialize, Default)]
+pub(crate) struct VendorView {
+    title: String,
+    account: String,
+    /// How many ExternalIds the trust accepts (0 when opted out).
+    id_count: i64,
+    /// CloudFormation parameter names of the ExternalIds.
+    id_params: Vec<String>,
+    ids_known: bool,
+    ids_generated: bool,
+    ids_at_deploy: bool,
+    opted_out: bool,
+    require_mfa: bool,
+    has_org: bool,
+    org_id: String,
+    has_template_url: bool,
+    quick_create_link: String,
+    ids_description: String,
+    ids_count_message: String,
+}
+
+/// The member or vendor role; all empty in a single-account setup.
 #[derive(Serialize, Default)]
 pub(crate) struct RoleView {
+    /// What the role is for: the CloudFormation Description and the Terraform module's header.
+    purpose: String,
+    /// The same in the Terraform module's header.
+    tf_purpose: String,
+    /// Where the CloudFormation template is deployed, for its header comment.
+    deploy_where: String,
+    template_file: &'static str,
+    stack_name: &'static str,
+    /// CloudFormation logical id of the role.
+    logical: &'static str,
+    has_params: bool,
+    params: Vec<ParamView>,
+    arn_output_description: String,
+    has_checkov_skips: bool,
+    checkov_skips: Vec<SkipView>,
     name: String,
     path: String,
     description: String,
@@ -198,8 +277,95 @@ pub(crate) struct RoleView {
     sets: Vec<String>,
 }
 
-fn role_view(role: &MemberRole, member: Target) -> RoleView {
+fn role_view(model: &Model, role: &MemberRole, member: Target) -> RoleView {
+    let params = match (&model.hub, &model.vendor) {
+        (_, Some(v)) => (0..v.external_ids.count())
+            .map(|i| ParamView {
+                name: external_id_param(i),
+                description: if i == 0 {
+                    format!("The ExternalId {} gave you for this account (sts:ExternalId)", v.title)
+                } else {
+                    "Another ExternalId accepted while IDs are rotated".into()
+                },
+                no_echo: true,
+                has_lengths: true,
+                min_length: 2,
+                max_length: 1224,
+                pattern: r"^[\w+=,.@:/-]+$".into(),
+                constraint: "2 to 1,224 characters of A-Z a-z 0-9 _ + = , . @ : / -".into(),
+                has_default: false,
+                default: String::new(),
+            })
+            .collect(),
+        (Some(hub), None) => {
+            let mut params = vec![ParamView {
+                name: "HubAccountId".into(),
+                description: "Account id of the hub account that holds the integration user".into(),
+                no_echo: false,
+                has_lengths: false,
+                min_length: 0,
+                max_length: 0,
+                pattern: "^[0-9]{12}$".into(),
+                constraint: "a 12-digit AWS account id".into(),
+                has_default: true,
+                default: hub.account.to_string(),
+            }];
+            if role.trust_mode != TrustMode::Account {
+                params.push(ParamView {
+                    name: "HubUserName".into(),
+                    description: "Name of the integration user in the hub account".into(),
+                    no_echo: false,
+                    has_lengths: false,
+                    min_length: 0,
+                    max_length: 0,
+                    pattern: r"^[\w+=,.@-]{1,64}$".into(),
+                    constraint: "an IAM user name".into(),
+                    has_default: true,
+                    default: hub.user.name.clone(),
+                });
+            }
+            params
+        }
+        (None, None) => Vec::new(),
+    };
+    let vendor_title = model.vendor.as_ref().map(|v| v.title.clone()).unwrap_or_default();
+    let is_vendor = model.vendor.is_some();
+    let checkov_skips = if is_vendor {
+        vec![SkipView {
+            id: "CKV_AWS_61",
+            comment: "A vendor cross-account role trusts the vendor's account by design; the sts:ExternalId condition is the guard.",
+        }]
+    } else {
+        Vec::new()
+    };
     RoleView {
+        purpose: if is_vendor {
+            format!("crossrole vendor role: the role {vendor_title} assumes in this account")
+        } else {
+            "crossrole member: the role the hub integration user assumes in this account".into()
+        },
+        tf_purpose: if is_vendor {
+            format!("The role {vendor_title} assumes in the customer's account.")
+        } else {
+            "The role the hub integration user assumes in one member account.".into()
+        },
+        deploy_where: if is_vendor {
+            format!("Deploy in the account {vendor_title} may act in:")
+        } else {
+            "Deploy in every member account (the same template for each):".into()
+        },
+        template_file: if is_vendor { "vendor-role.yaml" } else { "member.yaml" },
+        stack_name: if is_vendor { VENDOR_STACK } else { "crossrole-member" },
+        logical: if is_vendor { "VendorRole" } else { "MemberRole" },
+        has_params: !params.is_empty(),
+        params,
+        arn_output_description: if is_vendor {
+            format!("Give this role ARN to {vendor_title}")
+        } else {
+            "Add this role to the integration for this account".into()
+        },
+        has_checkov_skips: !checkov_skips.is_empty(),
+        checkov_skips,
         name: role.name.clone(),
         path: role.path.clone(),
         description: role.description.clone(),
@@ -212,13 +378,15 @@ fn role_view(role: &MemberRole, member: Target) -> RoleView {
             TrustMode::PrincipalArn => "principal-arn",
             TrustMode::User => "user",
             TrustMode::Account => "account",
+            TrustMode::Vendor => "vendor",
         },
-        trust_uses_user_name: role.trust_mode != TrustMode::Account,
+        trust_uses_user_name: matches!(role.trust_mode, TrustMode::PrincipalArn | TrustMode::User),
         trust: doc(member, &role.trust),
         trust_explanation: match role.trust_mode {
             TrustMode::PrincipalArn => "the hub account, only for the hub user (aws:PrincipalArn condition)",
             TrustMode::User => "the hub user's ARN",
             TrustMode::Account => "the hub account: any identity there that may call sts:AssumeRole on the role",
+            TrustMode::Vendor => "the vendor's account, under the conditions listed above",
         },
         trust_needs_user_first: role.trust_mode == TrustMode::User,
         has_inline: role.inline.is_some(),
@@ -287,6 +455,88 @@ fn tag_views(tags: &[(String, String)]) -> Vec<TagView> {
     tags.iter().map(|(k, v)| TagView { key: k.clone(), value: v.clone() }).collect()
 }
 
+fn hub_view(hub: &Hub, setup: Setup, target: Target) -> HubView {
+    HubView {
+        hub_account: hub.account.to_string(),
+        hub_account_description: match setup {
+            Setup::SingleAccount => "Account id of the account (the default provider must act in it)",
+            _ => "Account id of the hub account (the default provider must act in it)",
+        },
+        user_name: hub.user.name.clone(),
+        user_path: hub.user.path.clone(),
+        group_name: hub.group.name.clone(),
+        group_path: hub.group.path.clone(),
+        has_user_tags: !hub.tags.is_empty(),
+        user_tags: tag_views(&hub.tags),
+        group_inline: policy_views(target, &hub.inline),
+        group_managed: policy_views(target, &hub.managed),
+        has_group_aws_managed: !hub.aws_managed.is_empty(),
+        group_aws_managed: managed_views(target, &hub.aws_managed),
+        has_assume: hub.assume.is_some(),
+        assume_shape: hub.assume.as_ref().map_or("", |a| a.shape.name()),
+        assume_summary: hub.assume.as_ref().map(|a| a.summary.clone()).unwrap_or_default(),
+        hub_sets: hub.sets.clone(),
+        manage_own_account: hub.manage_own_account,
+        own_sets: hub.own_sets.clone(),
+    }
+}
+
+/// The console's quick-create link for the published template.
+fn quick_create_link(v: &Vendor, url: &str, stack: &str) -> String {
+    let mut link = format!(
+        "https://console.aws.amazon.com/cloudformation/home#/stacks/create/review?templateURL={}&stackName={}",
+        percent_encode(url),
+        percent_encode(stack)
+    );
+    if let ExternalIds::Known { ids, .. } = &v.external_ids {
+        for (i, id) in ids.iter().enumerate() {
+            link.push_str(&format!("&param_{}={}", external_id_param(i), percent_encode(id)));
+        }
+    }
+    link
+}
+
+/// RFC 3986: everything but the unreserved characters is percent-encoded.
+pub(crate) fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+const VENDOR_STACK: &str = "crossrole-vendor";
+
+fn vendor_view(v: &Vendor) -> VendorView {
+    VendorView {
+        title: v.title.clone(),
+        account: v.account.to_string(),
+        id_count: i64::try_from(v.external_ids.count()).unwrap_or(i64::MAX),
+        id_params: (0..v.external_ids.count()).map(external_id_param).collect(),
+        ids_known: matches!(v.external_ids, ExternalIds::Known { .. }),
+        ids_generated: matches!(v.external_ids, ExternalIds::Known { generated: true, .. }),
+        ids_at_deploy: v.external_ids == ExternalIds::AtDeploy,
+        opted_out: v.external_ids == ExternalIds::OptedOut,
+        require_mfa: v.require_mfa,
+        has_org: v.org_id.is_some(),
+        org_id: v.org_id.clone().unwrap_or_default(),
+        has_template_url: v.template_url.is_some(),
+        quick_create_link: v.template_url.as_deref().map(|u| quick_create_link(v, u, VENDOR_STACK)).unwrap_or_default(),
+        ids_description: format!(
+            "The ExternalIds {} may pass (sts:ExternalId); more than one only while IDs are rotated",
+            v.title
+        ),
+        ids_count_message: format!(
+            "This module was generated for {} ExternalId(s); change the crossrole config and re-run for another number.",
+            v.external_ids.count()
+        ),
+    }
+}
+
 /// The view for one template. Hub and member templates of one format share a view; `hub` and
 /// `member` pick how deploy-time values are referenced in each.
 pub(crate) fn build(model: &Model, hub: Target, member: Target, formats: Formats) -> View {
@@ -300,24 +550,7 @@ pub(crate) fn build(model: &Model, hub: Target, member: Target, formats: Formats
             crate::model::Mode::Inline => "inline",
             crate::model::Mode::Managed => "managed",
         },
-        hub_account: model.hub.account.to_string(),
-        hub_account_description: match model.setup {
-            Setup::HubAndSpoke => "Account id of the hub account (the default provider must act in it)",
-            Setup::SingleAccount => "Account id of the account (the default provider must act in it)",
-        },
-        user_name: model.hub.user.name.clone(),
-        user_path: model.hub.user.path.clone(),
-        group_name: model.hub.group.name.clone(),
-        group_path: model.hub.group.path.clone(),
-        has_user_tags: !model.hub.tags.is_empty(),
-        user_tags: tag_views(&model.hub.tags),
-        group_inline: policy_views(hub, &model.hub.inline),
-        group_managed: policy_views(hub, &model.hub.managed),
-        has_group_aws_managed: !model.hub.aws_managed.is_empty(),
-        group_aws_managed: managed_views(hub, &model.hub.aws_managed),
-        has_assume: model.hub.assume.is_some(),
-        assume_shape: model.hub.assume.as_ref().map_or("", |a| a.shape.name()),
-        assume_summary: model.hub.assume.as_ref().map(|a| a.summary.clone()).unwrap_or_default(),
+        hub: model.hub.as_ref().map(|h| hub_view(h, model.setup, hub)).unwrap_or_default(),
         members: model
             .members
             .iter()
@@ -328,24 +561,24 @@ pub(crate) fn build(model: &Model, hub: Target, member: Target, formats: Formats
                 tf_name: format!("member_{}", m.account),
                 admin_role_arn: vec![
                     ["lit".into(), "arn:".into()],
-                    ["ref".into(), reference(hub, Var::Partition).into()],
+                    ["ref".into(), reference(hub, Var::Partition)],
                     ["lit".into(), format!(":iam::{}:role/", m.account)],
                     ["ref".into(), "var.member_admin_role_name".into()],
                 ],
             })
             .collect(),
-        has_members: model.role.is_some(),
-        role: model.role.as_ref().map(|r| role_view(r, member)).unwrap_or_default(),
-        hub_sets: model.hub.sets.clone(),
+        has_members: model.setup == Setup::HubAndSpoke,
+        is_vendor: model.setup == Setup::VendorRole,
+        role: model.role.as_ref().map(|r| role_view(model, r, member)).unwrap_or_default(),
+        vendor: model.vendor.as_ref().map(vendor_view).unwrap_or_default(),
         member_count: i64::try_from(model.members.len()).unwrap_or(i64::MAX),
         has_cfn: formats.cfn,
         has_tf: formats.tf,
         hub_stack: "crossrole-hub",
         member_stack: "crossrole-member",
         single_stack: "crossrole",
+        vendor_stack: VENDOR_STACK,
         admin_role: "OrganizationAccountAccessRole",
-        manage_own_account: model.hub.manage_own_account,
-        own_sets: model.hub.own_sets.clone(),
     }
 }
 

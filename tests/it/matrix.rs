@@ -238,7 +238,7 @@ fn rows() -> Vec<Row> {
         row(
             "unknown setup",
             "setup: hub-spoke\nhub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
-            "error: setup: \"hub-spoke\" is not one of hub-and-spoke, single-account (did you mean \"hub-and-spoke\"?)\n",
+            "error: setup: \"hub-spoke\" is not one of hub-and-spoke, single-account, vendor-role (did you mean \"hub-and-spoke\"?)\n",
         ),
         row(
             "unknown tier",
@@ -264,7 +264,7 @@ fn rows() -> Vec<Row> {
         row(
             "unknown top-level key",
             "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nregion: us-east-1\n",
-            "error: parsing config config.yaml: unknown field `region`, expected one of `setup`, `preset`, `hub`, `accounts`, `member_role`, `tags`, `tier`, `mode` at line 3 column 1\n",
+            "error: parsing config config.yaml: unknown field `region`, expected one of `setup`, `preset`, `hub`, `accounts`, `member_role`, `role`, `vendor`, `tags`, `tier`, `mode` at line 3 column 1\n",
         ),
         row(
             "unknown nested key",
