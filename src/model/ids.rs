@@ -173,9 +173,10 @@ pub(crate) fn external_id(s: &str) -> Result<String, String> {
     const RULE: &str = "an ExternalId is 2 to 1,224 characters of A-Z a-z 0-9 and _ + = , . @ : / -";
     let len = s.chars().count();
     if !(2..=EXTERNAL_ID_MAX).contains(&len) {
-        return Err(format!("{len} characters; {RULE}"));
+        return Err(format!("{len} character{}; {RULE}", if len == 1 { "" } else { "s" }));
     }
-    if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !(c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(*c))) {
+    if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !(c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(*c)))
+    {
         return Err(format!("character {c:?} at position {} is not allowed; {RULE}", i + 1));
     }
     Ok(s.to_string())

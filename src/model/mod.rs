@@ -249,7 +249,8 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
         &[("principal-arn", TrustMode::PrincipalArn), ("user", TrustMode::User), ("account", TrustMode::Account)],
     );
     if setup == Some(Setup::VendorRole) {
-        let (Some(tier), Some(mode)) = (tier, mode) else {
+        // Without its preset a vendor role has no account and no sets to report on.
+        let (Some(tier), Some(mode), Some(_)) = (tier, mode, preset) else {
             vendor::conflicts(&mut p, raw, ov);
             return Err(p);
         };
@@ -545,10 +546,8 @@ pub(crate) fn role_basics(
             ));
         }
     }
-    let description = p.check(
-        "member_role.description",
-        ids::description(role.description.as_deref().unwrap_or(default_description)),
-    );
+    let description = p
+        .check("member_role.description", ids::description(role.description.as_deref().unwrap_or(default_description)));
     let max_session = p.check(
         "member_role.max_session_duration",
         ids::max_session_duration(role.max_session_duration.unwrap_or(3600)),
@@ -717,6 +716,16 @@ pub(crate) fn role_permissions(
     let mut role_aws_managed = Vec::new();
     match mode {
         Mode::Inline => {
+            for s in member_sets.iter().filter(|s| s.statements.is_empty()) {
+                p.push(
+                    "member_role.permission_sets",
+                    format!(
+                        "{:?} exists only as the AWS managed {}; use mode managed",
+                        s.name,
+                        s.managed_policies.join(", ")
+                    ),
+                );
+            }
             let doc = permission_document(member_sets, tier, None);
             if !doc.statements.is_empty() {
                 let size = doc.iam_size(size_env);
@@ -808,7 +817,7 @@ pub(crate) fn resolve_sets<'c>(
             continue;
         }
         if !hub && set.scope == Scope::HubIdentity {
-            p.push(at, format!("{name:?} reads the hub user's own identity and belongs in hub.permission_sets"));
+            p.push(at, format!("{name:?} reads the hub user's own identity: it belongs in the hub.permission_sets of a hub-and-spoke or single-account setup"));
             continue;
         }
         if set.dangerous {
@@ -849,7 +858,11 @@ pub(crate) fn pascal(s: &str) -> String {
 
 /// The least-privilege document for `sets` at `tier`. `hub` resolves the hub-only placeholders; in
 /// other accounts only `${Partition}` and `${Account}` occur (the catalog check guarantees it).
-pub(crate) fn permission_document(sets: &[&PermissionSet], tier: Tier, hub: Option<(&Entity, &Entity)>) -> PolicyDocument {
+pub(crate) fn permission_document(
+    sets: &[&PermissionSet],
+    tier: Tier,
+    hub: Option<(&Entity, &Entity)>,
+) -> PolicyDocument {
     let mut statements = Vec::new();
     for set in sets {
         for st in &set.statements {

@@ -88,7 +88,10 @@ fn the_hub_can_manage_its_own_account() {
     assert_eq!(own.doc, m.role.as_ref().unwrap().inline.as_ref().unwrap().doc, "the hub gets the member permissions");
     let m = ok(&format!("{BASE}hub: {{account: \"999999999999\", manage_own_account: true}}\nmode: managed\n")
         .replacen("hub: {account: \"999999999999\"}\n", "", 1));
-    assert_eq!(m.hub.as_ref().unwrap().aws_managed, vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]);
+    assert_eq!(
+        m.hub.as_ref().unwrap().aws_managed,
+        vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]
+    );
 }
 
 #[test]
@@ -98,16 +101,23 @@ fn single_account_puts_every_set_on_the_group_and_has_no_roles() {
     assert!(m.role.is_none() && m.members.is_empty() && m.hub.as_ref().unwrap().assume.is_none());
     assert_eq!(m.hub.as_ref().unwrap().sets, vec!["micetro-identity"]);
     assert_eq!(m.hub.as_ref().unwrap().own_sets, vec!["micetro-account-alias", "micetro-cloud-network", "micetro-dns"]);
-    assert_eq!(m.hub.as_ref().unwrap().inline.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["read-own-identity"]);
+    assert_eq!(
+        m.hub.as_ref().unwrap().inline.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        vec!["read-own-identity"]
+    );
     let own = &m.hub.as_ref().unwrap().managed[0];
     assert_eq!(own.name, "micetro-integration-permissions");
     assert!(own.doc.statements.iter().any(|s| s.actions.contains(&"route53:ListHostedZones".to_string())));
     // Seed 000: the multi-account group reads are for hub and spoke only.
-    let all: Vec<&String> = m.hub.as_ref().unwrap().inline.iter().flat_map(|p| &p.doc.statements).flat_map(|s| &s.actions).collect();
+    let all: Vec<&String> =
+        m.hub.as_ref().unwrap().inline.iter().flat_map(|p| &p.doc.statements).flat_map(|s| &s.actions).collect();
     assert!(!all.iter().any(|a| *a == "iam:GetGroupPolicy"), "{all:?}");
 
     let m = ok("setup: single-account\nhub: {account: \"123456789012\"}\nmode: managed\n");
-    assert_eq!(m.hub.as_ref().unwrap().aws_managed, vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]);
+    assert_eq!(
+        m.hub.as_ref().unwrap().aws_managed,
+        vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]
+    );
 }
 
 #[test]
@@ -189,7 +199,8 @@ fn resource_account_is_constant_per_account_and_scoped() {
         Overrides { accounts: Some(accounts(100)), ..Default::default() },
     )
     .unwrap();
-    let st = &m.hub.as_ref().unwrap().inline.iter().find(|p| p.name == "assume-member-roles").unwrap().doc.statements[0];
+    let st =
+        &m.hub.as_ref().unwrap().inline.iter().find(|p| p.name == "assume-member-roles").unwrap().doc.statements[0];
     assert_eq!(st.conditions[0].key, "aws:ResourceAccount");
     assert_eq!(st.conditions[0].values.len(), 100);
 }
@@ -250,7 +261,7 @@ fn bad_input_names_field_value_and_rule() {
         ),
         (
             &format!("{BASE}member_role: {{permission_sets: [micetro-identity]}}"),
-            "member_role.permission_sets[0]: \"micetro-identity\" reads the hub user's own identity and belongs in hub.permission_sets",
+            "member_role.permission_sets[0]: \"micetro-identity\" reads the hub user's own identity: it belongs in the hub.permission_sets of a hub-and-spoke or single-account setup",
         ),
         (
             "accounts: [\"111111111111\"]",
@@ -307,4 +318,95 @@ fn account_order_does_not_matter() {
         a.members.iter().map(|m| &m.account).collect::<Vec<_>>(),
         b.members.iter().map(|m| &m.account).collect::<Vec<_>>()
     );
+}
+
+fn vendor_trust(m: &Model) -> &Statement {
+    &m.role.as_ref().unwrap().trust.statements[0]
+}
+
+fn external_id_vars(st: &Statement) -> Vec<Expr> {
+    st.conditions.iter().filter(|c| c.key == "sts:ExternalId").flat_map(|c| c.values.clone()).collect()
+}
+
+#[test]
+fn a_vendor_preset_trusts_its_account_under_an_external_id() {
+    let m = ok("preset: microtica\n");
+    assert_eq!(m.setup, Setup::VendorRole);
+    assert!(m.hub.is_none() && m.members.is_empty());
+    let v = m.vendor.as_ref().unwrap();
+    assert_eq!(v.account.as_str(), "652222714481");
+    assert_eq!(v.external_ids, vendor::ExternalIds::AtDeploy);
+    let st = vendor_trust(&m);
+    assert_eq!(st.principals, vec![iam_arn(Expr::lit("652222714481"), "root")]);
+    assert_eq!(st.conditions.len(), 1);
+    assert_eq!(st.conditions[0].operator, "StringEquals");
+    assert_eq!(external_id_vars(st), vec![Expr(vec![Seg::Var(Var::ExternalId(0))])]);
+    assert_eq!(m.role.as_ref().unwrap().sets, vec!["microtica-ec2-nodes", "microtica-eks"]);
+    assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+}
+
+#[test]
+fn a_rotation_window_accepts_every_listed_id_and_only_none_drops_the_condition() {
+    let m = ok("preset: microtica\nvendor: {external_id: [new-id-1, old-id-0]}\n");
+    assert_eq!(external_id_vars(vendor_trust(&m)).len(), 2);
+    assert_eq!(
+        m.vendor.as_ref().unwrap().external_ids,
+        vendor::ExternalIds::Known { ids: vec!["new-id-1".into(), "old-id-0".into()], generated: false }
+    );
+    let m = ok("preset: microtica\nvendor: {external_id: none}\n");
+    assert!(vendor_trust(&m).conditions.is_empty());
+    assert!(m.warnings.iter().any(|w| w.contains("confused deputy")), "{:?}", m.warnings);
+    // `none` is a keyword only on its own; as a list member it is refused.
+    assert_eq!(
+        problems("preset: microtica\nvendor: {external_id: [none, abc]}\n"),
+        vec!["vendor.external_id[0]: \"none\" stands alone; it cannot be combined with other ExternalIds"]
+    );
+}
+
+#[test]
+fn mfa_and_organization_conditions_are_added_on_request() {
+    let m = ok(
+        "preset: vendor\nvendor: {account: \"123456789012\", require_mfa: true, principal_org_id: o-abcdefghij}\nrole: {permission_sets: [zeet-logs]}\n",
+    );
+    let ops: Vec<(&str, &str)> =
+        vendor_trust(&m).conditions.iter().map(|c| (c.operator.as_str(), c.key.as_str())).collect();
+    assert_eq!(
+        ops,
+        vec![
+            ("Bool", "aws:MultiFactorAuthPresent"),
+            ("StringEquals", "aws:PrincipalOrgID"),
+            ("StringEquals", "sts:ExternalId")
+        ]
+    );
+    assert!(m.warnings.iter().any(|w| w.contains("MFA")));
+}
+
+#[test]
+fn zeet_administrator_only_when_named_and_never_silently() {
+    let m = ok("preset: zeet\nvendor: {account: \"123456789012\"}\n");
+    let role = m.role.as_ref().unwrap();
+    assert!(!role.sets.iter().any(|s| s == "zeet-administrator"));
+    assert_eq!(role.sets.len(), 9);
+    assert!(role.aws_managed.is_empty());
+    let m = ok(
+        "preset: zeet\nvendor: {account: \"123456789012\"}\nrole: {permission_sets: [zeet-administrator]}\nmode: managed\n",
+    );
+    assert_eq!(m.role.as_ref().unwrap().aws_managed, vec!["AdministratorAccess"]);
+    assert!(m.warnings.iter().any(|w| w.contains("zeet-administrator") && w.contains("far more")), "{:?}", m.warnings);
+    assert_eq!(
+        problems("preset: zeet\nvendor: {account: \"123456789012\"}\nrole: {permission_sets: [zeet-administrator]}\n"),
+        vec![
+            "member_role.permission_sets: \"zeet-administrator\" exists only as the AWS managed AdministratorAccess; use mode managed"
+        ]
+    );
+}
+
+#[test]
+fn long_external_ids_are_measured_against_the_trust_policy_limit() {
+    let id = "a".repeat(1000);
+    let yaml = format!("preset: microtica\nvendor: {{external_id: [{id}1, {id}2]}}\n");
+    let p = problems(&yaml);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].starts_with("vendor.external_id: the trust policy is ") && p[0].contains("limit is 2048"), "{p:?}");
+    ok(&format!("preset: microtica\nvendor: {{external_id: [{id}1]}}\n"));
 }

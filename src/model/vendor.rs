@@ -130,7 +130,10 @@ pub(crate) fn requested_ids(raw: &RawConfig, flag: Option<&[String]>) -> Option<
 fn external_ids(p: &mut Problems, field: &str, given: Option<Vec<String>>, generated: bool) -> Option<ExternalIds> {
     let Some(given) = given else { return Some(ExternalIds::AtDeploy) };
     if given.is_empty() {
-        p.push(field, format!("an empty list; give one ExternalId, several for a rotation window, {GENERATE:?} or {NONE:?}"));
+        p.push(
+            field,
+            format!("an empty list; give one ExternalId, several for a rotation window, {GENERATE:?} or {NONE:?}"),
+        );
         return None;
     }
     if given.len() == 1 && given[0] == NONE {
@@ -139,7 +142,10 @@ fn external_ids(p: &mut Problems, field: &str, given: Option<Vec<String>>, gener
     if given.len() > MAX_EXTERNAL_IDS {
         p.push(
             field,
-            format!("{} ExternalIds; at most {MAX_EXTERNAL_IDS} (a rotation window: the new ID and the ones being retired)", given.len()),
+            format!(
+                "{} ExternalIds; at most {MAX_EXTERNAL_IDS} (a rotation window: the new ID and the ones being retired)",
+                given.len()
+            ),
         );
         return None;
     }
@@ -212,7 +218,8 @@ pub(crate) fn build(
             "vendor.require_mfa: only sessions signed in with MFA can assume the role; a service of {title} that assumes it on its own will be denied"
         ));
     }
-    let org_id = raw.vendor.principal_org_id.as_deref().and_then(|o| p.check("vendor.principal_org_id", ids::org_id(o)));
+    let org_id =
+        raw.vendor.principal_org_id.as_deref().and_then(|o| p.check("vendor.principal_org_id", ids::org_id(o)));
     let template_url = ov
         .template_url
         .as_deref()
@@ -232,13 +239,17 @@ pub(crate) fn build(
         &shared_tags,
     );
     let explicit = raw.member_role.permission_sets.is_some();
-    let names = raw.member_role.permission_sets.clone().unwrap_or_else(|| {
-        catalog.preset(&preset_name).map(|p| p.member_sets.clone()).unwrap_or_default()
-    });
+    let names = raw
+        .member_role
+        .permission_sets
+        .clone()
+        .unwrap_or_else(|| catalog.preset(&preset_name).map(|p| p.member_sets.clone()).unwrap_or_default());
     if names.is_empty() && !explicit {
         p.push(
             "member_role.permission_sets",
-            format!("the preset {preset_name:?} has no default permission sets: name them (`crossrole catalog` lists them)"),
+            format!(
+                "the preset {preset_name:?} has no default permission sets: name them (`crossrole catalog` lists them)"
+            ),
         );
     }
     let sets = resolve_sets(catalog, &mut p, &mut warnings, "member_role.permission_sets", &names, explicit, false);
@@ -260,9 +271,7 @@ pub(crate) fn build(
     // Measured with the IDs that will be deployed, or the longest possible one.
     let size_env = move |v: Var| match v {
         Var::Partition => "aws-us-gov".to_string(),
-        Var::ExternalId(i) => {
-            known.get(usize::from(i)).cloned().unwrap_or_else(|| "x".repeat(ids::EXTERNAL_ID_MAX))
-        }
+        Var::ExternalId(i) => known.get(usize::from(i)).cloned().unwrap_or_else(|| "x".repeat(ids::EXTERNAL_ID_MAX)),
         _ => "123456789012".to_string(),
     };
     let trust = trust_policy(&account, ext.count(), require_mfa, org_id.as_deref());
@@ -273,8 +282,7 @@ pub(crate) fn build(
             format!("the trust policy is {trust_size} characters; IAM's default limit is {TRUST_POLICY_LIMIT}: use fewer or shorter ExternalIds"),
         );
     }
-    let (inline, role_aws_managed) =
-        role_permissions(&mut p, mode, tier, &sets, &aws_managed, &preset_name, &size_env);
+    let (inline, role_aws_managed) = role_permissions(&mut p, mode, tier, &sets, &aws_managed, &preset_name, &size_env);
     if inline.is_none() && role_aws_managed.is_empty() {
         warnings.push("member_role: the role grants no permissions (no permission set selected any action)".into());
     }

@@ -7,7 +7,8 @@ use super::escape::{Part, cfn_value, hcl_quote, hcl_value};
 
 /// Names a template may end an interpolation with (checked by a test over every template).
 #[cfg(test)]
-pub(crate) const APPROVED: &[&str] = &["yaml_str", "hcl_str", "cfn_id", "tf_ident", "int", "sh_str", "md_code", "md_text", "comment"];
+pub(crate) const APPROVED: &[&str] =
+    &["yaml_str", "hcl_str", "cfn_id", "tf_ident", "int", "sh_str", "md_code", "md_text", "comment"];
 
 /// A filter input: a plain string, or a `ValueView` (`[["lit", ..], ["ref", ..]]`).
 fn parts(v: &Value) -> TeraResult<Vec<Part<'_>>> {

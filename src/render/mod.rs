@@ -121,7 +121,10 @@ pub(crate) fn render(model: &Model, formats: Formats) -> Result<Rendered> {
         contents: tf_fmt::normalise(&render_one(&tera, deploy, &deploy_ctx)?),
     });
     if let Some(ids) = model.vendor.as_ref().and_then(|v| v.external_ids.known()) {
-        out.files.push(OutputFile { path: external_id::FILE.into(), contents: ids.iter().map(|i| format!("{i}\n")).collect() });
+        out.files.push(OutputFile {
+            path: external_id::FILE.into(),
+            contents: ids.iter().map(|i| format!("{i}\n")).collect(),
+        });
         if formats.tf {
             let vars = serde_json::json!({ "external_ids": ids });
             let text = serde_json::to_string_pretty(&vars).context("encoding the ExternalIds for Terraform")?;

@@ -58,13 +58,20 @@ pub(crate) fn golden_cases() -> Vec<(String, PathBuf)> {
 }
 
 /// The hub's CloudFormation template and Terraform file in a golden tree (named for the account
-/// itself in a single-account setup).
-pub(crate) fn hub_files(dir: &Path) -> (PathBuf, PathBuf) {
-    if dir.join("cloudformation/account.yaml").exists() {
-        (dir.join("cloudformation/account.yaml"), dir.join("terraform/main.tf"))
+/// itself in a single-account setup); none for a vendor role.
+pub(crate) fn hub_files(dir: &Path) -> Option<(PathBuf, PathBuf)> {
+    if is_vendor(dir) {
+        None
+    } else if dir.join("cloudformation/account.yaml").exists() {
+        Some((dir.join("cloudformation/account.yaml"), dir.join("terraform/main.tf")))
     } else {
-        (dir.join("cloudformation/hub.yaml"), dir.join("terraform/hub.tf"))
+        Some((dir.join("cloudformation/hub.yaml"), dir.join("terraform/hub.tf")))
     }
+}
+
+/// A golden tree of a vendor-role setup.
+pub(crate) fn is_vendor(dir: &Path) -> bool {
+    dir.join("cloudformation/vendor-role.yaml").exists()
 }
 
 /// Files of one kind in all golden trees.

@@ -255,6 +255,116 @@ fn rows() -> Vec<Row> {
             "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {trust: root}\n",
             "error: member_role.trust: \"root\" is not one of principal-arn, user, account\n",
         ),
+        // Vendor roles.
+        row(
+            "ExternalId with a space",
+            "preset: microtica\nvendor: {external_id: \"abc def\"}\n",
+            "error: vendor.external_id[0]: character ' ' at position 4 is not allowed; an ExternalId is 2 to 1,224 characters of A-Z a-z 0-9 and _ + = , . @ : / -\n",
+        ),
+        row(
+            "ExternalId too short",
+            "preset: microtica\nvendor: {external_id: \"a\"}\n",
+            "error: vendor.external_id[0]: 1 character; an ExternalId is 2 to 1,224 characters of A-Z a-z 0-9 and _ + = , . @ : / -\n",
+        ),
+        Row {
+            args: &["--external-id", "ok-id", "--external-id", "bad!id"],
+            ..row(
+                "bad ExternalId flag",
+                "preset: microtica\n",
+                "error: --external-id[1]: character '!' at position 4 is not allowed; an ExternalId is 2 to 1,224 characters of A-Z a-z 0-9 and _ + = , . @ : / -\n",
+            )
+        },
+        row(
+            "ExternalId generate in a list",
+            "preset: microtica\nvendor: {external_id: [generate, abc123]}\n",
+            "error: vendor.external_id[0]: \"generate\" stands alone; it cannot be combined with other ExternalIds\n",
+        ),
+        row(
+            "ExternalId listed twice",
+            "preset: microtica\nvendor: {external_id: [abc123, abc123]}\n",
+            "error: vendor.external_id[1]: the same ExternalId as vendor.external_id[0]\n",
+        ),
+        row(
+            "too many ExternalIds",
+            "preset: microtica\nvendor: {external_id: [a1, a2, a3, a4, a5, a6]}\n",
+            "error: vendor.external_id: 6 ExternalIds; at most 5 (a rotation window: the new ID and the ones being retired)\n",
+        ),
+        row(
+            "empty ExternalId list",
+            "preset: microtica\nvendor: {external_id: []}\n",
+            "error: vendor.external_id: an empty list; give one ExternalId, several for a rotation window, \"generate\" or \"none\"\n",
+        ),
+        row(
+            "missing vendor account",
+            "preset: zeet\n",
+            "error: vendor.account: missing: the preset \"zeet\" does not know Zeet's AWS account; give it with --vendor-account or vendor.account\n",
+        ),
+        row(
+            "bad vendor account",
+            "preset: zeet\nvendor: {account: \"65222271448\"}\n",
+            "error: vendor.account: \"65222271448\" is not a 12-digit AWS account id\n",
+        ),
+        Row {
+            args: &["--vendor-account", "x"],
+            ..row(
+                "bad vendor account flag",
+                "preset: zeet\n",
+                "error: --vendor-account: \"x\" is not a 12-digit AWS account id\n",
+            )
+        },
+        row(
+            "unknown vendor preset",
+            "setup: vendor-role\npreset: microtca\n",
+            "error: preset: \"microtca\" is not a preset of the catalog (did you mean \"microtica\"?)\n",
+        ),
+        row(
+            "vendor role with a hub preset",
+            "setup: vendor-role\npreset: micetro\nvendor: {account: \"123456789012\"}\n",
+            "error: preset: \"micetro\" has no vendor; a vendor-role setup takes one of microtica, zeet, vendor (`vendor` for any vendor, with the sets named)\n",
+        ),
+        row(
+            "vendor preset as hub and spoke",
+            "setup: hub-and-spoke\npreset: microtica\nhub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
+            "error: preset: \"microtica\" describes Microtica's cross-account role: use setup vendor-role\n",
+        ),
+        row(
+            "vendor role with a hub",
+            "preset: microtica\nhub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
+            "error: hub: a vendor-role setup has no hub, user or member accounts; remove it or choose another setup\nerror: accounts: a vendor-role setup has no hub, user or member accounts; remove it or choose another setup\n",
+        ),
+        row(
+            "vendor options in hub and spoke",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nvendor: {external_id: abc123}\n",
+            "error: vendor: only a vendor-role setup has a vendor; remove it or use setup vendor-role\n",
+        ),
+        row(
+            "generic vendor without sets",
+            "preset: vendor\nvendor: {account: \"123456789012\"}\n",
+            "error: member_role.permission_sets: the preset \"vendor\" has no default permission sets: name them (`crossrole catalog` lists them)\n",
+        ),
+        row(
+            "vendor role with a hub-only set",
+            "preset: microtica\nrole: {permission_sets: [micetro-identity]}\n",
+            "error: member_role.permission_sets[0]: \"micetro-identity\" reads the hub user's own identity: it belongs in the hub.permission_sets of a hub-and-spoke or single-account setup\n",
+        ),
+        row(
+            "bad organization id",
+            "preset: microtica\nvendor: {principal_org_id: o-ABC}\n",
+            "error: vendor.principal_org_id: \"o-ABC\" is not an AWS Organizations id (o- and 10 to 32 lower-case letters or digits)\n",
+        ),
+        row(
+            "template URL not https",
+            "preset: microtica\nvendor: {template_url: \"http://bucket/x.yaml\"}\n",
+            "error: vendor.template_url: \"http://bucket/x.yaml\" must be an https:// URL of the uploaded template (an S3 object URL)\n",
+        ),
+        Row {
+            args: &["--external-id", "generate", "--stdout", "--only", "external-ids.txt"],
+            ..row(
+                "generate with --stdout and no earlier id",
+                "preset: microtica\n",
+                "error: --external-id: generate: out/external-ids.txt holds no ExternalId yet; run once without --stdout so the new one is kept\n",
+            )
+        },
         row(
             "unknown preset",
             "preset: micetr\nhub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",

@@ -80,7 +80,7 @@ fn every_cloudformation_reference_resolves() {
 fn every_hub_puts_the_user_in_the_group_in_both_formats() {
     for (name, _) in golden_cases() {
         let dir = repo().join("tests/golden").join(&name);
-        let (cfn, tf) = hub_files(&dir);
+        let Some((cfn, tf)) = hub_files(&dir) else { continue };
         let hub: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(cfn).unwrap()).unwrap();
         let res = &hub["Resources"];
         assert_eq!(res["HubUser"]["Type"].as_str(), Some("AWS::IAM::User"), "{name}");
@@ -109,4 +109,74 @@ fn every_hub_puts_the_user_in_the_group_in_both_formats() {
             "{name}: the exclusive aws_iam_group_membership must never be emitted"
         );
     }
+}
+
+/// A vendor role is never emitted without the ExternalId condition unless the config opts out by
+/// name: in CloudFormation every ExternalId parameter (NoEcho, with its pattern) is in the trust's
+/// `StringEquals sts:ExternalId`; in Terraform the module's trust names `var.external_ids[i]` for
+/// each of them and the variable is sensitive.
+#[test]
+fn every_vendor_role_trust_requires_the_external_id_in_both_formats() {
+    let mut seen = 0;
+    for (name, config) in golden_cases() {
+        let dir = repo().join("tests/golden").join(&name);
+        if !is_vendor(&dir) {
+            continue;
+        }
+        seen += 1;
+        let cfg: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+        let opted_out = cfg["vendor"]["external_id"].as_str() == Some("none");
+        let doc: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(dir.join("cloudformation/vendor-role.yaml")).unwrap())
+                .unwrap();
+        let params: Vec<String> = doc["Parameters"]
+            .as_mapping()
+            .map(|m| {
+                m.keys().map(|k| k.as_str().unwrap().to_string()).filter(|k| k.starts_with("ExternalId")).collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(params.is_empty(), opted_out, "{name}: ExternalId parameters {params:?}, opted out {opted_out}");
+        for p in &params {
+            let prm = &doc["Parameters"][p.as_str()];
+            assert_eq!(prm["NoEcho"].as_bool(), Some(true), "{name}: {p}");
+            assert_eq!(prm["AllowedPattern"].as_str(), Some(r"^[\w+=,.@:/-]+$"), "{name}: {p}");
+            assert_eq!((prm["MinLength"].as_i64(), prm["MaxLength"].as_i64()), (Some(2), Some(1224)), "{name}: {p}");
+        }
+        let statements = doc["Resources"]["VendorRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+            .as_sequence()
+            .unwrap_or_else(|| panic!("{name}: no trust statements"));
+        assert!(!statements.is_empty(), "{name}");
+        for st in statements {
+            let values = &st["Condition"]["StringEquals"]["sts:ExternalId"];
+            let mut refs = BTreeSet::new();
+            collect_refs(values, &mut refs);
+            let want: BTreeSet<String> = params.iter().cloned().collect();
+            assert_eq!(refs, want, "{name}: trust statement {:?} checks ExternalIds {refs:?}", st["Sid"]);
+        }
+
+        let module = std::fs::read_to_string(dir.join("terraform/modules/vendor-role/main.tf")).unwrap();
+        let body: hcl::Body = hcl::parse(&module).unwrap();
+        let role = body
+            .blocks()
+            .find(|b| b.identifier() == "resource" && b.labels()[0].as_str() == "aws_iam_role")
+            .unwrap_or_else(|| panic!("{name}: no aws_iam_role"));
+        let trust = role.body().attributes().find(|a| a.key() == "assume_role_policy").unwrap().expr().to_string();
+        let compact: String = trust.split_whitespace().collect();
+        for i in 0..params.len() {
+            assert!(
+                compact.contains(&format!("\"${{var.external_ids[{i}]}}\"")),
+                "{name}: trust lacks ExternalId {i}: {compact}"
+            );
+        }
+        assert_eq!(compact.contains("\"sts:ExternalId\""), !opted_out, "{name}: {compact}");
+        let vars = std::fs::read_to_string(dir.join("terraform/modules/vendor-role/variables.tf")).unwrap();
+        let vars: hcl::Body = hcl::parse(&vars).unwrap();
+        let ext = vars.blocks().find(|b| b.identifier() == "variable" && b.labels()[0].as_str() == "external_ids");
+        assert_eq!(ext.is_none(), opted_out, "{name}");
+        if let Some(ext) = ext {
+            let sensitive = ext.body().attributes().find(|a| a.key() == "sensitive").map(|a| a.expr().to_string());
+            assert_eq!(sensitive.as_deref(), Some("true"), "{name}");
+        }
+    }
+    assert!(seen >= 3, "expected the vendor examples among the goldens, saw {seen}");
 }
