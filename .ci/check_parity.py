@@ -19,7 +19,7 @@ import yaml
 
 import tflib
 from cfnlib import canon, cfn_eval
-from goldens import config_for, hub_template, hub_tf, is_single_account, member_accounts
+from goldens import config_for, hub_template, hub_tf, is_single_account, is_vendor, member_accounts
 
 PARTITION = "aws"
 
@@ -47,11 +47,18 @@ def cfn_side(golden, hub_account, members):
     out[(hub_account, f"group {group}", "attached policies")] = sorted(attached)
 
     params = {k: v.get("Default") for k, v in (member.get("Parameters") or {}).items()}
-    mres = member["Resources"]
-    for acct in members:
+    out.update(cfn_role(member, "MemberRole", members, params))
+    return out
+
+
+def cfn_role(template, logical, accounts, params):
+    """The role of a member or vendor template, deployed in each of `accounts` with `params`."""
+    out = {}
+    mres = template["Resources"]
+    for acct in accounts:
         env = {"AWS::Partition": PARTITION, "AWS::AccountId": acct, **params}
-        role = mres["MemberRole"]["Properties"]
-        env["MemberRole"] = role["RoleName"]
+        role = mres[logical]["Properties"]
+        env[logical] = role["RoleName"]
         ent = f"role {role['RoleName']}"
         out[(acct, ent, "trust")] = cfn_eval(role["AssumeRolePolicyDocument"], env)
         out[(acct, ent, "attached policies")] = sorted(cfn_eval(role.get("ManagedPolicyArns", []), env))
@@ -92,6 +99,7 @@ SUBST = {
     "data.aws_caller_identity.current.account_id": "local.account_id",
     "var.hub_account_id": "local.hub_account_id",
     "var.hub_user_name": "local.hub_user_name",
+    "var.external_ids": "local.external_ids",
 }
 
 
@@ -127,18 +135,8 @@ def tf_side(golden, hub_account, members):
             attached.append(arn)
     items.append(((hub_account, "group", None, "attached"), "sort([" + ", ".join(attached) + "])", hub_account))
 
-    mres = list(resources(main))
-    role = next((b for t, _, b in mres if t == "aws_iam_role"), {"name": '""'})
-    for acct in members:
-        items.append(((acct, "role", None, "trust"), expr(role["assume_role_policy"]), acct))
-        items.append(((acct, "role", None, "settings"), "{path = %s, max_session_duration = %s, description = %s, permissions_boundary = %s}" % (
-            expr(role["path"]), expr(role["max_session_duration"]), expr(role["description"]),
-            expr(role.get("permissions_boundary", "null"))), acct))
-        role_attached = [expr(b["policy_arn"]) for t, _, b in mres if t == "aws_iam_role_policy_attachment"]
-        items.append(((acct, "role", None, "attached"), "sort([" + ", ".join(role_attached) + "])", acct))
-        for t, _, b in mres:
-            if t == "aws_iam_role_policy":
-                items.append(((acct, "role", b["name"], "inline"), expr(b["policy"]), acct))
+    role, role_items = tf_role(main, members)
+    items += role_items
 
     hub_user_name = hub_user_default
     prelude = "\n".join([
@@ -148,15 +146,37 @@ def tf_side(golden, hub_account, members):
         f"  hub_user_name  = {hub_user_name}",
         "}",
     ])
+    return tf_evaluate(items, prelude, group["name"], role["name"])
+
+
+def tf_role(module, accounts):
+    """Items for the role of a member or vendor module (`module` as python-hcl2 reads it)."""
+    items = []
+    mres = list(resources(module))
+    role = next((b for t, _, b in mres if t == "aws_iam_role"), {"name": '""'})
+    for acct in accounts:
+        items.append(((acct, "role", None, "trust"), expr(role["assume_role_policy"]), acct))
+        items.append(((acct, "role", None, "settings"), "{path = %s, max_session_duration = %s, description = %s, permissions_boundary = %s}" % (
+            expr(role["path"]), expr(role["max_session_duration"]), expr(role["description"]),
+            expr(role.get("permissions_boundary", "null"))), acct))
+        role_attached = [expr(b["policy_arn"]) for t, _, b in mres if t == "aws_iam_role_policy_attachment"]
+        items.append(((acct, "role", None, "attached"), "sort([" + ", ".join(role_attached) + "])", acct))
+        for t, _, b in mres:
+            if t == "aws_iam_role_policy":
+                items.append(((acct, "role", b["name"], "inline"), expr(b["policy"]), acct))
+    return role, items
+
+
+def tf_evaluate(items, prelude, group_src, role_src):
     exprs = []
     for _, e, acct in items:
         e = localise(e, acct)
-        exprs.append(e.replace("aws_iam_group.hub.name", group["name"]).replace("aws_iam_role.this.name", role["name"]))
+        exprs.append(e.replace("aws_iam_group.hub.name", group_src).replace("aws_iam_role.this.name", role_src))
     values = tflib.evaluate(exprs, prelude)
 
     out = {}
-    group_name = json.loads(group["name"])
-    role_name = json.loads(role["name"])
+    group_name = json.loads(group_src)
+    role_name = json.loads(role_src)
     for i, ((acct, kind, name, what), _, _) in enumerate(items):
         v = values[i]
         ent = f"group {group_name}" if kind == "group" else f"role {role_name}"
@@ -171,11 +191,58 @@ def tf_side(golden, hub_account, members):
     return out
 
 
+def compare(name, cfn, tf, problems):
+    """Adds a problem per differing (account, entity, policy); returns how many were compared."""
+    keys = sorted(set(cfn) | set(tf))
+    for key in keys:
+        a, b = cfn.get(key), tf.get(key)
+        if key not in cfn or key not in tf:
+            problems.append(f"{name}: account {key[0]}, {key[1]}, {key[2]}: only in {'Terraform' if key not in cfn else 'CloudFormation'}")
+        elif canon(a) != canon(b):
+            sids = statement_diff(a, b)
+            head = f"{name}: account {key[0]}, {key[1]}, {key[2]}"
+            if sids:
+                pick = lambda d, sid: next((s for s in d.get("Statement", []) if s.get("Sid") == sid), None)
+                detail = "".join(f"\n  statement {sid!r}:\n    cfn {canon(pick(a, sid))}\n    tf  {canon(pick(b, sid))}" for sid in sids)
+                problems.append(f"{head}: statements differ{detail}")
+            else:
+                problems.append(f"{head}: differs\n    cfn {canon(a)}\n    tf  {canon(b)}")
+    return len(keys)
+
+
 def statement_diff(a, b):
     sa = {s.get("Sid"): s for s in a.get("Statement", [])} if isinstance(a, dict) else {}
     sb = {s.get("Sid"): s for s in b.get("Statement", [])} if isinstance(b, dict) else {}
     diffs = [sid for sid in sorted(set(sa) | set(sb), key=str) if canon(sa.get(sid)) != canon(sb.get(sid))]
     return diffs
+
+
+# A customer account the vendor role is deployed to; any account would do.
+VENDOR_CUSTOMER = "123456789012"
+
+
+def vendor_ids(golden):
+    """The ExternalIds to deploy with: those crossrole wrote, or one given at deploy time."""
+    path = os.path.join(golden, "external-ids.txt")
+    if os.path.exists(path):
+        return open(path, encoding="utf-8").read().split()
+    return ["given-at-deploy-time"]
+
+
+def vendor_sides(golden):
+    ids = vendor_ids(golden)
+    template = yaml.safe_load(open(os.path.join(golden, "cloudformation", "vendor-role.yaml"), encoding="utf-8"))
+    params = {("ExternalId" if i == 0 else f"ExternalId{i + 1}"): v for i, v in enumerate(ids)}
+    cfn = cfn_role(template, "VendorRole", [VENDOR_CUSTOMER], params)
+    module = hcl2.load(open(os.path.join(golden, "terraform", "modules", "vendor-role", "main.tf"), encoding="utf-8"))
+    role, items = tf_role(module, [VENDOR_CUSTOMER])
+    prelude = "\n".join([
+        "locals {",
+        f'  partition    = "{PARTITION}"',
+        f"  external_ids = {json.dumps(ids)}",
+        "}",
+    ])
+    return cfn, tf_evaluate(items, prelude, '""', role["name"])
 
 
 def main():
@@ -186,6 +253,10 @@ def main():
     for name in sorted(os.listdir(root)):
         golden = os.path.join(root, name)
         config = config_for(repo, name)
+        if is_vendor(golden):
+            cfn, tf = vendor_sides(golden)
+            compared += compare(name, cfn, tf, problems)
+            continue
         # Each side covers the accounts it would deploy to: CloudFormation is deployed to the
         # accounts of the config, Terraform to the accounts of its aliased providers. An account
         # missing on one side shows up as a difference.
@@ -203,20 +274,7 @@ def main():
             problems.append(f"{name}: Terraform's hub account {hub_account} is not the config's {config['hub']['account']}")
         cfn = cfn_side(golden, config["hub"]["account"], member_accounts(config))
         tf = tf_side(golden, hub_account, tf_members)
-        for key in sorted(set(cfn) | set(tf)):
-            compared += 1
-            a, b = cfn.get(key), tf.get(key)
-            if key not in cfn or key not in tf:
-                problems.append(f"{name}: account {key[0]}, {key[1]}, {key[2]}: only in {'Terraform' if key not in cfn else 'CloudFormation'}")
-            elif canon(a) != canon(b):
-                sids = statement_diff(a, b)
-                head = f"{name}: account {key[0]}, {key[1]}, {key[2]}"
-                if sids:
-                    pick = lambda d, sid: next((s for s in d.get("Statement", []) if s.get("Sid") == sid), None)
-                    detail = "".join(f"\n  statement {sid!r}:\n    cfn {canon(pick(a, sid))}\n    tf  {canon(pick(b, sid))}" for sid in sids)
-                    problems.append(f"{head}: statements differ{detail}")
-                else:
-                    problems.append(f"{head}: differs\n    cfn {canon(a)}\n    tf  {canon(b)}")
+        compared += compare(name, cfn, tf, problems)
     for p in problems:
         print("parity:", p)
     print(f"parity: {compared} documents compared across {len(os.listdir(root))} goldens, {len(problems)} differences")

@@ -19,7 +19,7 @@ import hcl2
 import yaml
 
 import tflib
-from goldens import config_for, hub_template, hub_tf, is_single_account
+from goldens import config_for, hub_template, hub_tf, is_single_account, is_vendor
 
 repo = sys.argv[1]
 golden_root = os.path.join(repo, "tests", "golden")
@@ -35,14 +35,30 @@ def expect(where, got, want):
         problems.append(f"{where}: got {got!r}, want {want!r}")
 
 
+with open(os.path.join(repo, "src", "catalog", "permissions.yaml"), encoding="utf-8") as f:
+    PRESETS = {p["name"]: p for p in yaml.safe_load(f)["presets"]}
+
+
 def expected(cfg):
     hub = cfg.get("hub") or {}
-    role = cfg.get("member_role") or {}
+    role = cfg.get("member_role") or cfg.get("role") or {}
     preset = cfg.get("preset", "micetro")
     default = f"{preset}-integration"
     tags = dict(cfg.get("tags") or {})
     role_tags = dict(tags)
     role_tags.update(role.get("tags") or {})
+    vendor = PRESETS[preset].get("vendor")
+    if vendor:
+        ids = (cfg.get("vendor") or {}).get("external_id")
+        ids = [ids] if isinstance(ids, str) else ids
+        return {
+            "role_name": role.get("name", default),
+            "role_path": role.get("path", "/"),
+            "role_description": role.get("description", f"Assumed by {vendor['title']} from its AWS account. Managed by crossrole."),
+            "role_tags": role_tags,
+            # None: given at deploy time; []: opted out.
+            "external_ids": None if ids is None else [] if ids == ["none"] else ids,
+        }
     return {
         "user_name": (hub.get("user") or {}).get("name", default),
         "user_path": (hub.get("user") or {}).get("path", "/"),
@@ -59,7 +75,32 @@ def expected(cfg):
     }
 
 
+def check_vendor_cfn(name, d, want):
+    doc = yaml.safe_load(open(os.path.join(d, "cloudformation", "vendor-role.yaml"), encoding="utf-8"))
+    role = doc["Resources"]["VendorRole"]["Properties"]
+    expect(f"{name}: vendor-role.yaml RoleName", role["RoleName"], want["role_name"])
+    expect(f"{name}: vendor-role.yaml Path", role["Path"], want["role_path"])
+    expect(f"{name}: vendor-role.yaml Description", role["Description"], want["role_description"])
+    expect(f"{name}: vendor-role.yaml Tags", {t["Key"]: t["Value"] for t in role.get("Tags", [])}, want["role_tags"])
+    expect(f"{name}: vendor-role.yaml AssumeRolePolicyDocument Version", role["AssumeRolePolicyDocument"]["Version"], "2012-10-17")
+    ids = want["external_ids"]
+    params = sorted(k for k in (doc.get("Parameters") or {}) if k.startswith("ExternalId"))
+    expect(f"{name}: vendor-role.yaml ExternalId parameters", len(params), 1 if ids is None else len(ids))
+    # Known IDs live beside the templates, never in them; both files must give them back exactly.
+    txt = os.path.join(d, "external-ids.txt")
+    tfvars = os.path.join(d, "terraform", "external-ids.auto.tfvars.json")
+    if ids:
+        expect(f"{name}: external-ids.txt", open(txt, encoding="utf-8").read().split("\n")[:-1], ids)
+        expect(f"{name}: external-ids.auto.tfvars.json", json.load(open(tfvars, encoding="utf-8")), {"external_ids": ids})
+        text = open(os.path.join(d, "cloudformation", "vendor-role.yaml"), encoding="utf-8").read()
+        expect(f"{name}: ExternalIds kept out of vendor-role.yaml", [i for i in ids if i in text], [])
+    else:
+        expect(f"{name}: no external-ids.txt", os.path.exists(txt) or os.path.exists(tfvars), False)
+
+
 def check_cfn(name, d, want):
+    if is_vendor(d):
+        return check_vendor_cfn(name, d, want)
     single = is_single_account(d)
     hub_file = os.path.basename(hub_template(d))
     hub = yaml.safe_load(open(hub_template(d), encoding="utf-8"))
@@ -128,8 +169,17 @@ def block_attributes(path, header):
 def literal_outputs(name, d):
     """(output name, HCL source) pairs for the string values under test, read from the text
     crossrole wrote; Terraform decodes them."""
-    main = os.path.join(d, "terraform", "modules", "member-role", "main.tf")
-    single = is_single_account(d)
+    vendor = is_vendor(d)
+    main = os.path.join(d, "terraform", "modules", "vendor-role" if vendor else "member-role", "main.tf")
+    role, role_tags = (None, None) if is_single_account(d) else block_attributes(main, 'resource "aws_iam_role" "this" {')
+    role_out = [] if role is None else [
+        ("role_name", role["name"]),
+        ("role_path", role["path"]),
+        ("role_description", role["description"]),
+        ("role_tags", "{" + ", ".join(f"{k} = {v}" for k, v in role_tags) + "}"),
+    ]
+    if vendor:
+        return role_out
     hub = hub_tf(d)
     user, user_tags = block_attributes(hub, 'resource "aws_iam_user" "hub" {')
     group, _ = block_attributes(hub, 'resource "aws_iam_group" "hub" {')
@@ -140,15 +190,7 @@ def literal_outputs(name, d):
         ("group_path", group["path"]),
         ("user_tags", "{" + ", ".join(f"{k} = {v}" for k, v in user_tags) + "}"),
     ]
-    if not single:
-        role, role_tags = block_attributes(main, 'resource "aws_iam_role" "this" {')
-        out += [
-            ("role_name", role["name"]),
-            ("role_path", role["path"]),
-            ("role_description", role["description"]),
-            ("role_tags", "{" + ", ".join(f"{k} = {v}" for k, v in role_tags) + "}"),
-        ]
-    return out
+    return out + role_out
 
 
 def check_cases(cases, tolerate_hcl2=False):
@@ -185,6 +227,7 @@ NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+=,
 PATH_CHARS = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) != "/")
 DESC_CHARS = "".join(chr(c) for c in list(range(0x20, 0x7F)) + list(range(0xA1, 0x100))) + "\t\n"
 TAG_CHARS = "ABCabcxyz0189 _.:/=+-@éüßÅ日本ñ"
+EXTERNAL_ID_CHARS = "ABCxyz0189_+=,.@:/-"
 TRAPS = ["no", "yes", "on", "off", "1_000", "2012-10-17", "0777", "~", "null"]
 NASTY = ["${", "%{", "$${", "%%{", "\"", "\\", "\n", "*", "&a", "#c", ": "]
 
@@ -214,6 +257,25 @@ def random_config(rnd):
         if k.lower().startswith("aws:") or k.lower() in {t.lower() for t in tags}:
             continue
         tags[k] = text(TAG_CHARS, 0, 8)
+    role = {
+        "name": name(20),
+        "path": path(),
+        "description": text(DESC_CHARS, 0, 40, [n for n in NASTY if all(c in DESC_CHARS for c in n)]),
+        "max_session_duration": rnd.randint(3600, 43200),
+        "tags": tags,
+    }
+    if rnd.random() < 0.3:
+        # A vendor role; ExternalIds of every allowed character, given or left to deploy time.
+        ids = ["".join(rnd.choice(EXTERNAL_ID_CHARS) for _ in range(rnd.randint(2, 60))) for _ in range(rnd.randint(0, 3))]
+        vendor = {"account": "".join(rnd.choice("0123456789") for _ in range(12))}
+        if ids and len(set(ids)) == len(ids):
+            vendor["external_id"] = ids
+        return {
+            "preset": "vendor",
+            "vendor": vendor,
+            "role": dict(role, permission_sets=rnd.sample(["zeet-logs", "zeet-metrics", "microtica-eks"], 2)),
+            "tier": rnd.choice(["required", "recommended"]),
+        }
     accounts = sorted({"".join(rnd.choice("0123456789") for _ in range(12)) for _ in range(rnd.randint(1, 4))} - {"999999999999"})
     return {
         "hub": {
@@ -224,14 +286,7 @@ def random_config(rnd):
             "manage_own_account": rnd.random() < 0.5,
         },
         "accounts": accounts,
-        "member_role": {
-            "name": name(20),
-            "path": path(),
-            "description": text(DESC_CHARS, 0, 40, [n for n in NASTY if all(c in DESC_CHARS for c in n)]),
-            "max_session_duration": rnd.randint(3600, 43200),
-            "trust": rnd.choice(["principal-arn", "user", "account"]),
-            "tags": tags,
-        },
+        "member_role": dict(role, trust=rnd.choice(["principal-arn", "user", "account"])),
         "tier": rnd.choice(["required", "recommended"]),
         "mode": rnd.choice(["inline", "managed"]),
     }

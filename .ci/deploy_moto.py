@@ -33,7 +33,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from cfnlib import canon, cfn_eval, load
-from goldens import config_for, hub_template, is_single_account, member_accounts
+from goldens import config_for, hub_template, is_single_account, is_vendor, member_accounts
 
 BIN = os.path.dirname(sys.executable)
 AWS = os.path.join(BIN, "aws")
@@ -245,9 +245,41 @@ def check_hub(aws, template, env, filled, problems):
     return user, group
 
 
-def check_member(aws, template, env, filled, problems, hub_account, user_arn, trust_mode):
+def member_trust(hub_account, user_arn, trust_mode):
+    """Checks a member role's trust (as read back) against the trust mode the config asked for."""
+    root = f"arn:{PARTITION}:iam::{hub_account}:root"
+    escaped = "".join({"*": "${*}", "?": "${?}", "$": "${$}"}.get(c, c) for c in user_arn.split(":user", 1)[1])
+    want = {
+        "principal-arn": ([root], [user_arn.split(":user", 1)[0] + ":user" + escaped]),
+        "user": ([user_arn], None),
+        "account": ([root], None),
+    }[trust_mode]
+
+    def check(principals, st):
+        cond = (st.get("Condition") or {}).get("ArnEquals", {}).get("aws:PrincipalArn")
+        if (principals, cond) != want:
+            return f"trust {trust_mode} wants principal {want[0]} with aws:PrincipalArn {want[1]}"
+        return None
+    return check
+
+
+def vendor_trust(vendor_account, ids):
+    """A vendor role's trust: the vendor's root, StringEquals sts:ExternalId on exactly `ids`."""
+    root = f"arn:{PARTITION}:iam::{vendor_account}:root"
+
+    def check(principals, st):
+        cond = st.get("Condition") or {}
+        got = (cond.get("StringEquals") or {}).get("sts:ExternalId")
+        got = [got] if isinstance(got, str) else got
+        if principals != [root] or sorted(got or []) != sorted(ids):
+            return f"a vendor role wants principal [{root}] with sts:ExternalId {ids}"
+        return None
+    return check
+
+
+def check_member(aws, template, env, filled, problems, trust_check, logical="MemberRole"):
     res = template["Resources"]
-    role_p = cfn_eval(res["MemberRole"]["Properties"], env)
+    role_p = cfn_eval(res[logical]["Properties"], env)
     name = role_p["RoleName"]
     r = aws.run("iam", "get-role", "--role-name", name)["Role"]
     expect(problems, f"{aws.label}: role {name} path", r["Path"], role_p.get("Path", "/"))
@@ -262,16 +294,9 @@ def check_member(aws, template, env, filled, problems, hub_account, user_arn, tr
     st = trust["Statement"][0]
     principals = st["Principal"]["AWS"]
     principals = principals if isinstance(principals, list) else [principals]
-    root = f"arn:{PARTITION}:iam::{hub_account}:root"
-    cond = (st.get("Condition") or {}).get("ArnEquals", {}).get("aws:PrincipalArn")
-    escaped = "".join({"*": "${*}", "?": "${?}", "$": "${$}"}.get(c, c) for c in user_arn.split(":user", 1)[1])
-    want = {
-        "principal-arn": ([root], [user_arn.split(":user", 1)[0] + ":user" + escaped]),
-        "user": ([user_arn], None),
-        "account": ([root], None),
-    }[trust_mode]
-    if (principals, cond) != want or len(trust["Statement"]) != 1 or st.get("Action") not in (["sts:AssumeRole"], "sts:AssumeRole"):
-        problems.append(f"{aws.label}: role {name} trust is {canon(trust)}; trust {trust_mode} wants principal {want[0]} with aws:PrincipalArn {want[1]}")
+    wrong = trust_check(principals, st)
+    if wrong or len(trust["Statement"]) != 1 or st.get("Action") not in (["sts:AssumeRole"], "sts:AssumeRole"):
+        problems.append(f"{aws.label}: role {name} trust is {canon(trust)}; {wrong or 'one statement allowing sts:AssumeRole'}")
     fill_and_check_tags(aws, "role", name, {t["Key"]: t["Value"] for t in role_p.get("Tags", [])}, filled, problems)
     want_inline = {}
     for r2 in res.values():
@@ -294,8 +319,67 @@ def check_member(aws, template, env, filled, problems, hub_account, user_arn, tr
     return f"arn:{PARTITION}:iam::{aws.account}:role{role_p.get('Path', '/')}{name}"
 
 
+# The customer account a vendor role is deployed to, and an ExternalId for roles whose ID is given
+# at deploy time.
+CUSTOMER = "444455556666"
+DEPLOY_TIME_ID = "given-at-deploy-time"
+
+
+def vendor_scenario(moto, golden, name):
+    """Deploys the vendor role in a customer account with the ExternalIds DEPLOY.md passes, reads
+    it back, and assumes it from a user in the vendor's account."""
+    template = load(os.path.join(golden, "cloudformation", "vendor-role.yaml"))
+    ids_file = os.path.join(golden, "external-ids.txt")
+    ids = open(ids_file, encoding="utf-8").read().split() if os.path.exists(ids_file) else [DEPLOY_TIME_ID]
+    params = {("ExternalId" if i == 0 else f"ExternalId{i + 1}"): v for i, v in enumerate(ids)}
+    principal = template["Resources"]["VendorRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["AWS"][0]
+    vendor_account = cfn_eval(principal, {"AWS::Partition": PARTITION}).split(":")[4]
+    filled, problems = [], []
+
+    customer = admin_of(moto, CUSTOMER)
+    customer.account = CUSTOMER
+    env = deploy(customer, template, "crossrole-vendor", params, filled)
+    role_arn = check_member(customer, template, env, filled, problems, vendor_trust(vendor_account, ids), "VendorRole")
+    print(f"deploy: {name}: deployed the vendor role in {CUSTOMER} with {len(ids)} ExternalId parameter(s)")
+
+    # A principal of the vendor: a user in the vendor's account allowed to assume roles.
+    vendor = admin_of(moto, vendor_account)
+    vendor.run("iam", "create-user", "--user-name", "vendor-service")
+    vendor.run("iam", "put-user-policy", "--user-name", "vendor-service", "--policy-name", "assume",
+               "--policy-document", json.dumps({"Version": "2012-10-17", "Statement": [
+                   {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}))
+    key = vendor.run("iam", "create-access-key", "--user-name", "vendor-service")["AccessKey"]
+    moto.enforce_iam()
+    me = Aws(moto, key["AccessKeyId"], key["SecretAccessKey"], label=f"vendor {vendor_account}")
+    checks = 0
+    for ext in ids:
+        ok, out = me.call("sts", "assume-role", "--role-arn", role_arn, "--role-session-name", "crossrole-test",
+                          "--external-id", ext)
+        checks += 1
+        if not ok:
+            problems.append(f"vendor {vendor_account}: assume {role_arn} with an accepted ExternalId denied: {out}")
+            continue
+        c = out["Credentials"]
+        role = Aws(moto, c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"], f"vendor role in {CUSTOMER}")
+        ok, out = role.call("ec2", "describe-vpcs")
+        if not ok:
+            problems.append(f"vendor role in {CUSTOMER}: ec2 describe-vpcs denied: {out}")
+        for call in (["s3api", "list-buckets"], ["iam", "create-user", "--user-name", "crossrole-intruder"]):
+            ok, out = role.call(*call)
+            if ok or "AccessDenied" not in out:
+                problems.append(f"vendor role in {CUSTOMER}: {' '.join(call[:2])} was not denied: {out}")
+        checks += 3
+    ok, _ = me.call("sts", "assume-role", "--role-arn", role_arn, "--role-session-name", "crossrole-test",
+                    "--external-id", "not-the-external-id")
+    print(f"deploy: {name}: {checks} permission checks with IAM enforcement on; not asserted: assume with a wrong ExternalId "
+          f"(moto does not enforce trust across accounts; allowed={ok}): the trust was read back and checked instead")
+    return report(name, filled, problems)
+
+
 def scenario(moto, golden, name, config):
     print(f"deploy: === {name} ===")
+    if is_vendor(golden):
+        return vendor_scenario(moto, golden, name)
     single = is_single_account(golden)
     hub_t = load(hub_template(golden))
     member_t = {} if single else load(os.path.join(golden, "cloudformation", "member.yaml"))
@@ -316,7 +400,7 @@ def scenario(moto, golden, name, config):
         m = admin_of(moto, acct)
         m.account = acct
         env = deploy(m, member_t, "crossrole-member", params, filled)
-        return acct, check_member(m, member_t, env, filled, problems, hub_account, user_arn, trust_mode)
+        return acct, check_member(m, member_t, env, filled, problems, member_trust(hub_account, user_arn, trust_mode))
 
     # Each CLI call is a Python process: run members side by side (moto serves them concurrently).
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:

@@ -1,5 +1,5 @@
 """What the checks in this directory need to know about a golden tree: the config it was emitted
-from, its layout (hub and spoke, or a single account), and the accounts the config names."""
+from, its layout (hub and spoke, a single account, or a vendor role), and the accounts the config names."""
 import os
 
 import yaml
@@ -13,6 +13,11 @@ def config_for(repo, name):
             with open(p, encoding="utf-8") as f:
                 return yaml.safe_load(f)
     raise SystemExit(f"no config for golden {name}")
+
+
+def is_vendor(golden):
+    """A vendor-role setup: one role template, no hub."""
+    return os.path.exists(os.path.join(golden, "cloudformation", "vendor-role.yaml"))
 
 
 def is_single_account(golden):

@@ -25,5 +25,5 @@ else
   echo "*** SKIPPED: .ci/check_roundtrip.py and .ci/check_parity.py need terraform on PATH ***" >&2
 fi
 # Deploys through the real aws CLI against a local moto server (127.0.0.1 only).
-.ci/.venv-moto/bin/python .ci/deploy_moto.py . two-accounts managed-policies sixty-accounts tricky-values single-account
+.ci/.venv-moto/bin/python .ci/deploy_moto.py . two-accounts managed-policies sixty-accounts tricky-values single-account vendor-microtica vendor-zeet vendor-generic
 echo "all checks passed"
