@@ -27,3 +27,11 @@ if ! command -v terraform >/dev/null 2>&1; then
   echo "setup: terraform not found on PATH; the terraform checks cannot run" >&2
   if [ -n "${CI:-}" ]; then exit 1; fi
 fi
+
+# The emitted CLI scripts are checked with shellcheck, a Debian package.
+if ! command -v shellcheck >/dev/null 2>&1; then
+  echo "setup: installing shellcheck with apt-get"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get install -y --no-install-recommends shellcheck >/dev/null 2>&1 ||
+    { $sudo apt-get update >/dev/null && $sudo apt-get install -y --no-install-recommends shellcheck >/dev/null; }
+fi

@@ -9,6 +9,7 @@ bash .ci/setup.sh
 export PATH="$PWD/.ci/.venv/bin:$PATH"
 
 cargo fmt --all -- --check
+shellcheck .ci/run .ci/setup.sh scripts/test.sh
 python -m pyflakes .ci/*.py
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked

@@ -40,8 +40,12 @@ pub(crate) enum Format {
     Cfn,
     /// Terraform HCL
     Tf,
-    /// Both
+    /// CloudFormation and Terraform
     Both,
+    /// A bash script of AWS CLI calls (cli/deploy.sh) with the policy documents beside it
+    Cli,
+    /// CloudFormation, Terraform and the CLI script
+    All,
 }
 
 #[derive(Debug, Args)]

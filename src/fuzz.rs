@@ -62,7 +62,7 @@ fn yamlish() -> impl Strategy<Value = Value> {
 
 fn run_all(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) {
     if let Ok(m) = model::build(catalog, raw, ov) {
-        let _ = render::render(&m, Formats { cfn: true, tf: true });
+        let _ = render::render(&m, Formats { cfn: true, tf: true, cli: true });
     }
 }
 
@@ -183,7 +183,7 @@ proptest! {
         let raw = RawConfig::parse(&cfg.yaml).unwrap();
         let m = model::build(&catalog, &raw, &Overrides::default())
             .unwrap_or_else(|p| panic!("valid config refused:\n{p}\n{}", cfg.yaml));
-        let out = render::render(&m, Formats { cfn: true, tf: true }).unwrap();
+        let out = render::render(&m, Formats { cfn: true, tf: true, cli: true }).unwrap();
         let file = |p: &str| &out.files.iter().find(|f| f.path == p).unwrap().contents;
 
         let hub: Value = serde_yaml::from_str(file("cloudformation/hub.yaml")).unwrap();

@@ -118,8 +118,9 @@ fn emit(args: &EmitArgs) -> Result<u8> {
     };
     let model = model::build(&catalog, &raw, &overrides)?;
     let formats = Formats {
-        cfn: matches!(args.format, Format::Cfn | Format::Both),
-        tf: matches!(args.format, Format::Tf | Format::Both),
+        cfn: matches!(args.format, Format::Cfn | Format::Both | Format::All),
+        tf: matches!(args.format, Format::Tf | Format::Both | Format::All),
+        cli: matches!(args.format, Format::Cli | Format::All),
     };
     let rendered = render::render(&model, formats)?;
     for w in model.warnings.iter().chain(&rendered.warnings) {

@@ -1,6 +1,7 @@
 //! Model → files. Views are built in Rust, templates arrange the text, and every file is
 //! normalised and parsed back before anything is written.
 
+pub(crate) mod cli;
 pub(crate) mod escape;
 pub(crate) mod filters;
 pub(crate) mod templates;
@@ -137,6 +138,13 @@ pub(crate) fn render(model: &Model, formats: Formats) -> Result<Rendered> {
             let text = tf_fmt::align(&tf_fmt::normalise(&render_one(&tera, t, &tf_ctx)?));
             out.files.push(OutputFile { path: (*path).to_string(), contents: text });
         }
+    }
+    if formats.cli {
+        let (view, policies) = cli::build(model);
+        let ctx = Context::from_serialize(&view).map_err(|e| anyhow!("building the CLI script context: {e}"))?;
+        let text = tf_fmt::normalise(&render_one(&tera, "cli/deploy.sh.tera", &ctx)?);
+        out.files.push(OutputFile { path: cli::SCRIPT.into(), contents: text });
+        out.files.extend(policies);
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)

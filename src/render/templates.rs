@@ -5,6 +5,7 @@
 pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("DEPLOY-vendor.md.tera", include_str!("../../templates/DEPLOY-vendor.md.tera")),
     ("DEPLOY.md.tera", include_str!("../../templates/DEPLOY.md.tera")),
+    ("cli/deploy.sh.tera", include_str!("../../templates/cli/deploy.sh.tera")),
     ("cloudformation/_policy.yaml.tera", include_str!("../../templates/cloudformation/_policy.yaml.tera")),
     ("cloudformation/hub.yaml.tera", include_str!("../../templates/cloudformation/hub.yaml.tera")),
     ("cloudformation/role.yaml.tera", include_str!("../../templates/cloudformation/role.yaml.tera")),

@@ -165,6 +165,8 @@ pub(crate) struct View {
     member_count: i64,
     has_cfn: bool,
     has_tf: bool,
+    has_cli: bool,
+    format_count: i64,
     hub_stack: &'static str,
     member_stack: &'static str,
     single_stack: &'static str,
@@ -402,6 +404,7 @@ fn role_view(model: &Model, role: &MemberRole, member: Target) -> RoleView {
 pub(crate) struct Formats {
     pub(crate) cfn: bool,
     pub(crate) tf: bool,
+    pub(crate) cli: bool,
 }
 
 /// `AmazonEC2FullAccess` → `amazon_ec2_full_access`; `assume-member-role-1` → `assume_member_role_1`.
@@ -574,6 +577,8 @@ pub(crate) fn build(model: &Model, hub: Target, member: Target, formats: Formats
         member_count: i64::try_from(model.members.len()).unwrap_or(i64::MAX),
         has_cfn: formats.cfn,
         has_tf: formats.tf,
+        has_cli: formats.cli,
+        format_count: [formats.cfn, formats.tf, formats.cli].into_iter().map(i64::from).sum(),
         hub_stack: "crossrole-hub",
         member_stack: "crossrole-member",
         single_stack: "crossrole",

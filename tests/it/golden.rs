@@ -10,7 +10,11 @@ fn examples_match_their_goldens() {
     for (name, config) in golden_cases() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        let o = crossrole(&["emit", "--config", config.to_str().unwrap(), "--out", out.to_str().unwrap()], &repo());
+        // Every format, so the CLI scripts are goldens too (and shellchecked and deployed in CI).
+        let o = crossrole(
+            &["emit", "--config", config.to_str().unwrap(), "--format", "all", "--out", out.to_str().unwrap()],
+            &repo(),
+        );
         assert!(o.status.success(), "{name}: {}", stderr(&o));
         let got = tree(&out);
         let golden_dir = repo().join("tests/golden").join(&name);

@@ -28,3 +28,20 @@ fn cfn_lint_finds_nothing_in_any_golden() {
     let o = Command::new("cfn-lint").arg("--").args(&files).output().unwrap();
     assert!(o.status.success(), "cfn-lint reported:\n{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
 }
+
+#[test]
+fn shellcheck_finds_nothing_in_any_cli_script() {
+    if !require_tool("shellcheck") {
+        return;
+    }
+    let scripts: Vec<PathBuf> =
+        golden_cases().iter().map(|(name, _)| repo().join("tests/golden").join(name).join("cli/deploy.sh")).collect();
+    assert!(!scripts.is_empty());
+    for s in &scripts {
+        assert!(s.exists(), "{} is missing: the goldens are emitted with every format", s.display());
+    }
+    // Every severity, info included: a finding is either fixed or disabled in the template with
+    // its reason.
+    let o = Command::new("shellcheck").args(["--severity=info", "--shell=bash"]).args(&scripts).output().unwrap();
+    assert!(o.status.success(), "shellcheck reported:\n{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+}
