@@ -323,6 +323,7 @@ def check_member(aws, template, env, filled, problems, trust_check, logical="Mem
 # at deploy time.
 CUSTOMER = "444455556666"
 DEPLOY_TIME_ID = "given-at-deploy-time"
+CLI_MAX_MEMBERS = 5
 
 
 def vendor_scenario(moto, golden, name):
@@ -460,6 +461,100 @@ def scenario(moto, golden, name, config):
     return report(name, filled, problems)
 
 
+def names_env(template, account, params):
+    """What the template's Refs stand for once the IAM entities exist under their names."""
+    env = {"AWS::Partition": PARTITION, "AWS::AccountId": account, **params}
+    for logical, res in template["Resources"].items():
+        props = res.get("Properties", {})
+        for key in ("UserName", "GroupName", "RoleName"):
+            if key in props:
+                env[logical] = cfn_eval(props[key], env)
+    return env
+
+
+def cli_scenario(moto, golden, name, config):
+    """Runs the emitted cli/deploy.sh with one profile per account, twice (the second run must
+    create nothing), then reads everything back like the CloudFormation deploy."""
+    print(f"deploy: === {name} (cli/deploy.sh) ===")
+    if len(member_accounts(config)) > CLI_MAX_MEMBERS:
+        # Each CLI call starts a Python process: sixty accounts would take a quarter of an hour,
+        # and every member gets the same calls that the smaller scenarios run.
+        print(f"deploy: {name}: cli/deploy.sh not run: more than {CLI_MAX_MEMBERS} member accounts (the calls per member are those of the smaller scenarios)")
+        return []
+    vendor = is_vendor(golden)
+    single = is_single_account(golden)
+    script = os.path.join(golden, "cli", "deploy.sh")
+    accounts = [CUSTOMER] if vendor else [config["hub"]["account"], *member_accounts(config)]
+    filled, problems = [], []
+    tmp = tempfile.mkdtemp(prefix="crossrole-cli-")
+    creds, conf = os.path.join(tmp, "credentials"), os.path.join(tmp, "config")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(PATH=BIN + os.pathsep + os.environ["PATH"], AWS_ENDPOINT_URL=moto.endpoint,
+               AWS_SHARED_CREDENTIALS_FILE=creds, AWS_CONFIG_FILE=conf)
+    admins = {}
+    with open(creds, "w") as c, open(conf, "w") as f:
+        for acct in accounts:
+            a = admin_of(moto, acct)
+            a.account = acct
+            admins[acct] = a
+            c.write(f"[p{acct}]\naws_access_key_id = {a.env['AWS_ACCESS_KEY_ID']}\n"
+                    f"aws_secret_access_key = {a.env['AWS_SECRET_ACCESS_KEY']}\naws_session_token = {a.env['AWS_SESSION_TOKEN']}\n")
+            f.write(f"[profile p{acct}]\nregion = us-east-1\n")
+            env["CROSSROLE_PROFILE" if vendor else f"CROSSROLE_PROFILE_{acct}"] = f"p{acct}"
+    ids = None
+    if vendor:
+        ids_file = os.path.join(golden, "external-ids.txt")
+        ids = open(ids_file, encoding="utf-8").read().split() if os.path.exists(ids_file) else [DEPLOY_TIME_ID]
+        if not os.path.exists(ids_file):
+            env["CROSSROLE_EXTERNAL_ID_1"] = DEPLOY_TIME_ID
+    runs = []
+    for attempt in (1, 2):
+        r = subprocess.run(["bash", os.path.abspath(script)], env=env, capture_output=True, text=True, cwd=tmp)
+        if r.returncode != 0:
+            raise Failure(f"cli/deploy.sh run {attempt} failed (exit {r.returncode}):\n{r.stdout[-1500:]}{r.stderr[-1500:]}")
+        runs.append(r.stdout.splitlines())
+    created = [l.split(": ", 1)[1] for l in runs[0] if l.startswith("created: ")]
+    existing = [l.split(": ", 1)[1].removesuffix(" (skipped)") for l in runs[1] if l.startswith("exists: ")]
+    if not created:
+        problems.append("cli/deploy.sh created nothing on its first run")
+    if any(l.startswith("created: ") for l in runs[1]):
+        problems.append(f"cli/deploy.sh created again on its second run: {[l for l in runs[1] if l.startswith('created: ')]}")
+    if sorted(created) != sorted(existing):
+        problems.append(f"cli/deploy.sh second run reported {sorted(existing)} as existing, the first created {sorted(created)}")
+    print(f"deploy: {name}: cli/deploy.sh created {len(created)} entities, and on a second run reported each as existing")
+    if len(accounts) > 1:
+        # A profile that acts in the wrong account stops the script before it changes anything there.
+        wrong = dict(env, **{f"CROSSROLE_PROFILE_{accounts[1]}": f"p{accounts[0]}"})
+        r = subprocess.run(["bash", os.path.abspath(script)], env=wrong, capture_output=True, text=True, cwd=tmp)
+        if r.returncode == 0 or f"acts in account {accounts[0]}, not {accounts[1]}" not in r.stderr:
+            problems.append(f"cli/deploy.sh with a profile of the wrong account did not stop: exit {r.returncode}: {r.stderr[-500:]}")
+
+    if vendor:
+        template = load(os.path.join(golden, "cloudformation", "vendor-role.yaml"))
+        params = {("ExternalId" if i == 0 else f"ExternalId{i + 1}"): v for i, v in enumerate(ids)}
+        principal = template["Resources"]["VendorRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["AWS"][0]
+        vendor_account = cfn_eval(principal, {"AWS::Partition": PARTITION}).split(":")[4]
+        check_member(admins[CUSTOMER], template, names_env(template, CUSTOMER, params), filled, problems,
+                     vendor_trust(vendor_account, ids), "VendorRole")
+    else:
+        hub_account = accounts[0]
+        hub_t = load(hub_template(golden))
+        user, _ = check_hub(admins[hub_account], hub_t, names_env(hub_t, hub_account, {}), filled, problems)
+        if not single:
+            member_t = load(os.path.join(golden, "cloudformation", "member.yaml"))
+            params = {k: v["Default"] for k, v in (member_t.get("Parameters") or {}).items()}
+            user_path = cfn_eval(hub_t["Resources"]["HubUser"]["Properties"], names_env(hub_t, hub_account, {})).get("Path", "/")
+            user_arn = f"arn:{PARTITION}:iam::{hub_account}:user{user_path}{user}"
+            trust_mode = ((config.get("member_role") or {}).get("trust")) or "principal-arn"
+            for acct in accounts[1:]:
+                check_member(admins[acct], member_t, names_env(member_t, acct, params), filled, problems,
+                             member_trust(hub_account, user_arn, trust_mode))
+    # Nothing may need filling in: the script makes every call itself.
+    problems += [f"cli/deploy.sh left out {f}" for f in filled]
+    print(f"deploy: {name}: read back every entity the script created against the CloudFormation template")
+    return problems
+
+
 def report(name, filled, problems):
     for f in sorted(filled):
         print(f"deploy: {name}: filled {f}")
@@ -474,15 +569,16 @@ def main():
         config = config_for(repo, name)
         cfn_dir = os.path.join(golden, "cloudformation")
         templates = "".join(open(os.path.join(cfn_dir, f), encoding="utf-8").read() for f in sorted(os.listdir(cfn_dir)))
-        moto = Moto(load_managed_policies=":iam::aws:policy/" in templates)
-        try:
-            problems += scenario(moto, golden, name, config)
-        except Failure as e:
-            problems.append(f"{name}: {e}")
-        except (KeyError, IndexError, TypeError, ValueError) as e:
-            problems.append(f"{name}: the output does not have the expected shape: {type(e).__name__}: {e}")
-        finally:
-            moto.stop()
+        for run in (scenario, cli_scenario):
+            moto = Moto(load_managed_policies=":iam::aws:policy/" in templates)
+            try:
+                problems += run(moto, golden, name, config)
+            except Failure as e:
+                problems.append(f"{name}: {e}")
+            except (KeyError, IndexError, TypeError, ValueError) as e:
+                problems.append(f"{name}: the output does not have the expected shape: {type(e).__name__}: {e}")
+            finally:
+                moto.stop()
     for p in problems:
         print("deploy: PROBLEM", p)
     print(f"deploy: {len(scenarios)} scenarios, {len(problems)} problems")
