@@ -93,6 +93,10 @@ pub(crate) struct EmitArgs {
     /// Shape of the hub's assume-role policy: auto, per-account, single-statement, managed, resource-account [default: auto]
     #[arg(long, value_name = "SHAPE")]
     pub(crate) assume_policy: Option<String>,
+    /// The integration user's access key: none (DEPLOY.md gives the create-access-key step) or
+    /// secrets-manager (created by the stack or module and kept in a Secrets Manager secret) [default: none]
+    #[arg(long, value_name = "WHERE")]
+    pub(crate) access_key: Option<String>,
     /// Vendor role: the vendor's AWS account that may assume the role [default: the preset's]
     #[arg(long, value_name = "ID")]
     pub(crate) vendor_account: Option<String>,

@@ -51,6 +51,9 @@ pub(crate) struct RawHub {
     /// Also grant the member permission sets in the hub account itself (seed 002: "if you want to
     /// manage Route53 and VPCs on this account"), through a managed policy on the group.
     pub(crate) manage_own_account: Option<bool>,
+    /// `none` (default: DEPLOY.md gives the create-access-key step) or `secrets-manager` (the
+    /// stack or module creates the key and keeps it in a Secrets Manager secret).
+    pub(crate) access_key: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -148,6 +151,7 @@ pub(crate) struct Overrides {
     pub(crate) mode: Option<String>,
     pub(crate) trust: Option<String>,
     pub(crate) assume_policy: Option<String>,
+    pub(crate) access_key: Option<String>,
     pub(crate) vendor_account: Option<String>,
     pub(crate) template_url: Option<String>,
     /// The ExternalIds after `generate` was resolved by the caller (the model does no I/O).

@@ -86,6 +86,7 @@ fn emit(args: &EmitArgs) -> Result<u8> {
         mode: args.mode.clone(),
         trust: args.trust.clone(),
         assume_policy: args.assume_policy.clone(),
+        access_key: args.access_key.clone(),
         vendor_account: args.vendor_account.clone(),
         template_url: args.template_url.clone(),
         external_ids: args.external_ids.clone(),

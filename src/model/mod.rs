@@ -37,6 +37,15 @@ pub(crate) enum Setup {
     VendorRole,
 }
 
+/// Who creates the integration user's access key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AccessKey {
+    /// Nobody: the user creates it after deploying (no secret in a stack or in state).
+    None,
+    /// The stack or module, which keeps the pair in a Secrets Manager secret.
+    SecretsManager,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Tier {
     Required,
@@ -101,6 +110,9 @@ pub(crate) struct Hub {
     /// How the group may assume the member roles; none in a single-account setup.
     pub(crate) assume: Option<AssumePlan>,
     pub(crate) manage_own_account: bool,
+    pub(crate) access_key: AccessKey,
+    /// Name of the Secrets Manager secret holding the key (with `AccessKey::SecretsManager`).
+    pub(crate) access_key_secret: String,
     /// The sets granted in the hub account itself (with `manage_own_account`).
     pub(crate) own_sets: Vec<String>,
 }
@@ -263,6 +275,13 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
             warnings,
         );
     }
+    let access_key = choice(
+        &mut p,
+        ("--access-key", ov.access_key.as_deref()),
+        ("hub.access_key", raw.hub.access_key.as_deref()),
+        AccessKey::None,
+        &[("none", AccessKey::None), ("secrets-manager", AccessKey::SecretsManager)],
+    );
     let shape_choice = choice(
         &mut p,
         ("--assume-policy", ov.assume_policy.as_deref()),
@@ -345,8 +364,8 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
     else {
         return Err(p);
     };
-    let (Some(user_name), Some(user_path), Some(group_name), Some(group_path), Some(basics)) =
-        (user_name, user_path, group_name, group_path, basics)
+    let (Some(user_name), Some(user_path), Some(group_name), Some(group_path), Some(basics), Some(access_key)) =
+        (user_name, user_path, group_name, group_path, basics, access_key)
     else {
         return Err(p);
     };
@@ -484,6 +503,7 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
     if !p.is_empty() {
         return Err(p);
     }
+    let access_key_secret = access_key_secret_name(&user.name);
     Ok(Model {
         setup,
         preset: preset_name,
@@ -500,6 +520,8 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
             aws_managed: hub_aws_managed,
             assume: plan,
             manage_own_account,
+            access_key,
+            access_key_secret,
             own_sets: if manage_own_account {
                 member_sets.iter().map(|s| s.name.clone()).collect()
             } else {
@@ -511,6 +533,12 @@ pub(crate) fn build(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) -> Resul
         vendor: None,
         warnings,
     })
+}
+
+/// The secret's name: Secrets Manager names take `[\w/+=.@-]`, so a comma (allowed in user
+/// names) becomes `-`.
+fn access_key_secret_name(user: &str) -> String {
+    format!("crossrole/{}/access-key", user.replace(',', "-"))
 }
 
 /// What every role shares, member or vendor: name, path, description, session, boundary, tags.

@@ -410,3 +410,15 @@ fn long_external_ids_are_measured_against_the_trust_policy_limit() {
     assert!(p[0].starts_with("vendor.external_id: the trust policy is ") && p[0].contains("limit is 2048"), "{p:?}");
     ok(&format!("preset: microtica\nvendor: {{external_id: [{id}1]}}\n"));
 }
+
+#[test]
+fn the_access_key_secret_is_named_for_the_user_within_secrets_manager_rules() {
+    let m = ok(&format!(
+        "{BASE}hub: {{account: \"999999999999\", access_key: secrets-manager, user: {{name: \"a,b@c\"}}}}\n"
+    )
+    .replacen("hub: {account: \"999999999999\"}\n", "", 1));
+    let hub = m.hub.as_ref().unwrap();
+    assert_eq!(hub.access_key, AccessKey::SecretsManager);
+    assert_eq!(hub.access_key_secret, "crossrole/a-b@c/access-key");
+    assert_eq!(ok(BASE).hub.as_ref().unwrap().access_key, AccessKey::None);
+}

@@ -76,7 +76,8 @@ pub(crate) fn conflicts(p: &mut Problems, raw: &RawConfig, ov: &Overrides) {
         || hub.group.path.is_some()
         || hub.permission_sets.is_some()
         || hub.assume_policy.is_some()
-        || hub.manage_own_account.is_some();
+        || hub.manage_own_account.is_some()
+        || hub.access_key.is_some();
     if hub_set {
         p.push("hub", WHY);
     }
@@ -91,6 +92,7 @@ pub(crate) fn conflicts(p: &mut Problems, raw: &RawConfig, ov: &Overrides) {
         ("--accounts", ov.accounts.is_some()),
         ("--trust", ov.trust.is_some()),
         ("--assume-policy", ov.assume_policy.is_some()),
+        ("--access-key", ov.access_key.is_some()),
     ] {
         if given {
             p.push(flag, WHY);

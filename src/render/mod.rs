@@ -12,7 +12,7 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use tera::{Context, Tera};
 
 use crate::external_id;
-use crate::model::{Model, Setup};
+use crate::model::{AccessKey, Model, Setup};
 use view::{Formats, Target};
 
 /// Terraform loads `*.auto.tfvars.json` by itself, so known ExternalIds need no `-var`.
@@ -99,6 +99,18 @@ pub(crate) fn render(model: &Model, formats: Formats) -> Result<Rendered> {
             .map_err(|e| anyhow!("building the template context: {e}"))
     };
     let cfn_ctx = ctx_for(Target::CfnHub, Target::CfnMember)?;
+    if model.hub.as_ref().is_some_and(|h| h.access_key == AccessKey::SecretsManager) {
+        if formats.tf {
+            out.warnings.push(
+                "hub.access_key: with Terraform the secret access key is stored in the state unless you pass access_key_pgp_key (a check block repeats this at plan time)".into(),
+            );
+        }
+        if formats.cli {
+            out.warnings.push(
+                "hub.access_key: cli/deploy.sh does not create the access key; DEPLOY.md gives the command".into(),
+            );
+        }
+    }
     let (cfn_files, tf_files, deploy) = match model.setup {
         Setup::HubAndSpoke => (CFN_HUB_AND_SPOKE, TF_HUB_AND_SPOKE, "DEPLOY.md.tera"),
         Setup::SingleAccount => (CFN_SINGLE_ACCOUNT, TF_SINGLE_ACCOUNT, "DEPLOY.md.tera"),

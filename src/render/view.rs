@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::model::policy::{Expr, PolicyDocument, Seg, Var, aws_managed_policy_arn};
 use crate::model::vendor::{ExternalIds, Vendor};
-use crate::model::{Hub, MemberRole, Model, NamedPolicy, Setup, TrustMode, pascal};
+use crate::model::{AccessKey, Hub, MemberRole, Model, NamedPolicy, Setup, TrustMode, pascal};
 
 /// A string value as the filters take it: `[["lit", "arn:"], ["ref", "AWS::Partition"], ...]`.
 pub(crate) type ValueView = Vec<[String; 2]>;
@@ -195,6 +195,10 @@ pub(crate) struct HubView {
     has_assume: bool,
     manage_own_account: bool,
     own_sets: Vec<String>,
+    has_access_key: bool,
+    access_key_secret_name: String,
+    /// CloudFormation: the secret's JSON, with the key's id and secret filled in by `Fn::Sub`.
+    access_key_secret_string: ValueView,
 }
 
 /// A CloudFormation parameter of the role template.
@@ -481,6 +485,15 @@ fn hub_view(hub: &Hub, setup: Setup, target: Target) -> HubView {
         hub_sets: hub.sets.clone(),
         manage_own_account: hub.manage_own_account,
         own_sets: hub.own_sets.clone(),
+        has_access_key: hub.access_key == AccessKey::SecretsManager,
+        access_key_secret_name: hub.access_key_secret.clone(),
+        access_key_secret_string: vec![
+            ["lit".into(), "{\"AccessKeyId\":\"".into()],
+            ["ref".into(), "HubUserAccessKey".into()],
+            ["lit".into(), "\",\"SecretAccessKey\":\"".into()],
+            ["ref".into(), "HubUserAccessKey.SecretAccessKey".into()],
+            ["lit".into(), "\"}".into()],
+        ],
     }
 }
 

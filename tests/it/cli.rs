@@ -42,7 +42,7 @@ fn bad_inputs_exit_2_with_one_line_each_and_write_nothing() {
     assert_rejected(
         "hub:\n  account: \"999999999999\"\n  acount: 1\n",
         &[],
-        "error: parsing config config.yaml: hub: unknown field `acount`, expected one of `account`, `user`, `group`, `permission_sets`, `assume_policy`, `manage_own_account` at line 3 column 3\n",
+        "error: parsing config config.yaml: hub: unknown field `acount`, expected one of `account`, `user`, `group`, `permission_sets`, `assume_policy`, `manage_own_account`, `access_key` at line 3 column 3\n",
     );
     assert_rejected(
         "hub: {account: \"999999999999\"\n",

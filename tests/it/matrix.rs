@@ -366,6 +366,19 @@ fn rows() -> Vec<Row> {
             )
         },
         row(
+            "unknown access key option",
+            "hub: {account: \"999999999999\", access_key: vault}\naccounts: [\"111111111111\"]\n",
+            "error: hub.access_key: \"vault\" is not one of none, secrets-manager\n",
+        ),
+        Row {
+            args: &["--access-key", "secrets-manager"],
+            ..row(
+                "access key for a vendor role",
+                "preset: microtica\n",
+                "error: --access-key: a vendor-role setup has no hub, user or member accounts; remove it or choose another setup\n",
+            )
+        },
+        row(
             "unknown preset",
             "preset: micetr\nhub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
             "error: preset: \"micetr\" is not a preset of the catalog (did you mean \"micetro\"?)\n",

@@ -23,7 +23,9 @@ fn sub_refs(s: &str) -> Vec<String> {
         let after = &rest[i + 2..];
         let end = after.find('}').unwrap();
         if !after.starts_with('!') {
-            out.push(after[..end].to_string());
+            // `${Logical.Attr}` is a GetAtt: the logical id must resolve.
+            let name = &after[..end];
+            out.push(name.split_once('.').map_or(name, |(logical, _)| logical).to_string());
         }
         rest = &after[end + 1..];
     }

@@ -96,3 +96,33 @@ resource "aws_iam_group_policy_attachment" "own_permissions" {
   group      = aws_iam_group.hub.name
   policy_arn = aws_iam_policy.own_permissions.arn
 }
+
+resource "aws_iam_access_key" "hub" {
+  user    = aws_iam_user.hub.name
+  pgp_key = var.access_key_pgp_key
+}
+
+# Without a PGP key the pair is kept in Secrets Manager; Terraform's state holds it too.
+resource "aws_secretsmanager_secret" "access_key" {
+  #checkov:skip=CKV2_AWS_57:Secrets Manager cannot rotate an IAM access key without a rotation function; DEPLOY.md says how to replace the key.
+  count       = var.access_key_pgp_key == null ? 1 : 0
+  name        = "crossrole/micetro/access-key"
+  description = "The integration user's access key (AccessKeyId, SecretAccessKey), created by Terraform"
+}
+
+resource "aws_secretsmanager_secret_version" "access_key" {
+  count     = var.access_key_pgp_key == null ? 1 : 0
+  secret_id = aws_secretsmanager_secret.access_key[0].id
+  secret_string = jsonencode({
+    AccessKeyId     = aws_iam_access_key.hub.id
+    SecretAccessKey = aws_iam_access_key.hub.secret
+  })
+}
+
+# A failed check is a warning at plan and apply time, not an error.
+check "access_key_secret_not_in_state" {
+  assert {
+    condition     = var.access_key_pgp_key != null
+    error_message = "The integration user's secret access key is stored in the Terraform state (and in Secrets Manager). Protect the state, or set access_key_pgp_key so that only a PGP-encrypted copy is kept."
+  }
+}

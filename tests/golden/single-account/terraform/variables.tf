@@ -16,3 +16,9 @@ variable "region" {
   type        = string
   default     = "us-east-1"
 }
+
+variable "access_key_pgp_key" {
+  description = "A base64 PGP public key or keybase:USERNAME: the access key's secret is then kept only PGP-encrypted (output access_key_encrypted_secret), not in Secrets Manager or in plain text in the state"
+  type        = string
+  default     = null
+}
