@@ -203,6 +203,13 @@ fn list_catalog(args: &CatalogArgs) -> Result<u8> {
     out.push_str("Presets:\n");
     for p in &catalog.presets {
         out.push_str(&format!("  {:<28} {}\n", p.name, p.description));
+        if let Some(v) = &p.vendor {
+            let account = v.account.as_deref().unwrap_or("given by you (vendor.account)");
+            out.push_str(&format!("  {:<28}   vendor role for {}, account {account}\n", "", v.title));
+            let sets = if p.member_sets.is_empty() { "named by you".to_string() } else { p.member_sets.join(", ") };
+            out.push_str(&format!("  {:<28}   role: {sets}\n", ""));
+            continue;
+        }
         out.push_str(&format!("  {:<28}   hub: {}\n", "", p.hub_sets.join(", ")));
         out.push_str(&format!("  {:<28}   members: {}\n", "", p.member_sets.join(", ")));
     }

@@ -422,3 +422,33 @@ fn the_access_key_secret_is_named_for_the_user_within_secrets_manager_rules() {
     assert_eq!(hub.access_key_secret, "crossrole/a-b@c/access-key");
     assert_eq!(ok(BASE).hub.as_ref().unwrap().access_key, AccessKey::None);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever ExternalIds and options are chosen, the vendor trust names the vendor's root and
+    /// requires one of exactly those IDs.
+    #[test]
+    fn every_vendor_trust_requires_one_of_its_external_ids(
+        ids in proptest::collection::btree_set("[A-Za-z0-9_+=,.@:/-]{2,40}", 1..=5),
+        mfa in proptest::bool::ANY,
+        org in proptest::bool::ANY,
+    ) {
+        proptest::prop_assume!(!ids.contains("none") && !ids.contains("generate"));
+        let list: Vec<String> = ids.iter().map(|i| format!("{i:?}")).collect();
+        let yaml = format!(
+            "preset: vendor\nvendor: {{account: \"123456789012\", external_id: [{}], require_mfa: {mfa}{}}}\nrole: {{permission_sets: [zeet-logs]}}\n",
+            list.join(", "),
+            if org { ", principal_org_id: o-abcdefghij" } else { "" }
+        );
+        let m = ok(&yaml);
+        let trust = &m.role.as_ref().unwrap().trust;
+        proptest::prop_assert_eq!(trust.statements.len(), 1);
+        let st = &trust.statements[0];
+        proptest::prop_assert_eq!(&st.principals, &vec![iam_arn(Expr::lit("123456789012"), "root")]);
+        let want: Vec<Expr> = (0..ids.len()).map(|i| Expr(vec![Seg::Var(Var::ExternalId(i as u8))])).collect();
+        proptest::prop_assert_eq!(external_id_vars(st), want);
+        let known = m.vendor.as_ref().unwrap().external_ids.known().unwrap().to_vec();
+        proptest::prop_assert_eq!(known, ids.into_iter().collect::<Vec<_>>());
+    }
+}
