@@ -247,3 +247,40 @@ fn trusting_the_whole_hub_account_warns() {
     assert!(!member.contains("HubUserName"), "an unused parameter would fail cfn-lint W2001");
     assert!(!tmp.path().join("out/terraform").exists());
 }
+
+/// `--external-id generate` makes one ID, says once where it went (never printing it), and every
+/// later run reuses it, so the output does not change and `--check` stays clean.
+#[test]
+fn a_generated_external_id_is_kept_and_reused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["emit", "--preset", "microtica", "--external-id", "generate", "--out", "out"];
+        args.extend_from_slice(extra);
+        crossrole(&args, tmp.path())
+    };
+    let first = run(&[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let id = std::fs::read_to_string(tmp.path().join("out/external-ids.txt")).unwrap();
+    let id = id.strip_suffix('\n').unwrap().to_string();
+    assert_eq!(id.len(), 64, "{id:?}");
+    assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id:?}");
+    assert!(
+        stderr(&first).contains("generated a new ExternalId and wrote it to out/external-ids.txt"),
+        "{}",
+        stderr(&first)
+    );
+    let tree_after_first = tree(&tmp.path().join("out"));
+    for text in tree_after_first.iter().filter(|(p, _)| p.ends_with(".yaml") || p.ends_with("main.tf")) {
+        assert!(!String::from_utf8_lossy(text.1).contains(&id), "{} holds the ExternalId", text.0);
+    }
+    assert!(!stderr(&first).contains(&id) && first.stdout.is_empty(), "the ExternalId was printed");
+
+    let second = run(&[]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(!stderr(&second).contains("generated"), "{}", stderr(&second));
+    assert_eq!(tree(&tmp.path().join("out")), tree_after_first, "a second run changed the output");
+    let check = run(&["--check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    let tfvars = std::fs::read_to_string(tmp.path().join("out/terraform/external-ids.auto.tfvars.json")).unwrap();
+    assert!(tfvars.contains(&format!("\"{id}\"")), "{tfvars}");
+}
