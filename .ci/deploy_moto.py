@@ -249,6 +249,18 @@ def check_hub(aws, template, env, filled, problems):
     return user, group
 
 
+def permission_checks(aws, who, problems):
+    """What every integration identity may and may not do in its account; returns the count."""
+    ok, out = aws.call("ec2", "describe-vpcs")
+    if not ok:
+        problems.append(f"{who}: ec2 describe-vpcs denied: {out}")
+    for call in (["s3api", "list-buckets"], ["iam", "create-user", "--user-name", "crossrole-intruder"]):
+        ok, out = aws.call(*call)
+        if ok or "AccessDenied" not in out:
+            problems.append(f"{who}: {' '.join(call[:2])} was not denied: {out}")
+    return 3
+
+
 def member_trust(hub_account, user_arn, trust_mode):
     """Checks a member role's trust (as read back) against the trust mode the config asked for."""
     root = f"arn:{PARTITION}:iam::{hub_account}:root"
@@ -366,14 +378,7 @@ def vendor_scenario(moto, golden, name):
             continue
         c = out["Credentials"]
         role = Aws(moto, c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"], f"vendor role in {CUSTOMER}")
-        ok, out = role.call("ec2", "describe-vpcs")
-        if not ok:
-            problems.append(f"vendor role in {CUSTOMER}: ec2 describe-vpcs denied: {out}")
-        for call in (["s3api", "list-buckets"], ["iam", "create-user", "--user-name", "crossrole-intruder"]):
-            ok, out = role.call(*call)
-            if ok or "AccessDenied" not in out:
-                problems.append(f"vendor role in {CUSTOMER}: {' '.join(call[:2])} was not denied: {out}")
-        checks += 3
+        checks += permission_checks(role, f"vendor role in {CUSTOMER}", problems)
     ok, _ = me.call("sts", "assume-role", "--role-arn", role_arn, "--role-session-name", "crossrole-test",
                     "--external-id", "not-the-external-id")
     print(f"deploy: {name}: {checks} permission checks with IAM enforcement on; not asserted: assume with a wrong ExternalId "
@@ -433,14 +438,8 @@ def scenario(moto, golden, name, config):
     me = Aws(moto, key["AccessKeyId"], key["SecretAccessKey"], label=f"user {user}")
     if single:
         # The user itself holds the account's permissions, through its group.
-        ok, out = me.call("ec2", "describe-vpcs")
-        if not ok:
-            problems.append(f"user {user}: ec2 describe-vpcs denied: {out}")
-        for call in (["s3api", "list-buckets"], ["iam", "create-user", "--user-name", "crossrole-intruder"]):
-            ok, out = me.call(*call)
-            if ok or "AccessDenied" not in out:
-                problems.append(f"user {user}: {' '.join(call[:2])} was not denied: {out}")
-        print(f"deploy: {name}: 3 permission checks with IAM enforcement on")
+        checks = permission_checks(me, f"user {user}", problems)
+        print(f"deploy: {name}: {checks} permission checks with IAM enforcement on")
         return report(name, filled, problems)
     regex_chars = set("$^()[]{}+?|\\")
     if any(c in regex_chars for arn in role_arns.values() for c in arn):
