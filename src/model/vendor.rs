@@ -211,7 +211,7 @@ pub(crate) fn build(
     let ext = external_ids(&mut p, &id_field, requested_ids(raw, ov.external_ids.as_deref()), generated);
     if ext == Some(ExternalIds::OptedOut) {
         warnings.push(format!(
-            "{id_field}: none: the role trusts {title}'s whole account without an ExternalId, so any other customer of {title} who learns this role's ARN can make {title} act in this account (the confused deputy, aws-facts §5.1)"
+            "{id_field}: none: the role trusts {title}'s whole account without an ExternalId, so any other customer of {title} who learns this role's ARN can make {title} act in this account (the confused-deputy problem)"
         ));
     }
     let require_mfa = raw.vendor.require_mfa.unwrap_or(false);

@@ -336,13 +336,16 @@ fn role_view(model: &Model, role: &MemberRole, member: Target) -> RoleView {
     };
     let vendor_title = model.vendor.as_ref().map(|v| v.title.clone()).unwrap_or_default();
     let is_vendor = model.vendor.is_some();
-    let checkov_skips = if is_vendor {
-        vec![SkipView {
+    let checkov_skips = match &model.vendor {
+        Some(v) if v.external_ids == ExternalIds::OptedOut => vec![SkipView {
+            id: "CKV_AWS_61",
+            comment: "A vendor cross-account role trusts the vendor's account by design; the user opted out of the sts:ExternalId condition by name (external_id: none).",
+        }],
+        Some(_) => vec![SkipView {
             id: "CKV_AWS_61",
             comment: "A vendor cross-account role trusts the vendor's account by design; the sts:ExternalId condition is the guard.",
-        }]
-    } else {
-        Vec::new()
+        }],
+        None => Vec::new(),
     };
     RoleView {
         purpose: if is_vendor {
