@@ -355,7 +355,7 @@ fn a_rotation_window_accepts_every_listed_id_and_only_none_drops_the_condition()
     );
     let m = ok("preset: microtica\nvendor: {external_id: none}\n");
     assert!(vendor_trust(&m).conditions.is_empty());
-    assert!(m.warnings.iter().any(|w| w.contains("confused deputy")), "{:?}", m.warnings);
+    assert!(m.warnings.iter().any(|w| w.contains("confused-deputy")), "{:?}", m.warnings);
     // `none` is a keyword only on its own; as a list member it is refused.
     assert_eq!(
         problems("preset: microtica\nvendor: {external_id: [none, abc]}\n"),
