@@ -8,6 +8,7 @@ use crate::model::policy::{PolicyDocument, Var};
 use crate::model::{Hub, MemberRole, Model, NamedPolicy, Setup};
 
 use super::OutputFile;
+use super::view::ValueView;
 
 pub(crate) const SCRIPT: &str = "cli/deploy.sh";
 const POLICY_DIR: &str = "policies";
@@ -21,9 +22,9 @@ const ACCOUNT_PLACEHOLDER: &str = "@@CROSSROLE_ACCOUNT_ID@@";
 #[derive(Serialize)]
 pub(crate) struct Step {
     has_check: bool,
-    check: Vec<String>,
+    check: Vec<ValueView>,
     what: String,
-    words: Vec<String>,
+    words: Vec<ValueView>,
 }
 
 #[derive(Serialize)]
@@ -62,8 +63,24 @@ fn words(parts: &[&str]) -> Vec<String> {
     parts.iter().map(|s| (*s).to_string()).collect()
 }
 
+/// A command word as the `sh_str` filter takes it: the account placeholder (an argument, not a
+/// file the script fills in) becomes a reference to the script's `account_id`.
+fn shell_word(w: &str) -> ValueView {
+    let mut out = Vec::new();
+    for (i, piece) in w.split(ACCOUNT_PLACEHOLDER).enumerate() {
+        if i > 0 {
+            out.push(["ref".to_string(), "account_id".to_string()]);
+        }
+        if !piece.is_empty() || w.is_empty() {
+            out.push(["lit".to_string(), piece.to_string()]);
+        }
+    }
+    out
+}
+
 fn step(what: String, check: Option<Vec<String>>, words: Vec<String>) -> Step {
-    Step { has_check: check.is_some(), check: check.unwrap_or_default(), what, words }
+    let view = |ws: Vec<String>| ws.iter().map(|w| shell_word(w)).collect();
+    Step { has_check: check.is_some(), check: view(check.unwrap_or_default()), what, words: view(words) }
 }
 
 /// Key=...,Value=... shorthand cannot carry every tag value; the JSON form can.

@@ -76,7 +76,23 @@ pub(crate) fn register(tera: &mut Tera) {
             .map(|n| n.to_string())
             .ok_or_else(|| Error::message(format!("expected an integer, got {}", v.name())))
     });
-    tera.register_filter("sh_str", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> { Ok(sh_quote(plain(v)?)) });
+    // A plain string, or a value list whose references are shell variables (`"$name"`).
+    tera.register_filter("sh_str", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+        if let Some(s) = v.as_str() {
+            return Ok(sh_quote(s));
+        }
+        let mut out = String::new();
+        for p in parts(v)? {
+            match p {
+                Part::Lit(s) => out.push_str(&sh_quote(s)),
+                Part::Ref(r) if !r.is_empty() && r.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
+                    out.push_str(&format!("\"${{{r}}}\""));
+                }
+                Part::Ref(r) => return Err(Error::message(format!("{r:?} is not a shell variable name"))),
+            }
+        }
+        Ok(out)
+    });
     // Text after `#` in YAML, HCL or shell: one line, so it cannot end the comment.
     tera.register_filter("comment", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
         let s = plain(v)?;

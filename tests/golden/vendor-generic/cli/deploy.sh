@@ -62,7 +62,7 @@ cd "$work"
 echo "== the customer account (profile $profile) =="
 echo "account: $account_id"
 exists 'role AcmeOpsNetwork' aws iam get-role --role-name AcmeOpsNetwork --profile "$profile" ||
-  create 'role AcmeOpsNetwork' aws iam create-role --role-name AcmeOpsNetwork --path / --description 'Assumed by the vendor from its AWS account. Managed by crossrole.' --max-session-duration 3600 --assume-role-policy-document file://policies/vendor-role-trust.json --permissions-boundary arn:aws:iam::@@CROSSROLE_ACCOUNT_ID@@:policy/VendorBoundary --profile "$profile"
+  create 'role AcmeOpsNetwork' aws iam create-role --role-name AcmeOpsNetwork --path / --description 'Assumed by the vendor from its AWS account. Managed by crossrole.' --max-session-duration 3600 --assume-role-policy-document file://policies/vendor-role-trust.json --permissions-boundary arn:aws:iam::"${account_id}":policy/VendorBoundary --profile "$profile"
 aws iam update-assume-role-policy --role-name AcmeOpsNetwork --policy-document file://policies/vendor-role-trust.json --profile "$profile" >/dev/null
 aws iam attach-role-policy --role-name AcmeOpsNetwork --policy-arn arn:aws:iam::aws:policy/AmazonEC2FullAccess --profile "$profile" >/dev/null
 aws iam attach-role-policy --role-name AcmeOpsNetwork --policy-arn arn:aws:iam::aws:policy/AmazonRoute53FullAccess --profile "$profile" >/dev/null
