@@ -94,9 +94,12 @@ struct Files {
 }
 
 impl Files {
-    /// Writes `doc` for `account` and returns the `file://` argument that reads it.
+    /// Adds `doc` as `policies/<name>.json` and returns the `file://` argument that reads it.
     fn policy(&mut self, name: &str, doc: &PolicyDocument, env: &dyn Fn(Var) -> String) -> String {
-        let text = serde_json::to_string_pretty(&doc.to_json(env)).unwrap_or_default();
+        let json = doc.to_json(env);
+        // Pretty printing a JSON value only fails for non-string map keys, which a `Value` cannot
+        // have; the compact form is the same document.
+        let text = serde_json::to_string_pretty(&json).unwrap_or_else(|_| json.to_string());
         let rel = format!("{POLICY_DIR}/{name}.json");
         self.out.push(OutputFile { path: format!("cli/{rel}"), contents: format!("{text}\n") });
         format!("file://{rel}")
