@@ -278,7 +278,9 @@ mod tests {
         let text = r#"
 version: 1
 sources: []
-presets: [{name: p, description: d, hub_sets: [nope], member_sets: []}]
+presets:
+  - {name: p, description: d, hub_sets: [nope], member_sets: []}
+  - {name: v, description: d, vendor: {title: V, account: "12345", source: gone}, hub_sets: [Bad_Name]}
 permission_sets:
   - name: Bad_Name
     title: t
@@ -299,6 +301,9 @@ permission_sets:
             "only sets with `scope: hub-identity`",
             "unknown placeholder ${Bogus}",
             "unknown permission set \"nope\"",
+            "presets[1] (v).vendor.account: \"12345\" is not 12 digits",
+            "presets[1] (v).vendor.source: unknown source \"gone\"",
+            "presets[1] (v): a vendor preset has no hub: only member_sets apply",
         ] {
             assert!(err.contains(needle), "missing {needle:?} in {err}");
         }
