@@ -192,7 +192,6 @@ pub(crate) struct HubView {
     assume_shape: &'static str,
     assume_summary: String,
     hub_sets: Vec<String>,
-    has_assume: bool,
     manage_own_account: bool,
     own_sets: Vec<String>,
     has_access_key: bool,
@@ -241,6 +240,8 @@ pub(crate) struct VendorView {
     org_id: String,
     has_template_url: bool,
     quick_create_link: String,
+    /// DEPLOY.md's "Afterwards" list has a rotation step only when there are ExternalIds.
+    revoke_step: i64,
     ids_description: String,
     ids_count_message: String,
 }
@@ -271,12 +272,10 @@ pub(crate) struct RoleView {
     boundary: ValueView,
     has_tags: bool,
     tags: Vec<TagView>,
-    trust_mode: &'static str,
     trust_uses_user_name: bool,
     trust: DocView,
     trust_explanation: &'static str,
     trust_needs_user_first: bool,
-    has_inline: bool,
     inline: Vec<PolicyView>,
     has_aws_managed: bool,
     aws_managed: Vec<ManagedArnView>,
@@ -284,6 +283,7 @@ pub(crate) struct RoleView {
 }
 
 fn role_view(model: &Model, role: &MemberRole, member: Target) -> RoleView {
+    let trust_uses_user_name = matches!(role.trust_mode, TrustMode::PrincipalArn | TrustMode::User);
     let params = match (&model.hub, &model.vendor) {
         (_, Some(v)) => (0..v.external_ids.count())
             .map(|i| ParamView {
@@ -316,7 +316,7 @@ fn role_view(model: &Model, role: &MemberRole, member: Target) -> RoleView {
                 has_default: true,
                 default: hub.account.to_string(),
             }];
-            if role.trust_mode != TrustMode::Account {
+            if trust_uses_user_name {
                 params.push(ParamView {
                     name: "HubUserName".into(),
                     description: "Name of the integration user in the hub account".into(),
@@ -383,13 +383,7 @@ fn role_view(model: &Model, role: &MemberRole, member: Target) -> RoleView {
         boundary: role.boundary.as_ref().map(|b| value(member, b)).unwrap_or_default(),
         has_tags: !role.tags.is_empty(),
         tags: tag_views(&role.tags),
-        trust_mode: match role.trust_mode {
-            TrustMode::PrincipalArn => "principal-arn",
-            TrustMode::User => "user",
-            TrustMode::Account => "account",
-            TrustMode::Vendor => "vendor",
-        },
-        trust_uses_user_name: matches!(role.trust_mode, TrustMode::PrincipalArn | TrustMode::User),
+        trust_uses_user_name,
         trust: doc(member, &role.trust),
         trust_explanation: match role.trust_mode {
             TrustMode::PrincipalArn => "the hub account, only for the hub user (aws:PrincipalArn condition)",
@@ -398,7 +392,6 @@ fn role_view(model: &Model, role: &MemberRole, member: Target) -> RoleView {
             TrustMode::Vendor => "the vendor's account, under the conditions listed above",
         },
         trust_needs_user_first: role.trust_mode == TrustMode::User,
-        has_inline: role.inline.is_some(),
         inline: policy_views(member, role.inline.as_slice()),
         has_aws_managed: !role.aws_managed.is_empty(),
         aws_managed: managed_views(member, &role.aws_managed),
@@ -482,7 +475,6 @@ fn hub_view(hub: &Hub, setup: Setup, target: Target) -> HubView {
         group_managed: policy_views(target, &hub.managed),
         has_group_aws_managed: !hub.aws_managed.is_empty(),
         group_aws_managed: managed_views(target, &hub.aws_managed),
-        has_assume: hub.assume.is_some(),
         assume_shape: hub.assume.as_ref().map_or("", |a| a.shape.name()),
         assume_summary: hub.assume.as_ref().map(|a| a.summary.clone()).unwrap_or_default(),
         hub_sets: hub.sets.clone(),
@@ -544,6 +536,7 @@ fn vendor_view(v: &Vendor) -> VendorView {
         has_org: v.org_id.is_some(),
         org_id: v.org_id.clone().unwrap_or_default(),
         has_template_url: v.template_url.is_some(),
+        revoke_step: if v.external_ids.count() > 0 { 3 } else { 2 },
         quick_create_link: v.template_url.as_deref().map(|u| quick_create_link(v, u, VENDOR_STACK)).unwrap_or_default(),
         ids_description: format!(
             "The ExternalIds {} may pass (sts:ExternalId); more than one only while IDs are rotated",
