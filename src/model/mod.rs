@@ -613,15 +613,14 @@ fn single_account_conflicts(p: &mut Problems, raw: &RawConfig, ov: &Overrides) {
     if role_set {
         p.push("member_role", WHY);
     }
-    for (flag, given) in [
-        ("--role-name", ov.role_name.is_some()),
-        ("--trust", ov.trust.is_some()),
-        ("--assume-policy", ov.assume_policy.is_some()),
-    ] {
-        if given {
-            p.push(flag, WHY);
-        }
-    }
+    p.refuse_given(
+        WHY,
+        &[
+            ("--role-name", ov.role_name.is_some()),
+            ("--trust", ov.trust.is_some()),
+            ("--assume-policy", ov.assume_policy.is_some()),
+        ],
+    );
     if raw.hub.assume_policy.is_some() {
         p.push("hub.assume_policy", WHY);
     }

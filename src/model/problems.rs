@@ -22,6 +22,15 @@ impl Problems {
         self.0.is_empty()
     }
 
+    /// Records `why` under every field whose flag or key was given: options a setup does not have.
+    pub(crate) fn refuse_given(&mut self, why: &str, fields: &[(&str, bool)]) {
+        for (field, given) in fields {
+            if *given {
+                self.push(*field, why);
+            }
+        }
+    }
+
     /// Runs a check that yields a value or a message, recording the message under `field`.
     pub(crate) fn check<T>(&mut self, field: &str, r: Result<T, String>) -> Option<T> {
         match r {

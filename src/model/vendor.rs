@@ -6,7 +6,7 @@ use super::policy::{Condition, Expr, PolicyDocument, Seg, Statement, Var, iam_ar
 use super::problems::Problems;
 use super::{
     MemberRole, Mode, Model, Setup, TRUST_POLICY_LIMIT, Tier, TrustMode, check_tags, managed_alternatives,
-    resolve_sets, role_basics, role_permissions, src,
+    resolve_sets, role_basics, role_permissions, sizing_env, src,
 };
 use crate::catalog::{Catalog, VendorPreset};
 use crate::config::{Overrides, RawConfig};
@@ -87,17 +87,16 @@ pub(crate) fn conflicts(p: &mut Problems, raw: &RawConfig, ov: &Overrides) {
     if raw.member_role.trust.is_some() {
         p.push("member_role.trust", "a vendor role always trusts the vendor's account; remove it");
     }
-    for (flag, given) in [
-        ("--hub-account", ov.hub_account.is_some()),
-        ("--accounts", ov.accounts.is_some()),
-        ("--trust", ov.trust.is_some()),
-        ("--assume-policy", ov.assume_policy.is_some()),
-        ("--access-key", ov.access_key.is_some()),
-    ] {
-        if given {
-            p.push(flag, WHY);
-        }
-    }
+    p.refuse_given(
+        WHY,
+        &[
+            ("--hub-account", ov.hub_account.is_some()),
+            ("--accounts", ov.accounts.is_some()),
+            ("--trust", ov.trust.is_some()),
+            ("--assume-policy", ov.assume_policy.is_some()),
+            ("--access-key", ov.access_key.is_some()),
+        ],
+    );
 }
 
 /// Options only a vendor role has, refused in the other setups.
@@ -112,15 +111,14 @@ pub(crate) fn foreign_options(p: &mut Problems, raw: &RawConfig, ov: &Overrides)
     {
         p.push("vendor", WHY);
     }
-    for (flag, given) in [
-        ("--vendor-account", ov.vendor_account.is_some()),
-        ("--external-id", ov.external_ids.is_some()),
-        ("--template-url", ov.template_url.is_some()),
-    ] {
-        if given {
-            p.push(flag, WHY);
-        }
-    }
+    p.refuse_given(
+        WHY,
+        &[
+            ("--vendor-account", ov.vendor_account.is_some()),
+            ("--external-id", ov.external_ids.is_some()),
+            ("--template-url", ov.template_url.is_some()),
+        ],
+    );
 }
 
 /// The ExternalIds as given (flag or config), before `generate` is resolved: the caller needs
@@ -271,10 +269,10 @@ pub(crate) fn build(
         _ => Vec::new(),
     };
     // Measured with the IDs that will be deployed, or the longest possible one.
+    let base = sizing_env(String::new());
     let size_env = move |v: Var| match v {
-        Var::Partition => "aws-us-gov".to_string(),
-        Var::ExternalId(i) => known.get(usize::from(i)).cloned().unwrap_or_else(|| "x".repeat(ids::EXTERNAL_ID_MAX)),
-        _ => "123456789012".to_string(),
+        Var::ExternalId(i) => known.get(usize::from(i)).cloned().unwrap_or_else(|| base(v)),
+        other => base(other),
     };
     let trust = trust_policy(&account, ext.count(), require_mfa, org_id.as_deref());
     let trust_size = trust.iam_size(&size_env);
