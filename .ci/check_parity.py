@@ -19,7 +19,8 @@ import yaml
 
 import tflib
 from cfnlib import canon, cfn_eval
-from goldens import config_for, hub_template, hub_tf, is_single_account, is_vendor, member_accounts
+from goldens import (config_for, external_id_params, hub_template, hub_tf, is_single_account, is_vendor,
+                     member_accounts, vendor_ids, vendor_role_template)
 
 PARTITION = "aws"
 
@@ -221,19 +222,9 @@ def statement_diff(a, b):
 VENDOR_CUSTOMER = "123456789012"
 
 
-def vendor_ids(golden):
-    """The ExternalIds to deploy with: those crossrole wrote, or one given at deploy time."""
-    path = os.path.join(golden, "external-ids.txt")
-    if os.path.exists(path):
-        return open(path, encoding="utf-8").read().split()
-    return ["given-at-deploy-time"]
-
-
 def vendor_sides(golden):
-    ids = vendor_ids(golden)
-    template = yaml.safe_load(open(os.path.join(golden, "cloudformation", "vendor-role.yaml"), encoding="utf-8"))
-    params = {("ExternalId" if i == 0 else f"ExternalId{i + 1}"): v for i, v in enumerate(ids)}
-    cfn = cfn_role(template, "VendorRole", [VENDOR_CUSTOMER], params)
+    ids, _ = vendor_ids(golden)
+    cfn = cfn_role(vendor_role_template(golden), "VendorRole", [VENDOR_CUSTOMER], external_id_params(ids))
     module = hcl2.load(open(os.path.join(golden, "terraform", "modules", "vendor-role", "main.tf"), encoding="utf-8"))
     role, items = tf_role(module, [VENDOR_CUSTOMER])
     prelude = "\n".join([

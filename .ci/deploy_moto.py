@@ -33,7 +33,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from cfnlib import canon, cfn_eval, load
-from goldens import config_for, hub_template, is_single_account, is_vendor, member_accounts
+from goldens import (DEPLOY_TIME_ID, config_for, external_id_params, hub_template, is_single_account, is_vendor,
+                     member_accounts, vendor_account, vendor_ids, vendor_role_template)
 
 BIN = os.path.dirname(sys.executable)
 AWS = os.path.join(BIN, "aws")
@@ -279,9 +280,9 @@ def member_trust(hub_account, user_arn, trust_mode):
     return check
 
 
-def vendor_trust(vendor_account, ids):
+def vendor_trust(account, ids):
     """A vendor role's trust: the vendor's root, StringEquals sts:ExternalId on exactly `ids`."""
-    root = f"arn:{PARTITION}:iam::{vendor_account}:root"
+    root = f"arn:{PARTITION}:iam::{account}:root"
 
     def check(principals, st):
         cond = st.get("Condition") or {}
@@ -338,43 +339,40 @@ def check_member(aws, template, env, filled, problems, trust_check, logical="Mem
 # The customer account a vendor role is deployed to, and an ExternalId for roles whose ID is given
 # at deploy time.
 CUSTOMER = "444455556666"
-DEPLOY_TIME_ID = "given-at-deploy-time"
 CLI_MAX_MEMBERS = 5
 
 
 def vendor_scenario(moto, golden, name):
     """Deploys the vendor role in a customer account with the ExternalIds DEPLOY.md passes, reads
     it back, and assumes it from a user in the vendor's account."""
-    template = load(os.path.join(golden, "cloudformation", "vendor-role.yaml"))
-    ids_file = os.path.join(golden, "external-ids.txt")
-    ids = open(ids_file, encoding="utf-8").read().split() if os.path.exists(ids_file) else [DEPLOY_TIME_ID]
-    params = {("ExternalId" if i == 0 else f"ExternalId{i + 1}"): v for i, v in enumerate(ids)}
-    principal = template["Resources"]["VendorRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["AWS"][0]
-    vendor_account = cfn_eval(principal, {"AWS::Partition": PARTITION}).split(":")[4]
+    template = vendor_role_template(golden)
+    ids, _ = vendor_ids(golden)
+    params = external_id_params(ids)
+    vendor_acct = vendor_account(template)
     filled, problems = [], []
 
     customer = admin_of(moto, CUSTOMER)
     customer.account = CUSTOMER
     env = deploy(customer, template, "crossrole-vendor", params, filled)
-    role_arn = check_member(customer, template, env, filled, problems, vendor_trust(vendor_account, ids), "VendorRole")
+    role_arn = check_member(customer, template, env, filled, problems, vendor_trust(vendor_acct, ids), "VendorRole")
     print(f"deploy: {name}: deployed the vendor role in {CUSTOMER} with {len(ids)} ExternalId parameter(s)")
 
     # A principal of the vendor: a user in the vendor's account allowed to assume roles.
-    vendor = admin_of(moto, vendor_account)
+    vendor = admin_of(moto, vendor_acct)
     vendor.run("iam", "create-user", "--user-name", "vendor-service")
     vendor.run("iam", "put-user-policy", "--user-name", "vendor-service", "--policy-name", "assume",
                "--policy-document", json.dumps({"Version": "2012-10-17", "Statement": [
                    {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}))
     key = vendor.run("iam", "create-access-key", "--user-name", "vendor-service")["AccessKey"]
     moto.enforce_iam()
-    me = Aws(moto, key["AccessKeyId"], key["SecretAccessKey"], label=f"vendor {vendor_account}")
+    me = Aws(moto, key["AccessKeyId"], key["SecretAccessKey"], label=f"vendor {vendor_acct}")
     checks = 0
     for ext in ids:
         ok, out = me.call("sts", "assume-role", "--role-arn", role_arn, "--role-session-name", "crossrole-test",
                           "--external-id", ext)
         checks += 1
         if not ok:
-            problems.append(f"vendor {vendor_account}: assume {role_arn} with an accepted ExternalId denied: {out}")
+            problems.append(f"vendor {vendor_acct}: assume {role_arn} with an accepted ExternalId denied: {out}")
             continue
         c = out["Credentials"]
         role = Aws(moto, c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"], f"vendor role in {CUSTOMER}")
@@ -522,9 +520,8 @@ def cli_scenario(moto, golden, name, config):
             env["CROSSROLE_PROFILE" if vendor else f"CROSSROLE_PROFILE_{acct}"] = f"p{acct}"
     ids = None
     if vendor:
-        ids_file = os.path.join(golden, "external-ids.txt")
-        ids = open(ids_file, encoding="utf-8").read().split() if os.path.exists(ids_file) else [DEPLOY_TIME_ID]
-        if not os.path.exists(ids_file):
+        ids, written = vendor_ids(golden)
+        if not written:
             env["CROSSROLE_EXTERNAL_ID_1"] = DEPLOY_TIME_ID
     runs = []
     for attempt in (1, 2):
@@ -549,12 +546,10 @@ def cli_scenario(moto, golden, name, config):
             problems.append(f"cli/deploy.sh with a profile of the wrong account did not stop: exit {r.returncode}: {r.stderr[-500:]}")
 
     if vendor:
-        template = load(os.path.join(golden, "cloudformation", "vendor-role.yaml"))
-        params = {("ExternalId" if i == 0 else f"ExternalId{i + 1}"): v for i, v in enumerate(ids)}
-        principal = template["Resources"]["VendorRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["AWS"][0]
-        vendor_account = cfn_eval(principal, {"AWS::Partition": PARTITION}).split(":")[4]
+        template = vendor_role_template(golden)
+        params = external_id_params(ids)
         check_member(admins[CUSTOMER], template, names_env(template, CUSTOMER, params), filled, problems,
-                     vendor_trust(vendor_account, ids), "VendorRole")
+                     vendor_trust(vendor_account(template), ids), "VendorRole")
     else:
         hub_account = accounts[0]
         hub_t = load(hub_template(golden))

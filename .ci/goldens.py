@@ -1,6 +1,7 @@
 """What the checks in this directory need to know about a golden tree: the config it was emitted
 from, its layout (hub and spoke, a single account, or a vendor role), and the accounts the config names."""
 import os
+import re
 
 import yaml
 
@@ -36,3 +37,34 @@ def hub_tf(golden):
 def member_accounts(config):
     """The member account ids the config lists, sorted (strings, as crossrole requires)."""
     return sorted(a["id"] if isinstance(a, dict) else a for a in config.get("accounts") or [])
+
+
+# The ExternalId a check deploys with when the vendor gives it at deploy time.
+DEPLOY_TIME_ID = "given-at-deploy-time"
+
+
+def vendor_ids(golden):
+    """(ExternalIds to deploy with, whether crossrole wrote them): those in external-ids.txt, or
+    one given at deploy time."""
+    path = os.path.join(golden, "external-ids.txt")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            return f.read().split(), True
+    return [DEPLOY_TIME_ID], False
+
+
+def external_id_params(ids):
+    """The CloudFormation parameters that carry `ids`: ExternalId, ExternalId2, ..."""
+    return {("ExternalId" if i == 0 else f"ExternalId{i + 1}"): v for i, v in enumerate(ids)}
+
+
+def vendor_role_template(golden):
+    with open(os.path.join(golden, "cloudformation", "vendor-role.yaml"), encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def vendor_account(template):
+    """The 12-digit account in the vendor role's trust principal (`arn:${AWS::Partition}:iam::<id>:root`)."""
+    principal = template["Resources"]["VendorRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["AWS"][0]
+    arn = principal["Fn::Sub"] if isinstance(principal, dict) else principal
+    return re.fullmatch(r"arn:[^:]+(?:::Partition\})?:iam::(\d{12}):root", arn).group(1)
