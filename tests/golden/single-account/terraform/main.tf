@@ -108,6 +108,9 @@ resource "aws_secretsmanager_secret" "access_key" {
   count       = var.access_key_pgp_key == null ? 1 : 0
   name        = "crossrole/micetro/access-key"
   description = "The integration user's access key (AccessKeyId, SecretAccessKey), created by Terraform"
+  # The key is deleted together with the secret, so a recoverable copy would hold a dead key and
+  # keep the name taken: `terraform destroy` then `apply` would fail for up to 30 days.
+  recovery_window_in_days = 0
 }
 
 resource "aws_secretsmanager_secret_version" "access_key" {
