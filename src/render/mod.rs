@@ -64,10 +64,10 @@ const TF_HUB_AND_SPOKE: Files = &[
     ("terraform/hub.tf.tera", "terraform/hub.tf"),
     ("terraform/members.tf.tera", "terraform/members.tf"),
     ("terraform/outputs.tf.tera", "terraform/outputs.tf"),
-    ("terraform/modules/member-role/versions.tf.tera", "terraform/modules/member-role/versions.tf"),
-    ("terraform/modules/member-role/variables.tf.tera", "terraform/modules/member-role/variables.tf"),
-    ("terraform/modules/member-role/main.tf.tera", "terraform/modules/member-role/main.tf"),
-    ("terraform/modules/member-role/outputs.tf.tera", "terraform/modules/member-role/outputs.tf"),
+    ("terraform/modules/role/versions.tf.tera", "terraform/modules/member-role/versions.tf"),
+    ("terraform/modules/role/member-variables.tf.tera", "terraform/modules/member-role/variables.tf"),
+    ("terraform/modules/role/main.tf.tera", "terraform/modules/member-role/main.tf"),
+    ("terraform/modules/role/outputs.tf.tera", "terraform/modules/member-role/outputs.tf"),
 ];
 /// A vendor role: one role template, a module and a root module that uses it.
 const CFN_VENDOR_ROLE: Files = &[("cloudformation/role.yaml.tera", "cloudformation/vendor-role.yaml")];
@@ -76,10 +76,10 @@ const TF_VENDOR_ROLE: Files = &[
     ("terraform/vendor/main.tf.tera", "terraform/main.tf"),
     ("terraform/vendor/variables.tf.tera", "terraform/variables.tf"),
     ("terraform/vendor/outputs.tf.tera", "terraform/outputs.tf"),
-    ("terraform/modules/member-role/versions.tf.tera", "terraform/modules/vendor-role/versions.tf"),
-    ("terraform/modules/vendor-role/variables.tf.tera", "terraform/modules/vendor-role/variables.tf"),
-    ("terraform/modules/member-role/main.tf.tera", "terraform/modules/vendor-role/main.tf"),
-    ("terraform/modules/member-role/outputs.tf.tera", "terraform/modules/vendor-role/outputs.tf"),
+    ("terraform/modules/role/versions.tf.tera", "terraform/modules/vendor-role/versions.tf"),
+    ("terraform/modules/role/vendor-variables.tf.tera", "terraform/modules/vendor-role/variables.tf"),
+    ("terraform/modules/role/main.tf.tera", "terraform/modules/vendor-role/main.tf"),
+    ("terraform/modules/role/outputs.tf.tera", "terraform/modules/vendor-role/outputs.tf"),
 ];
 /// One account: the hub's user and group are all there is.
 const CFN_SINGLE_ACCOUNT: Files = &[("cloudformation/hub.yaml.tera", "cloudformation/account.yaml")];

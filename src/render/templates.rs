@@ -12,25 +12,19 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("terraform/_policy.tf.tera", include_str!("../../templates/terraform/_policy.tf.tera")),
     ("terraform/hub.tf.tera", include_str!("../../templates/terraform/hub.tf.tera")),
     ("terraform/members.tf.tera", include_str!("../../templates/terraform/members.tf.tera")),
+    ("terraform/modules/role/main.tf.tera", include_str!("../../templates/terraform/modules/role/main.tf.tera")),
     (
-        "terraform/modules/member-role/main.tf.tera",
-        include_str!("../../templates/terraform/modules/member-role/main.tf.tera"),
+        "terraform/modules/role/member-variables.tf.tera",
+        include_str!("../../templates/terraform/modules/role/member-variables.tf.tera"),
+    ),
+    ("terraform/modules/role/outputs.tf.tera", include_str!("../../templates/terraform/modules/role/outputs.tf.tera")),
+    (
+        "terraform/modules/role/vendor-variables.tf.tera",
+        include_str!("../../templates/terraform/modules/role/vendor-variables.tf.tera"),
     ),
     (
-        "terraform/modules/member-role/outputs.tf.tera",
-        include_str!("../../templates/terraform/modules/member-role/outputs.tf.tera"),
-    ),
-    (
-        "terraform/modules/member-role/variables.tf.tera",
-        include_str!("../../templates/terraform/modules/member-role/variables.tf.tera"),
-    ),
-    (
-        "terraform/modules/member-role/versions.tf.tera",
-        include_str!("../../templates/terraform/modules/member-role/versions.tf.tera"),
-    ),
-    (
-        "terraform/modules/vendor-role/variables.tf.tera",
-        include_str!("../../templates/terraform/modules/vendor-role/variables.tf.tera"),
+        "terraform/modules/role/versions.tf.tera",
+        include_str!("../../templates/terraform/modules/role/versions.tf.tera"),
     ),
     ("terraform/outputs.tf.tera", include_str!("../../templates/terraform/outputs.tf.tera")),
     ("terraform/providers.tf.tera", include_str!("../../templates/terraform/providers.tf.tera")),
