@@ -90,33 +90,9 @@ fn emit(args: &EmitArgs) -> Result<u8> {
         vendor_account: args.vendor_account.clone(),
         template_url: args.template_url.clone(),
         external_ids: args.external_ids.clone(),
-        external_id_generated: false,
+        generated_external_id: None,
     };
-    let requested = model::vendor::requested_ids(&raw, args.external_ids.as_deref());
-    let generated_new = match external_id::resolve(&args.out, requested.as_deref())? {
-        external_id::Resolved::AsGiven => false,
-        external_id::Resolved::Reused(id) => {
-            overrides.external_ids = Some(vec![id]);
-            overrides.external_id_generated = true;
-            false
-        }
-        external_id::Resolved::New(id) => {
-            if args.stdout {
-                let mut p = Problems::default();
-                p.push(
-                    "--external-id",
-                    format!(
-                        "generate: {} holds no ExternalId yet; run once without --stdout so the new one is kept",
-                        args.out.join(external_id::FILE).display()
-                    ),
-                );
-                return Err(p.into());
-            }
-            overrides.external_ids = Some(vec![id]);
-            overrides.external_id_generated = true;
-            true
-        }
-    };
+    let generated_new = resolve_generated_id(args, &raw, &mut overrides)?;
     let model = model::build(&catalog, &raw, &overrides)?;
     let formats = Formats {
         cfn: matches!(args.format, Format::Cfn | Format::Both | Format::All),
@@ -195,6 +171,30 @@ fn emit(args: &EmitArgs) -> Result<u8> {
         args.out.join("DEPLOY.md").display()
     );
     Ok(EXIT_OK)
+}
+
+/// `generate` (flag or config): reuses the ID in the output directory or makes one. Returns
+/// whether it is new (the user is told where it went once it is written).
+fn resolve_generated_id(args: &EmitArgs, raw: &RawConfig, overrides: &mut Overrides) -> Result<bool> {
+    let requested = model::vendor::requested_ids(raw, args.external_ids.as_deref());
+    let (id, new) = match external_id::resolve(&args.out, requested.as_deref())? {
+        external_id::Resolved::AsGiven => return Ok(false),
+        external_id::Resolved::Reused(id) => (id, false),
+        external_id::Resolved::New(id) => (id, true),
+    };
+    if new && args.stdout {
+        let mut p = Problems::default();
+        p.push(
+            if args.external_ids.is_some() { "--external-id" } else { "vendor.external_id" },
+            format!(
+                "generate: {} holds no ExternalId yet; run once without --stdout so the new one is kept",
+                args.out.join(external_id::FILE).display()
+            ),
+        );
+        return Err(p.into());
+    }
+    overrides.generated_external_id = Some(id);
+    Ok(new)
 }
 
 fn list_catalog(args: &CatalogArgs) -> Result<u8> {

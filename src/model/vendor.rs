@@ -153,7 +153,10 @@ fn external_ids(p: &mut Problems, field: &str, given: Option<Vec<String>>, gener
     let mut ok = true;
     for (i, id) in given.iter().enumerate() {
         let at = format!("{field}[{i}]");
-        if id == NONE || id == GENERATE {
+        if given.len() == 1 && id == GENERATE {
+            p.push(at, "generate was not resolved to an ID (an internal error; please report it)");
+            ok = false;
+        } else if id == NONE || id == GENERATE {
             p.push(at, format!("{id:?} stands alone; it cannot be combined with other ExternalIds"));
             ok = false;
         } else if let Some(id) = p.check(&at, ids::external_id(id)) {
@@ -205,8 +208,13 @@ pub(crate) fn build(
         }
     }
     let id_field = src("--external-id", "vendor.external_id", ov.external_ids.is_some());
-    let generated = ov.external_id_generated;
-    let ext = external_ids(&mut p, &id_field, requested_ids(raw, ov.external_ids.as_deref()), generated);
+    let requested = requested_ids(raw, ov.external_ids.as_deref());
+    // `generate` stands for the ID the caller made or found (the model does no I/O).
+    let (requested, generated) = match (requested, &ov.generated_external_id) {
+        (Some(r), Some(id)) if r == [GENERATE] => (Some(vec![id.clone()]), true),
+        (r, _) => (r, false),
+    };
+    let ext = external_ids(&mut p, &id_field, requested, generated);
     if ext == Some(ExternalIds::OptedOut) {
         warnings.push(format!(
             "{id_field}: none: the role trusts {title}'s whole account without an ExternalId, so any other customer of {title} who learns this role's ARN can make {title} act in this account (the confused-deputy problem)"

@@ -379,6 +379,11 @@ fn rows() -> Vec<Row> {
             )
         },
         row(
+            "ExternalId generate in a hub setup",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nvendor: {external_id: generate}\n",
+            "error: vendor: only a vendor-role setup has a vendor; remove it or use setup vendor-role\n",
+        ),
+        row(
             "unknown preset",
             "preset: micetr\nhub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
             "error: preset: \"micetr\" is not a preset of the catalog (did you mean \"micetro\"?)\n",
