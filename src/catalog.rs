@@ -7,7 +7,9 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-use crate::model::template::{Placeholder, parse_placeholders};
+pub(crate) mod placeholder;
+
+use placeholder::{Placeholder, parse_placeholders};
 
 pub(crate) const EMBEDDED: &str = include_str!("catalog/permissions.yaml");
 
@@ -177,9 +179,9 @@ impl Catalog {
                     match parse_placeholders(r) {
                         Err(e) => problems.push(format!("{at}.resources: {r:?}: {e}")),
                         Ok(parts) => {
-                            let hub_only = parts.iter().any(
-                                |p| matches!(p, crate::model::template::Piece::Placeholder(ph) if ph.is_hub_only()),
-                            );
+                            let hub_only = parts
+                                .iter()
+                                .any(|p| matches!(p, placeholder::Piece::Placeholder(ph) if ph.is_hub_only()));
                             if hub_only && set.scope != Scope::HubIdentity {
                                 problems.push(format!(
                                     "{at}.resources: {r:?} names the hub user or group, which only sets with `scope: hub-identity` may do"
@@ -193,7 +195,7 @@ impl Catalog {
         for (i, preset) in self.presets.iter().enumerate() {
             if let Some(v) = &preset.vendor {
                 if let Some(a) = &v.account {
-                    if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
+                    if crate::aws::ids::AccountId::parse(a).is_err() {
                         problems.push(format!("presets[{i}] ({}).vendor.account: {a:?} is not 12 digits", preset.name));
                     }
                 }

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+
+use crate::keyword::{self, AccessKey, AssumeShape, Format, Mode, Setup, Tier, Trust, values};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -34,20 +36,6 @@ pub(crate) enum Command {
     Catalog(CatalogArgs),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum Format {
-    /// CloudFormation YAML
-    Cfn,
-    /// Terraform HCL
-    Tf,
-    /// CloudFormation and Terraform
-    Both,
-    /// A bash script of AWS CLI calls (cli/deploy.sh) with the policy documents beside it
-    Cli,
-    /// CloudFormation, Terraform and the CLI script
-    All,
-}
-
 #[derive(Debug, Args)]
 pub(crate) struct CatalogArgs {
     /// Use this catalog file instead of the embedded one
@@ -64,10 +52,8 @@ pub(crate) struct EmitArgs {
     /// Use this catalog file instead of the embedded one
     #[arg(long, value_name = "FILE")]
     pub(crate) catalog: Option<PathBuf>,
-    /// What to set up: hub-and-spoke (a user in the hub assumes a role in every member account),
-    /// single-account (the user and group in one account), or vendor-role (a role a vendor's account
-    /// assumes) [default: vendor-role for vendor presets, else hub-and-spoke]
-    #[arg(long, value_name = "SETUP")]
+    /// What to set up [default: vendor-role for vendor presets, else hub-and-spoke]
+    #[arg(long, value_name = "SETUP", value_parser = values::<Setup>())]
     pub(crate) setup: Option<String>,
     /// The hub account holding the integration user (12 digits); the account itself for single-account
     #[arg(long, value_name = "ID")]
@@ -81,21 +67,15 @@ pub(crate) struct EmitArgs {
     /// Name of the role in each member account
     #[arg(long, value_name = "NAME")]
     pub(crate) role_name: Option<String>,
-    /// Permission tier: required, or recommended (= required + recommended) [default: recommended]
-    #[arg(long, value_name = "TIER")]
+    #[arg(long, value_name = "TIER", value_parser = values::<Tier>(), help = keyword::help_with_default::<Tier>("Permission tier"))]
     pub(crate) tier: Option<String>,
-    /// inline: least-privilege policies from the catalog; managed: the AWS managed policies of seed 002 [default: inline]
-    #[arg(long, value_name = "MODE")]
+    #[arg(long, value_name = "MODE", value_parser = values::<Mode>(), help = keyword::help_with_default::<Mode>("How permissions are granted"))]
     pub(crate) mode: Option<String>,
-    /// Whom member roles trust: principal-arn (hub root + aws:PrincipalArn of the user), user, account [default: principal-arn]
-    #[arg(long, value_name = "TRUST")]
+    #[arg(long, value_name = "TRUST", value_parser = values::<Trust>(), help = keyword::help_with_default::<Trust>("Whom member roles trust"))]
     pub(crate) trust: Option<String>,
-    /// Shape of the hub's assume-role policy: auto, per-account, single-statement, managed, resource-account [default: auto]
-    #[arg(long, value_name = "SHAPE")]
+    #[arg(long, value_name = "SHAPE", value_parser = values::<AssumeShape>(), help = keyword::help_with_default::<AssumeShape>("Shape of the hub's assume-role policy"))]
     pub(crate) assume_policy: Option<String>,
-    /// The integration user's access key: none (DEPLOY.md gives the create-access-key step) or
-    /// secrets-manager (created by the stack or module and kept in a Secrets Manager secret) [default: none]
-    #[arg(long, value_name = "WHERE")]
+    #[arg(long, value_name = "WHERE", value_parser = values::<AccessKey>(), help = keyword::help_with_default::<AccessKey>("Who creates the integration user's access key"))]
     pub(crate) access_key: Option<String>,
     /// Vendor role: the vendor's AWS account that may assume the role [default: the preset's]
     #[arg(long, value_name = "ID")]
@@ -109,7 +89,7 @@ pub(crate) struct EmitArgs {
     #[arg(long, value_name = "URL")]
     pub(crate) template_url: Option<String>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Both)]
+    #[arg(long, value_enum, default_value_t)]
     pub(crate) format: Format,
     /// Output directory
     #[arg(short, long, value_name = "DIR", default_value = "out")]

@@ -1,7 +1,7 @@
 //! The user's configuration as written: YAML with unknown keys refused. Values stay raw here
 //! (account ids as YAML values, names as strings); `model::build` validates them all at once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -124,7 +124,15 @@ pub(crate) struct RawRole {
     pub(crate) permission_sets: Option<Vec<String>>,
 }
 
-impl RawConfig {
+/// The config file: its values, and which keys it wrote (for "not valid for this setup", which
+/// names the key as written).
+#[derive(Debug, Default)]
+pub(crate) struct Config {
+    pub(crate) raw: RawConfig,
+    pub(crate) keys: BTreeSet<String>,
+}
+
+impl Config {
     pub(crate) fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading config {}", path.display()))?;
         Self::parse(&text).with_context(|| format!("parsing config {}", path.display()))
@@ -135,30 +143,22 @@ impl RawConfig {
         if text.trim().is_empty() {
             return Ok(Self::default());
         }
-        Ok(serde_yaml::from_str(text)?)
+        let raw: RawConfig = serde_yaml::from_str(text)?;
+        let mut keys = BTreeSet::new();
+        collect_keys(&serde_yaml::from_str(text)?, "", &mut keys);
+        Ok(Config { raw, keys })
     }
 }
 
-/// Values given on the command line; each replaces the config file's value.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Overrides {
-    pub(crate) setup: Option<String>,
-    pub(crate) hub_account: Option<String>,
-    pub(crate) accounts: Option<Vec<String>>,
-    pub(crate) preset: Option<String>,
-    pub(crate) role_name: Option<String>,
-    pub(crate) tier: Option<String>,
-    pub(crate) mode: Option<String>,
-    pub(crate) trust: Option<String>,
-    pub(crate) assume_policy: Option<String>,
-    pub(crate) access_key: Option<String>,
-    pub(crate) vendor_account: Option<String>,
-    pub(crate) template_url: Option<String>,
-    /// `--external-id` as given (`generate` included).
-    pub(crate) external_ids: Option<Vec<String>>,
-    /// The ID that stands for `generate` (flag or config), made now or in an earlier run; the
-    /// caller resolves it because the model does no I/O.
-    pub(crate) generated_external_id: Option<String>,
+/// Key paths of the mappings in `v` (lists are not entered: their items have no options).
+fn collect_keys(v: &Value, prefix: &str, out: &mut BTreeSet<String>) {
+    let Value::Mapping(m) = v else { return };
+    for (k, v) in m {
+        let Some(k) = k.as_str() else { continue };
+        let path = if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
+        collect_keys(v, &path, out);
+        out.insert(path);
+    }
 }
 
 #[cfg(test)]
@@ -167,15 +167,22 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_errors_with_a_location() {
-        let err = format!("{:#}", RawConfig::parse("hub:\n  acount: \"1\"\n").unwrap_err());
+        let err = format!("{:#}", Config::parse("hub:\n  acount: \"1\"\n").unwrap_err());
         assert!(err.contains("unknown field `acount`"), "{err}");
         assert!(err.contains("line 2"), "{err}");
     }
 
     #[test]
     fn accounts_take_both_forms() {
-        let c = RawConfig::parse("accounts: [\"111111111111\", {id: \"222222222222\", name: prod}]").unwrap();
-        assert!(matches!(c.accounts[0], RawAccount::Id(_)));
-        assert!(matches!(c.accounts[1], RawAccount::Detailed(_)));
+        let c = Config::parse("accounts: [\"111111111111\", {id: \"222222222222\", name: prod}]").unwrap();
+        assert!(matches!(c.raw.accounts[0], RawAccount::Id(_)));
+        assert!(matches!(c.raw.accounts[1], RawAccount::Detailed(_)));
+    }
+
+    #[test]
+    fn keys_are_recorded_as_written() {
+        let c = Config::parse("role: {name: x}\nhub:\n  user: {name: u}\n").unwrap();
+        let keys: Vec<&str> = c.keys.iter().map(String::as_str).collect();
+        assert_eq!(keys, ["hub", "hub.user", "hub.user.name", "role", "role.name"]);
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result, anyhow};
 
-use crate::model::ids;
+use crate::aws::ids;
 use crate::model::vendor::GENERATE;
 
 /// Where the vendor role's ExternalIds are written, one per line, when they are known.
@@ -25,8 +25,8 @@ pub(crate) enum Resolved {
 }
 
 /// Resolves a request that is exactly `generate`: the ID of an earlier run in `out`, or a new one.
-pub(crate) fn resolve(out: &Path, requested: Option<&[String]>) -> Result<Resolved> {
-    if requested != Some(&[GENERATE.to_string()][..]) {
+pub(crate) fn resolve(out: &Path, requested: &[String]) -> Result<Resolved> {
+    if requested != [GENERATE] {
         return Ok(Resolved::AsGiven);
     }
     let path = out.join(FILE);
@@ -61,17 +61,16 @@ mod tests {
     fn generates_valid_distinct_ids_and_reuses_a_written_one() {
         let dir = tempfile::tempdir().unwrap();
         let req = vec![GENERATE.to_string()];
-        let Resolved::New(a) = resolve(dir.path(), Some(&req)).unwrap() else { panic!("expected a new id") };
-        let Resolved::New(b) = resolve(dir.path(), Some(&req)).unwrap() else { panic!("expected a new id") };
+        let Resolved::New(a) = resolve(dir.path(), &req).unwrap() else { panic!("expected a new id") };
+        let Resolved::New(b) = resolve(dir.path(), &req).unwrap() else { panic!("expected a new id") };
         assert_ne!(a, b);
         assert_eq!(a.len(), 64);
         assert!(ids::external_id(&a).is_ok());
         std::fs::write(dir.path().join(FILE), format!("{a}\n")).unwrap();
-        assert_eq!(resolve(dir.path(), Some(&req)).unwrap(), Resolved::Reused(a.clone()));
+        assert_eq!(resolve(dir.path(), &req).unwrap(), Resolved::Reused(a.clone()));
         // Several IDs in the file were the user's own list, not a generated one.
         std::fs::write(dir.path().join(FILE), format!("{a}\n{b}\n")).unwrap();
-        assert!(matches!(resolve(dir.path(), Some(&req)).unwrap(), Resolved::New(_)));
-        assert_eq!(resolve(dir.path(), Some(&["abc".to_string()])).unwrap(), Resolved::AsGiven);
-        assert_eq!(resolve(dir.path(), None).unwrap(), Resolved::AsGiven);
+        assert!(matches!(resolve(dir.path(), &req).unwrap(), Resolved::New(_)));
+        assert_eq!(resolve(dir.path(), &["abc".to_string()]).unwrap(), Resolved::AsGiven);
     }
 }

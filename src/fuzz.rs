@@ -9,9 +9,10 @@ use proptest::prelude::*;
 use serde_yaml::Value;
 
 use crate::catalog::Catalog;
-use crate::config::{Overrides, RawConfig};
+use crate::config::Config;
 use crate::model;
 use crate::render::{self, view::Formats};
+use crate::request::testing::request_from;
 
 const KEYS: &[&str] = &[
     "preset",
@@ -60,9 +61,14 @@ fn yamlish() -> impl Strategy<Value = Value> {
     })
 }
 
-fn run_all(catalog: &Catalog, raw: &RawConfig, ov: &Overrides) {
-    if let Ok(m) = model::build(catalog, raw, ov) {
-        let _ = render::render(&m, Formats { cfn: true, tf: true, cli: true });
+/// Builds and renders; a plan the model accepts must render (a failure there is a bug, not bad
+/// input).
+fn run_all(catalog: &Catalog, config: Config, flags: &[&str]) {
+    let (req, p) = request_from(config, flags);
+    if let Ok(m) = model::build(catalog, &req, p) {
+        if let Err(e) = render::render(&m, Formats { cfn: true, tf: true, cli: true }) {
+            panic!("an accepted plan did not render: {e:#}");
+        }
     }
 }
 
@@ -170,9 +176,9 @@ proptest! {
         let catalog = Catalog::embedded().unwrap();
         let yaml = serde_yaml::to_string(&doc).unwrap();
         for src in [yaml.as_str(), text.as_str()] {
-            if let Ok(raw) = RawConfig::parse(src) {
-                run_all(&catalog, &raw, &Overrides::default());
-                run_all(&catalog, &raw, &Overrides { hub_account: Some("123456789012".into()), ..Default::default() });
+            if Config::parse(src).is_ok() {
+                run_all(&catalog, Config::parse(src).unwrap(), &[]);
+                run_all(&catalog, Config::parse(src).unwrap(), &["--hub-account", "123456789012"]);
             }
         }
     }
@@ -180,8 +186,8 @@ proptest! {
     #[test]
     fn every_valid_model_renders_output_that_reads_back(cfg in valid_config()) {
         let catalog = Catalog::embedded().unwrap();
-        let raw = RawConfig::parse(&cfg.yaml).unwrap();
-        let m = model::build(&catalog, &raw, &Overrides::default())
+        let (req, p) = request_from(Config::parse(&cfg.yaml).unwrap(), &[]);
+        let m = model::build(&catalog, &req, p)
             .unwrap_or_else(|p| panic!("valid config refused:\n{p}\n{}", cfg.yaml));
         let out = render::render(&m, Formats { cfn: true, tf: true, cli: true }).unwrap();
         let file = |p: &str| &out.files.iter().find(|f| f.path == p).unwrap().contents;

@@ -1,8 +1,6 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = crossrole::Cli::parse();
-    ExitCode::from(crossrole::run(cli))
+    let code = crossrole::main_with(std::env::args_os(), &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+    ExitCode::from(code)
 }

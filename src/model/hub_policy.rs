@@ -3,28 +3,10 @@
 //! layout breaks at about 37 accounts. We measure each candidate shape and take the first that fits.
 
 use super::NamedPolicy;
-use super::ids::AccountId;
 use super::policy::{Condition, Expr, PolicyDocument, Statement, Var, iam_arn, policy_literal};
-
-pub(crate) const GROUP_INLINE_LIMIT: usize = 5_120;
-pub(crate) const MANAGED_POLICY_LIMIT: usize = 6_144;
-pub(crate) const GROUP_MANAGED_LIMIT: usize = 10;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ShapeChoice {
-    Auto,
-    Forced(Shape),
-}
-
-impl ShapeChoice {
-    pub(crate) const NAMES: &'static [(&'static str, ShapeChoice)] = &[
-        ("auto", ShapeChoice::Auto),
-        ("per-account", ShapeChoice::Forced(Shape::PerAccount)),
-        ("single-statement", ShapeChoice::Forced(Shape::SingleStatement)),
-        ("managed", ShapeChoice::Forced(Shape::Managed)),
-        ("resource-account", ShapeChoice::Forced(Shape::ResourceAccount)),
-    ];
-}
+use crate::aws::ids::AccountId;
+use crate::aws::quotas::{GROUP_INLINE, GROUP_MANAGED, MANAGED_POLICY};
+use crate::keyword::AssumeShape;
 
 /// The shapes in order of preference: explicit ARNs first (easiest to audit), then the wildcard
 /// role ARN scoped by `aws:ResourceAccount`.
@@ -42,6 +24,17 @@ pub(crate) enum Shape {
 }
 
 impl Shape {
+    /// The shape a keyword forces, or none for `auto`.
+    pub(crate) fn forced(k: AssumeShape) -> Option<Shape> {
+        match k {
+            AssumeShape::Auto => None,
+            AssumeShape::PerAccount => Some(Shape::PerAccount),
+            AssumeShape::SingleStatement => Some(Shape::SingleStatement),
+            AssumeShape::Managed => Some(Shape::Managed),
+            AssumeShape::ResourceAccount => Some(Shape::ResourceAccount),
+        }
+    }
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             Shape::PerAccount => "per-account",
@@ -62,7 +55,7 @@ pub(crate) struct AssumePlan {
 }
 
 pub(crate) struct Inputs<'a> {
-    pub(crate) choice: ShapeChoice,
+    pub(crate) choice: AssumeShape,
     pub(crate) accounts: &'a [AccountId],
     /// `role<path><name>`, the tail of every member role ARN.
     pub(crate) role_arn_rest: &'a str,
@@ -107,10 +100,10 @@ fn chunk(inp: &Inputs<'_>, make: &dyn Fn(&[AccountId]) -> PolicyDocument) -> Res
     let mut start = 0;
     while start < inp.accounts.len() {
         let mut end = start + 1;
-        if make(&inp.accounts[start..end]).iam_size(inp.env) > MANAGED_POLICY_LIMIT {
+        if make(&inp.accounts[start..end]).iam_size(inp.env) > MANAGED_POLICY {
             return Err(make(&inp.accounts[start..end]).iam_size(inp.env));
         }
-        while end < inp.accounts.len() && make(&inp.accounts[start..=end]).iam_size(inp.env) <= MANAGED_POLICY_LIMIT {
+        while end < inp.accounts.len() && make(&inp.accounts[start..=end]).iam_size(inp.env) <= MANAGED_POLICY {
             end += 1;
         }
         docs.push(make(&inp.accounts[start..end]));
@@ -133,14 +126,14 @@ fn managed_named(inp: &Inputs<'_>, docs: Vec<PolicyDocument>) -> Vec<NamedPolicy
 
 /// Tries one shape; `Err` carries the numbers that show why it does not fit.
 fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
-    let budget = GROUP_INLINE_LIMIT.saturating_sub(inp.used_inline);
-    let managed_slots = GROUP_MANAGED_LIMIT.saturating_sub(inp.used_managed);
+    let budget = GROUP_INLINE.saturating_sub(inp.used_inline);
+    let managed_slots = GROUP_MANAGED.saturating_sub(inp.used_managed);
     let n = inp.accounts.len();
     let inline_plan = |inline: Vec<NamedPolicy>, summary_tail: &str| -> Result<AssumePlan, String> {
         let size: usize = inline.iter().map(|p| p.doc.iam_size(inp.env)).sum();
         if size > budget {
             return Err(format!(
-                "{}: {size} characters for {n} accounts, but only {budget} of the group's {GROUP_INLINE_LIMIT} inline characters are left",
+                "{}: {size} characters for {n} accounts, but only {budget} of the group's {GROUP_INLINE} inline characters are left",
                 shape.name()
             ));
         }
@@ -149,7 +142,7 @@ fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
             inline,
             managed: vec![],
             summary: format!(
-                "{} {summary_tail}: {} of {GROUP_INLINE_LIMIT} inline characters used",
+                "{} {summary_tail}: {} of {GROUP_INLINE} inline characters used",
                 shape.name(),
                 inp.used_inline + size
             ),
@@ -158,7 +151,7 @@ fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
     let managed_plan = |docs: Vec<PolicyDocument>, what: &str| -> Result<AssumePlan, String> {
         if docs.len() > managed_slots {
             return Err(format!(
-                "{what}: {} managed policies of at most {MANAGED_POLICY_LIMIT} characters needed for {n} accounts, but the group can take only {managed_slots} more (IAM allows {GROUP_MANAGED_LIMIT} per group)",
+                "{what}: {} managed policies of at most {MANAGED_POLICY} characters needed for {n} accounts, but the group can take only {managed_slots} more (IAM allows {GROUP_MANAGED} per group)",
                 docs.len()
             ));
         }
@@ -173,7 +166,7 @@ fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
             inline: vec![],
             managed,
             summary: format!(
-                "{what}: {count} customer managed policies (largest {largest} of {MANAGED_POLICY_LIMIT} characters)"
+                "{what}: {count} customer managed policies (largest {largest} of {MANAGED_POLICY} characters)"
             ),
         })
     };
@@ -229,9 +222,9 @@ fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
 }
 
 pub(crate) fn plan(inp: Inputs<'_>) -> Result<AssumePlan, String> {
-    match inp.choice {
-        ShapeChoice::Forced(shape) => attempt(&inp, shape).map_err(|e| format!("the chosen shape does not fit: {e}")),
-        ShapeChoice::Auto => {
+    match Shape::forced(inp.choice) {
+        Some(shape) => attempt(&inp, shape).map_err(|e| format!("the chosen shape does not fit: {e}")),
+        None => {
             let mut why = Vec::new();
             for shape in [Shape::PerAccount, Shape::SingleStatement, Shape::Managed, Shape::ResourceAccount] {
                 match attempt(&inp, shape) {

@@ -22,15 +22,6 @@ impl Problems {
         self.0.is_empty()
     }
 
-    /// Records `why` under every field whose flag or key was given: options a setup does not have.
-    pub(crate) fn refuse_given(&mut self, why: &str, fields: &[(&str, bool)]) {
-        for (field, given) in fields {
-            if *given {
-                self.push(*field, why);
-            }
-        }
-    }
-
     /// Runs a check that yields a value or a message, recording the message under `field`.
     pub(crate) fn check<T>(&mut self, field: &str, r: Result<T, String>) -> Option<T> {
         match r {
@@ -67,6 +58,11 @@ pub(crate) fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a 
         .map(|(_, c)| c)
 }
 
+/// ` (did you mean "x"?)` for the closest candidate, or nothing: the one wording of the hint.
+pub(crate) fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    suggest(wrong, candidates).map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default()
+}
+
 fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -90,5 +86,7 @@ mod tests {
         let names = ["micetro-dns", "micetro-cloud-network"];
         assert_eq!(suggest("micetro-dsn", names), Some("micetro-dns"));
         assert_eq!(suggest("totally-different", names), None);
+        assert_eq!(did_you_mean("micetro-dsn", names), " (did you mean \"micetro-dns\"?)");
+        assert_eq!(did_you_mean("totally-different", names), "");
     }
 }

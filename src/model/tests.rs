@@ -1,32 +1,37 @@
-use super::hub_policy::{GROUP_INLINE_LIMIT, MANAGED_POLICY_LIMIT, Shape};
+use super::hub_policy::Shape;
+use super::policy::{Expr, Seg, Statement, Var, iam_arn};
+use super::shared::sizing_env;
 use super::*;
+use crate::aws::quotas::{GROUP_INLINE, MANAGED_POLICY};
+use crate::request::testing::request;
 
 fn catalog() -> Catalog {
     Catalog::embedded().unwrap()
 }
 
-fn accounts(n: usize) -> Vec<String> {
-    (1..=n).map(|i| format!("{:012}", 100_000_000_000u64 + i as u64)).collect()
+fn accounts(n: usize) -> String {
+    (1..=n).map(|i| format!("{:012}", 100_000_000_000u64 + i as u64)).collect::<Vec<_>>().join(",")
 }
 
-fn build_with(yaml: &str, ov: Overrides) -> Result<Model, Problems> {
-    build(&catalog(), &RawConfig::parse(yaml).unwrap(), &ov)
+/// The plan for a config and `emit` flags.
+fn build_with(yaml: &str, flags: &[&str]) -> Result<Plan, Problems> {
+    let (req, p) = request(yaml, flags);
+    build(&catalog(), &req, p)
 }
 
-fn ok(yaml: &str) -> Model {
-    build_with(yaml, Overrides::default()).unwrap_or_else(|p| panic!("unexpected problems:\n{p}"))
+fn ok(yaml: &str) -> Plan {
+    build_with(yaml, &[]).unwrap_or_else(|p| panic!("unexpected problems:\n{p}"))
 }
 
 fn problems(yaml: &str) -> Vec<String> {
-    match build_with(yaml, Overrides::default()) {
+    match build_with(yaml, &[]) {
         Ok(_) => panic!("expected problems for:\n{yaml}"),
         Err(p) => p.0.iter().map(|p| format!("{}: {}", p.field, p.message)).collect(),
     }
 }
 
-fn with_accounts(n: usize) -> Model {
-    build_with("hub: {account: \"999999999999\"}", Overrides { accounts: Some(accounts(n)), ..Default::default() })
-        .unwrap_or_else(|p| panic!("{p}"))
+fn with_accounts(n: usize) -> Plan {
+    build_with("hub: {account: \"999999999999\"}", &["--accounts", &accounts(n)]).unwrap_or_else(|p| panic!("{p}"))
 }
 
 const BASE: &str = "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\", \"222222222222\"]\n";
@@ -35,13 +40,12 @@ const BASE: &str = "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\
 fn defaults_follow_the_micetro_preset() {
     let m = ok(BASE);
     assert_eq!(m.preset, "micetro");
-    assert_eq!(m.hub.as_ref().unwrap().user.name, "micetro-integration");
-    assert_eq!(m.role.as_ref().unwrap().trust_mode, TrustMode::PrincipalArn);
-    assert_eq!(m.hub.as_ref().unwrap().assume.as_ref().unwrap().shape, Shape::PerAccount);
-    assert_eq!(m.role.as_ref().unwrap().sets, vec!["micetro-account-alias", "micetro-cloud-network", "micetro-dns"]);
+    assert_eq!(m.hub().unwrap().user.name, "micetro-integration");
+    assert_eq!(m.member_trust(), Some(Trust::PrincipalArn));
+    assert_eq!(m.assume().unwrap().shape, Shape::PerAccount);
+    assert_eq!(m.role().unwrap().sets, vec!["micetro-account-alias", "micetro-cloud-network", "micetro-dns"]);
     let actions: Vec<&str> = m
-        .role
-        .as_ref()
+        .role()
         .unwrap()
         .inline
         .as_ref()
@@ -58,7 +62,7 @@ fn defaults_follow_the_micetro_preset() {
 #[test]
 fn tier_required_drops_recommended_actions() {
     let m = ok(&format!("{BASE}tier: required\n"));
-    let doc = &m.role.as_ref().unwrap().inline.as_ref().unwrap().doc;
+    let doc = &m.role().unwrap().inline.as_ref().unwrap().doc;
     let all: Vec<&String> = doc.statements.iter().flat_map(|s| &s.actions).collect();
     assert!(all.iter().any(|a| *a == "route53:ListHostedZonesByName"));
     assert!(!all.iter().any(|a| *a == "route53:ChangeResourceRecordSets"));
@@ -69,12 +73,12 @@ fn tier_required_drops_recommended_actions() {
 fn managed_mode_uses_the_seed_002_policies() {
     let m = ok(&format!("{BASE}mode: managed\n"));
     assert_eq!(
-        m.role.as_ref().unwrap().aws_managed,
+        m.role().unwrap().aws_managed,
         vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]
     );
-    assert!(m.role.as_ref().unwrap().inline.is_none());
-    assert_eq!(m.hub.as_ref().unwrap().aws_managed, vec!["IAMReadOnlyAccess"]);
-    assert!(m.hub.as_ref().unwrap().inline.iter().all(|p| p.name.starts_with("assume-")));
+    assert!(m.role().unwrap().inline.is_none());
+    assert_eq!(m.hub().unwrap().aws_managed, vec!["IAMReadOnlyAccess"]);
+    assert!(m.hub().unwrap().inline.iter().all(|p| p.name.starts_with("assume-")));
 }
 
 #[test]
@@ -84,12 +88,12 @@ fn the_hub_can_manage_its_own_account() {
         "",
         1,
     ));
-    let own = m.hub.as_ref().unwrap().managed.iter().find(|p| p.name == "micetro-integration-permissions").unwrap();
-    assert_eq!(own.doc, m.role.as_ref().unwrap().inline.as_ref().unwrap().doc, "the hub gets the member permissions");
+    let own = m.hub().unwrap().managed.iter().find(|p| p.name == "micetro-integration-permissions").unwrap();
+    assert_eq!(own.doc, m.role().unwrap().inline.as_ref().unwrap().doc, "the hub gets the member permissions");
     let m = ok(&format!("{BASE}hub: {{account: \"999999999999\", manage_own_account: true}}\nmode: managed\n")
         .replacen("hub: {account: \"999999999999\"}\n", "", 1));
     assert_eq!(
-        m.hub.as_ref().unwrap().aws_managed,
+        m.hub().unwrap().aws_managed,
         vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]
     );
 }
@@ -97,25 +101,22 @@ fn the_hub_can_manage_its_own_account() {
 #[test]
 fn single_account_puts_every_set_on_the_group_and_has_no_roles() {
     let m = ok("setup: single-account\nhub: {account: \"123456789012\"}\n");
-    assert_eq!(m.setup, Setup::SingleAccount);
-    assert!(m.role.is_none() && m.members.is_empty() && m.hub.as_ref().unwrap().assume.is_none());
-    assert_eq!(m.hub.as_ref().unwrap().sets, vec!["micetro-identity"]);
-    assert_eq!(m.hub.as_ref().unwrap().own_sets, vec!["micetro-account-alias", "micetro-cloud-network", "micetro-dns"]);
-    assert_eq!(
-        m.hub.as_ref().unwrap().inline.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
-        vec!["read-own-identity"]
-    );
-    let own = &m.hub.as_ref().unwrap().managed[0];
+    assert_eq!(m.kind(), Setup::SingleAccount);
+    assert!(m.role().is_none() && m.members().is_empty() && m.assume().is_none());
+    assert_eq!(m.hub().unwrap().sets, vec!["micetro-identity"]);
+    assert_eq!(m.hub().unwrap().own_sets, vec!["micetro-account-alias", "micetro-cloud-network", "micetro-dns"]);
+    assert_eq!(m.hub().unwrap().inline.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["read-own-identity"]);
+    let own = &m.hub().unwrap().managed[0];
     assert_eq!(own.name, "micetro-integration-permissions");
     assert!(own.doc.statements.iter().any(|s| s.actions.contains(&"route53:ListHostedZones".to_string())));
     // Seed 000: the multi-account group reads are for hub and spoke only.
     let all: Vec<&String> =
-        m.hub.as_ref().unwrap().inline.iter().flat_map(|p| &p.doc.statements).flat_map(|s| &s.actions).collect();
+        m.hub().unwrap().inline.iter().flat_map(|p| &p.doc.statements).flat_map(|s| &s.actions).collect();
     assert!(!all.iter().any(|a| *a == "iam:GetGroupPolicy"), "{all:?}");
 
     let m = ok("setup: single-account\nhub: {account: \"123456789012\"}\nmode: managed\n");
     assert_eq!(
-        m.hub.as_ref().unwrap().aws_managed,
+        m.hub().unwrap().aws_managed,
         vec!["AmazonEC2FullAccess", "AmazonRoute53FullAccess", "IAMReadOnlyAccess"]
     );
 }
@@ -123,12 +124,12 @@ fn single_account_puts_every_set_on_the_group_and_has_no_roles() {
 #[test]
 fn trust_modes() {
     let m = ok(BASE);
-    let st = &m.role.as_ref().unwrap().trust.statements[0];
+    let st = &m.role().unwrap().trust.statements[0];
     assert_eq!(st.conditions[0].key, "aws:PrincipalArn");
     let m = ok(&format!("{BASE}member_role: {{trust: account}}\n"));
-    assert!(m.role.as_ref().unwrap().trust.statements[0].conditions.is_empty());
+    assert!(m.role().unwrap().trust.statements[0].conditions.is_empty());
     let m = ok(&format!("{BASE}member_role: {{trust: user}}\n"));
-    assert!(m.role.as_ref().unwrap().trust.statements[0].principals[0].0.contains(&Seg::Var(Var::HubUserName)));
+    assert!(m.role().unwrap().trust.statements[0].principals[0].0.contains(&Seg::Var(Var::HubUserName)));
 }
 
 #[test]
@@ -136,34 +137,33 @@ fn the_hub_group_packing_follows_the_sizes() {
     // Per-account inline policies fit up to the group's budget, then one statement, then managed
     // policies, then the ResourceAccount wildcard.
     let small = with_accounts(2);
-    assert_eq!(small.hub.as_ref().unwrap().assume.as_ref().unwrap().shape, Shape::PerAccount);
+    assert_eq!(small.assume().unwrap().shape, Shape::PerAccount);
     let sixty = with_accounts(60);
-    assert_eq!(sixty.hub.as_ref().unwrap().assume.as_ref().unwrap().shape, Shape::SingleStatement);
+    assert_eq!(sixty.assume().unwrap().shape, Shape::SingleStatement);
     let big = with_accounts(300);
-    assert_eq!(big.hub.as_ref().unwrap().assume.as_ref().unwrap().shape, Shape::Managed);
-    assert!(big.hub.as_ref().unwrap().managed.len() >= 2);
+    assert_eq!(big.assume().unwrap().shape, Shape::Managed);
+    assert!(big.hub().unwrap().managed.len() >= 2);
 
     // Every emitted plan respects the limits it was packed for.
     for m in [&small, &sixty, &big] {
-        let env = sizing_env(m.hub.as_ref().unwrap().user.name.clone());
-        let inline: usize = m.hub.as_ref().unwrap().inline.iter().map(|p| p.doc.iam_size(&env)).sum();
-        assert!(inline <= GROUP_INLINE_LIMIT, "{inline}");
-        for p in &m.hub.as_ref().unwrap().managed {
-            assert!(p.doc.iam_size(&env) <= MANAGED_POLICY_LIMIT);
+        let env = sizing_env(m.hub().unwrap().user.name.clone());
+        let inline: usize = m.hub().unwrap().inline.iter().map(|p| p.doc.iam_size(&env)).sum();
+        assert!(inline <= GROUP_INLINE, "{inline}");
+        for p in &m.hub().unwrap().managed {
+            assert!(p.doc.iam_size(&env) <= MANAGED_POLICY);
         }
         // Every member role is reachable exactly through the plan.
         let resources: Vec<String> = m
-            .hub
-            .as_ref()
+            .hub()
             .unwrap()
             .inline
             .iter()
-            .chain(&m.hub.as_ref().unwrap().managed)
+            .chain(&m.hub().unwrap().managed)
             .flat_map(|p| &p.doc.statements)
             .filter(|s| s.actions == ["sts:AssumeRole"])
             .flat_map(|s| s.resources.iter().map(|r| r.resolve(&env)))
             .collect();
-        assert_eq!(resources.len(), m.members.len());
+        assert_eq!(resources.len(), m.members().len());
     }
 }
 
@@ -171,7 +171,7 @@ fn the_hub_group_packing_follows_the_sizes() {
 fn per_account_stops_where_the_group_budget_ends() {
     let mut last_per_account = 0;
     for n in 20..60 {
-        if with_accounts(n).hub.as_ref().unwrap().assume.as_ref().unwrap().shape == Shape::PerAccount {
+        if with_accounts(n).assume().unwrap().shape == Shape::PerAccount {
             last_per_account = n;
         }
     }
@@ -182,11 +182,9 @@ fn per_account_stops_where_the_group_budget_ends() {
 
 #[test]
 fn forced_shape_that_does_not_fit_shows_the_numbers() {
-    let err = build_with(
-        "hub: {account: \"999999999999\", assume_policy: per-account}",
-        Overrides { accounts: Some(accounts(60)), ..Default::default() },
-    )
-    .unwrap_err();
+    let err =
+        build_with("hub: {account: \"999999999999\", assume_policy: per-account}", &["--accounts", &accounts(60)])
+            .unwrap_err();
     let msg = err.to_string();
     assert!(msg.starts_with("hub.assume_policy: the chosen shape does not fit: per-account: "), "{msg}");
     assert!(msg.contains("characters for 60 accounts, but only"), "{msg}");
@@ -196,11 +194,10 @@ fn forced_shape_that_does_not_fit_shows_the_numbers() {
 fn resource_account_is_constant_per_account_and_scoped() {
     let m = build_with(
         "hub: {account: \"999999999999\", assume_policy: resource-account}",
-        Overrides { accounts: Some(accounts(100)), ..Default::default() },
+        &["--accounts", &accounts(100)],
     )
     .unwrap();
-    let st =
-        &m.hub.as_ref().unwrap().inline.iter().find(|p| p.name == "assume-member-roles").unwrap().doc.statements[0];
+    let st = &m.hub().unwrap().inline.iter().find(|p| p.name == "assume-member-roles").unwrap().doc.statements[0];
     assert_eq!(st.conditions[0].key, "aws:ResourceAccount");
     assert_eq!(st.conditions[0].values.len(), 100);
 }
@@ -276,52 +273,55 @@ fn bad_input_names_field_value_and_rule() {
 
 #[test]
 fn all_problems_are_reported_together() {
-    let got = problems("hub: {account: \"1\"}\naccounts: [\"2\", \"3\"]\nmember_role: {max_session_duration: 1}");
-    assert_eq!(got.len(), 4, "{got:#?}");
+    let got =
+        problems("hub: {account: \"1\"}\naccounts: [\"2\", \"3\"]\nmember_role: {max_session_duration: 1}\ntier: all");
+    assert_eq!(
+        got,
+        [
+            "tier: \"all\" is not one of required, recommended",
+            "hub.account: \"1\" is not a 12-digit AWS account id",
+            "accounts[0]: \"2\" is not a 12-digit AWS account id",
+            "accounts[1]: \"3\" is not a 12-digit AWS account id",
+            "member_role.max_session_duration: 1 is outside 3600..43200 seconds (1 to 12 hours)",
+        ]
+    );
 }
 
 #[test]
 fn dangerous_sets_need_an_explicit_name_and_warn() {
     let m = ok(&format!("{BASE}member_role: {{permission_sets: [zeet-administrator], }}\nmode: managed\n"));
-    assert_eq!(m.role.as_ref().unwrap().aws_managed, vec!["AdministratorAccess"]);
+    assert_eq!(m.role().unwrap().aws_managed, vec!["AdministratorAccess"]);
     assert!(m.warnings.iter().any(|w| w.contains("zeet-administrator") && w.contains("far more")));
 }
 
 #[test]
 fn flags_override_the_file() {
-    let m = build_with(
-        BASE,
-        Overrides {
-            hub_account: Some("888888888888".into()),
-            accounts: Some(vec!["333333333333".into()]),
-            role_name: Some("FromFlag".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    assert_eq!(m.hub.as_ref().unwrap().account.as_str(), "888888888888");
-    assert_eq!(m.members.len(), 1);
-    assert_eq!(m.role.as_ref().unwrap().name, "FromFlag");
-    let err = build_with(BASE, Overrides { accounts: Some(vec!["12".into()]), ..Default::default() }).unwrap_err();
+    let m =
+        build_with(BASE, &["--hub-account", "888888888888", "--accounts", "333333333333", "--role-name", "FromFlag"])
+            .unwrap();
+    assert_eq!(m.hub().unwrap().account.as_str(), "888888888888");
+    assert_eq!(m.members().len(), 1);
+    assert_eq!(m.role().unwrap().name, "FromFlag");
+    let err = build_with(BASE, &["--accounts", "12"]).unwrap_err();
     assert_eq!(err.to_string(), "--accounts[0]: \"12\" is not a 12-digit AWS account id");
 }
 
 #[test]
 fn account_order_does_not_matter() {
-    let mut ids = accounts(50);
-    let a = build_with(BASE, Overrides { accounts: Some(ids.clone()), ..Default::default() }).unwrap();
+    let mut ids: Vec<String> = accounts(50).split(',').map(String::from).collect();
+    let a = build_with(BASE, &["--accounts", &ids.join(",")]).unwrap();
     ids.reverse();
     ids.swap(3, 17);
-    let b = build_with(BASE, Overrides { accounts: Some(ids), ..Default::default() }).unwrap();
-    assert_eq!(format!("{:?}", a.hub.as_ref().unwrap().inline), format!("{:?}", b.hub.as_ref().unwrap().inline));
+    let b = build_with(BASE, &["--accounts", &ids.join(",")]).unwrap();
+    assert_eq!(format!("{:?}", a.hub().unwrap().inline), format!("{:?}", b.hub().unwrap().inline));
     assert_eq!(
-        a.members.iter().map(|m| &m.account).collect::<Vec<_>>(),
-        b.members.iter().map(|m| &m.account).collect::<Vec<_>>()
+        a.members().iter().map(|m| &m.account).collect::<Vec<_>>(),
+        b.members().iter().map(|m| &m.account).collect::<Vec<_>>()
     );
 }
 
-fn vendor_trust(m: &Model) -> &Statement {
-    &m.role.as_ref().unwrap().trust.statements[0]
+fn vendor_trust(m: &Plan) -> &Statement {
+    &m.role().unwrap().trust.statements[0]
 }
 
 fn external_id_vars(st: &Statement) -> Vec<Expr> {
@@ -331,9 +331,9 @@ fn external_id_vars(st: &Statement) -> Vec<Expr> {
 #[test]
 fn a_vendor_preset_trusts_its_account_under_an_external_id() {
     let m = ok("preset: microtica\n");
-    assert_eq!(m.setup, Setup::VendorRole);
-    assert!(m.hub.is_none() && m.members.is_empty());
-    let v = m.vendor.as_ref().unwrap();
+    assert_eq!(m.kind(), Setup::VendorRole);
+    assert!(m.hub().is_none() && m.members().is_empty());
+    let v = m.vendor().unwrap();
     assert_eq!(v.account.as_str(), "652222714481");
     assert_eq!(v.external_ids, vendor::ExternalIds::AtDeploy);
     let st = vendor_trust(&m);
@@ -341,7 +341,7 @@ fn a_vendor_preset_trusts_its_account_under_an_external_id() {
     assert_eq!(st.conditions.len(), 1);
     assert_eq!(st.conditions[0].operator, "StringEquals");
     assert_eq!(external_id_vars(st), vec![Expr(vec![Seg::Var(Var::ExternalId(0))])]);
-    assert_eq!(m.role.as_ref().unwrap().sets, vec!["microtica-ec2-nodes", "microtica-eks"]);
+    assert_eq!(m.role().unwrap().sets, vec!["microtica-ec2-nodes", "microtica-eks"]);
     assert!(m.warnings.is_empty(), "{:?}", m.warnings);
 }
 
@@ -350,7 +350,7 @@ fn a_rotation_window_accepts_every_listed_id_and_only_none_drops_the_condition()
     let m = ok("preset: microtica\nvendor: {external_id: [new-id-1, old-id-0]}\n");
     assert_eq!(external_id_vars(vendor_trust(&m)).len(), 2);
     assert_eq!(
-        m.vendor.as_ref().unwrap().external_ids,
+        m.vendor().unwrap().external_ids,
         vendor::ExternalIds::Known { ids: vec!["new-id-1".into(), "old-id-0".into()], generated: false }
     );
     let m = ok("preset: microtica\nvendor: {external_id: none}\n");
@@ -384,19 +384,19 @@ fn mfa_and_organization_conditions_are_added_on_request() {
 #[test]
 fn zeet_administrator_only_when_named_and_never_silently() {
     let m = ok("preset: zeet\nvendor: {account: \"123456789012\"}\n");
-    let role = m.role.as_ref().unwrap();
+    let role = m.role().unwrap();
     assert!(!role.sets.iter().any(|s| s == "zeet-administrator"));
     assert_eq!(role.sets.len(), 9);
     assert!(role.aws_managed.is_empty());
     let m = ok(
         "preset: zeet\nvendor: {account: \"123456789012\"}\nrole: {permission_sets: [zeet-administrator]}\nmode: managed\n",
     );
-    assert_eq!(m.role.as_ref().unwrap().aws_managed, vec!["AdministratorAccess"]);
+    assert_eq!(m.role().unwrap().aws_managed, vec!["AdministratorAccess"]);
     assert!(m.warnings.iter().any(|w| w.contains("zeet-administrator") && w.contains("far more")), "{:?}", m.warnings);
     assert_eq!(
         problems("preset: zeet\nvendor: {account: \"123456789012\"}\nrole: {permission_sets: [zeet-administrator]}\n"),
         vec![
-            "member_role.permission_sets: \"zeet-administrator\" exists only as the AWS managed AdministratorAccess; use mode managed"
+            "role.permission_sets: \"zeet-administrator\" exists only as the AWS managed AdministratorAccess; use mode managed"
         ]
     );
 }
@@ -417,10 +417,10 @@ fn the_access_key_secret_is_named_for_the_user_within_secrets_manager_rules() {
         "{BASE}hub: {{account: \"999999999999\", access_key: secrets-manager, user: {{name: \"a,b@c\"}}}}\n"
     )
     .replacen("hub: {account: \"999999999999\"}\n", "", 1));
-    let hub = m.hub.as_ref().unwrap();
+    let hub = m.hub().unwrap();
     assert_eq!(hub.access_key, AccessKey::SecretsManager);
     assert_eq!(hub.access_key_secret, "crossrole/a-b@c/access-key");
-    assert_eq!(ok(BASE).hub.as_ref().unwrap().access_key, AccessKey::None);
+    assert_eq!(ok(BASE).hub().unwrap().access_key, AccessKey::None);
 }
 
 proptest::proptest! {
@@ -442,13 +442,13 @@ proptest::proptest! {
             if org { ", principal_org_id: o-abcdefghij" } else { "" }
         );
         let m = ok(&yaml);
-        let trust = &m.role.as_ref().unwrap().trust;
+        let trust = &m.role().unwrap().trust;
         proptest::prop_assert_eq!(trust.statements.len(), 1);
         let st = &trust.statements[0];
         proptest::prop_assert_eq!(&st.principals, &vec![iam_arn(Expr::lit("123456789012"), "root")]);
         let want: Vec<Expr> = (0..ids.len()).map(|i| Expr(vec![Seg::Var(Var::ExternalId(i as u8))])).collect();
         proptest::prop_assert_eq!(external_id_vars(st), want);
-        let known = m.vendor.as_ref().unwrap().external_ids.known().unwrap().to_vec();
+        let known = m.vendor().unwrap().external_ids.known().unwrap().to_vec();
         proptest::prop_assert_eq!(known, ids.into_iter().collect::<Vec<_>>());
     }
 }

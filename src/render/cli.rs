@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
+use crate::keyword::Setup;
 use crate::model::policy::{PolicyDocument, Var};
-use crate::model::{Hub, MemberRole, Model, NamedPolicy, Setup};
+use crate::model::{Hub, NamedPolicy, Plan, Role};
 
 use super::OutputFile;
 use super::view::ValueView;
@@ -41,6 +42,7 @@ pub(crate) struct Account {
 
 #[derive(Serialize)]
 pub(crate) struct CliView {
+    rules: super::view::RulesView,
     preset: String,
     what: String,
     accounts: Vec<Account>,
@@ -110,7 +112,12 @@ fn profile(account: &str, label: &str) -> (String, String, String) {
     if account.is_empty() {
         return ("profile".into(), "CROSSROLE_PROFILE".into(), "default".into());
     }
-    (format!("profile_{account}"), format!("CROSSROLE_PROFILE_{account}"), label.to_string())
+    (format!("profile_{account}"), profile_env_var(account), label.to_string())
+}
+
+/// The environment variable naming the profile the script uses for `account`.
+pub(crate) fn profile_env_var(account: &str) -> String {
+    format!("CROSSROLE_PROFILE_{account}")
 }
 
 fn account(account: &str, label: &str, title: String, steps: Vec<Step>) -> Account {
@@ -186,7 +193,7 @@ fn managed_policy(files: &mut Files, p: &NamedPolicy, account: &str, env: &dyn F
     )]
 }
 
-fn role_steps(files: &mut Files, role: &MemberRole, file_prefix: &str, env: &dyn Fn(Var) -> String) -> Vec<Step> {
+fn role_steps(files: &mut Files, role: &Role, file_prefix: &str, env: &dyn Fn(Var) -> String) -> Vec<Step> {
     let trust = files.policy(&format!("{file_prefix}trust"), &role.trust, env);
     let mut create = words(&[
         "iam",
@@ -250,11 +257,11 @@ fn placeholder(i: u8) -> String {
 }
 
 /// The script, its view and the policy files.
-pub(crate) fn build(model: &Model) -> (CliView, Vec<OutputFile>) {
+pub(crate) fn build(model: &Plan) -> (CliView, Vec<OutputFile>) {
     let mut files = Files { out: Vec::new() };
     let mut accounts = Vec::new();
-    let hub_user = model.hub.as_ref().map(|h| h.user.name.clone()).unwrap_or_default();
-    let hub_account = model.hub.as_ref().map(|h| h.account.to_string()).unwrap_or_default();
+    let hub_user = model.hub().map(|h| h.user.name.clone()).unwrap_or_default();
+    let hub_account = model.hub().map(|h| h.account.to_string()).unwrap_or_default();
     let env_for = |account: String| {
         let hub_user = hub_user.clone();
         let hub_account = hub_account.clone();
@@ -267,21 +274,21 @@ pub(crate) fn build(model: &Model) -> (CliView, Vec<OutputFile>) {
             Var::ExternalId(i) => format!("@@{}@@", placeholder(i)),
         }
     };
-    if let Some(hub) = &model.hub {
-        let title = match model.setup {
+    if let Some(hub) = model.hub() {
+        let title = match model.kind() {
             Setup::SingleAccount => format!("account {}", hub.account),
             _ => format!("hub account {}", hub.account),
         };
         let steps = hub_steps(&mut files, hub, &env_for(hub.account.to_string()));
         accounts.push(account(hub.account.as_str(), hub.account.as_str(), title, steps));
     }
-    if let Some(role) = &model.role {
-        if model.setup == Setup::VendorRole {
+    if let Some(role) = model.role() {
+        if model.kind() == Setup::VendorRole {
             // The customer account is the profile's, known only when the script runs.
             let steps = role_steps(&mut files, role, "vendor-role-", &env_for(ACCOUNT_PLACEHOLDER.into()));
             accounts.push(account("", "", "the customer account".into(), steps));
         } else {
-            for m in &model.members {
+            for m in model.members() {
                 let id = m.account.to_string();
                 let steps = role_steps(&mut files, role, &format!("member-{id}-"), &env_for(id.clone()));
                 let label = m.name.clone().unwrap_or_else(|| id.clone());
@@ -289,7 +296,7 @@ pub(crate) fn build(model: &Model) -> (CliView, Vec<OutputFile>) {
             }
         }
     }
-    let count = model.vendor.as_ref().map_or(0, |v| v.external_ids.count());
+    let count = model.vendor().map_or(0, |v| v.external_ids.count());
     let external_ids: Vec<ExternalIdSlot> = (0..count)
         .map(|i| {
             let i = u8::try_from(i).unwrap_or(u8::MAX);
@@ -301,8 +308,9 @@ pub(crate) fn build(model: &Model) -> (CliView, Vec<OutputFile>) {
         })
         .collect();
     let view = CliView {
+        rules: super::view::rules(),
         preset: model.preset.clone(),
-        what: match model.setup {
+        what: match model.kind() {
             Setup::HubAndSpoke => "the hub user and group, then the role in every member account".into(),
             Setup::SingleAccount => "the user and group of the account".into(),
             Setup::VendorRole => "the vendor role in the account of the profile".into(),
@@ -310,8 +318,8 @@ pub(crate) fn build(model: &Model) -> (CliView, Vec<OutputFile>) {
         accounts,
         has_external_ids: !external_ids.is_empty(),
         external_ids,
-        ids_file_known: model.vendor.as_ref().is_some_and(|v| v.external_ids.known().is_some()),
-        is_vendor: model.setup == Setup::VendorRole,
+        ids_file_known: model.vendor().is_some_and(|v| v.external_ids.known().is_some()),
+        is_vendor: model.kind() == Setup::VendorRole,
         account_placeholder: ACCOUNT_PLACEHOLDER,
     };
     (view, files.out)

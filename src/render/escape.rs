@@ -63,7 +63,7 @@ pub(crate) fn cfn_value(parts: &[Part<'_>]) -> String {
 
 /// Escapes `s` for the inside of an HCL quoted template: only the escapes HCL knows (never `\b`,
 /// `\f`, `\/`), and the template markers `${` / `%{` doubled so Terraform does not interpolate them.
-fn hcl_fragment(s: &str) -> String {
+pub(crate) fn hcl_fragment(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -113,6 +113,84 @@ pub(crate) fn hcl_value(parts: &[Part<'_>]) -> String {
     }
     o.push('"');
     o
+}
+
+/// A line comment's text (YAML, HCL or shell `#`): one line, so it cannot end the comment.
+pub(crate) fn comment(s: &str) -> Result<String, String> {
+    if s.chars().any(char::is_control) {
+        return Err(format!("{s:?} cannot be written into a comment line"));
+    }
+    Ok(s.to_string())
+}
+
+/// POSIX single quotes, for a shell word. Plain words stay bare for readability.
+pub(crate) fn sh_quote(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@/:-".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// A shell variable name (`name` in `$name`, `name=`).
+pub(crate) fn sh_var(s: &str) -> Result<String, String> {
+    let ok = s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ok { Ok(s.to_string()) } else { Err(format!("{s:?} is not a shell variable name")) }
+}
+
+/// A token that means itself everywhere in a shell line: bare, in double quotes and in a `sed`
+/// pattern delimited by `|` (the CLI script's placeholders).
+pub(crate) fn sh_token(s: &str) -> Result<String, String> {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '@') {
+        Ok(s.to_string())
+    } else {
+        Err(format!("{s:?} is not a plain token (letters, digits, _ and @)"))
+    }
+}
+
+/// Text inside a double-quoted shell string: nothing the shell would expand or end the string on.
+pub(crate) fn sh_dq(s: &str) -> Result<String, String> {
+    match s.chars().find(|c| "\"$`\\!".contains(*c) || c.is_control()) {
+        Some(c) => Err(format!("{s:?} contains {c:?}, which a double-quoted shell string would not keep")),
+        None => Ok(s.to_string()),
+    }
+}
+
+/// An extended regex written bare on the right of bash's `[[ x =~ re ]]` (quoting it would make
+/// it a literal string): only characters bash passes through unchanged there.
+pub(crate) fn sh_regex(s: &str) -> Result<String, String> {
+    let body = s.strip_suffix('$').unwrap_or(s);
+    match body.chars().find(|c| !(c.is_ascii_alphanumeric() || "^[]{},.@:/_+=-".contains(*c))) {
+        Some(c) => Err(format!("{s:?} contains {c:?}, which bash would not pass to the regex unchanged")),
+        None => Ok(s.to_string()),
+    }
+}
+
+/// Prose in Markdown: characters Markdown would read as markup are backslash-escaped.
+pub(crate) fn md_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\`*_[]<>#|~".contains(c) {
+            out.push('\\');
+        }
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    out
+}
+
+/// A Markdown code span.
+pub(crate) fn md_code(s: &str) -> String {
+    let fence = if s.contains('`') { "``" } else { "`" };
+    format!("{fence}{s}{fence}")
+}
+
+/// The address inside a Markdown autolink `<...>`: no spaces, angle brackets or controls.
+pub(crate) fn md_link(s: &str) -> Result<String, String> {
+    match s.chars().find(|c| c.is_whitespace() || c.is_control() || "<>".contains(*c)) {
+        Some(c) => Err(format!("{s:?} contains {c:?}, which would end a Markdown autolink")),
+        None => Ok(s.to_string()),
+    }
 }
 
 #[cfg(test)]
@@ -310,5 +388,51 @@ mod tests {
             "\"arn:${data.aws_partition.current.partition}\""
         );
         assert_eq!(hcl_value(&[Part::Lit("a$"), Part::Ref("var.x")]), "\"a${\"$\"}${var.x}\"");
+    }
+
+    /// The shell escapers checked against bash itself: every quoted word, and every accepted
+    /// double-quoted text, variable name and token, reads back as exactly the input.
+    #[test]
+    fn bash_reads_shell_words_back_exactly() {
+        let found = std::process::Command::new("bash").arg("--version").output().is_ok_and(|o| o.status.success());
+        if !found {
+            assert!(std::env::var_os("CI").is_none(), "bash is required under CI");
+            eprintln!("\n*** SKIPPED: bash not found; shell escaping was not checked ***\n");
+            return;
+        }
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let text = "[ -~]{0,12}|[a-z$'\"\\\\`!* ]{0,8}";
+        let mut cases = vec!["".to_string(), "'".to_string(), "a'b\"c$d`e\\f!g".to_string(), "*".to_string()];
+        for _ in 0..300 {
+            cases.push(text.new_tree(&mut runner).unwrap().current());
+        }
+        let mut script = String::from("set -u\n");
+        let mut want = Vec::new();
+        for c in &cases {
+            script.push_str(&format!("printf '%s\\0' {}\n", sh_quote(c)));
+            want.push(c.clone());
+            if let Ok(dq) = sh_dq(c) {
+                script.push_str(&format!("printf '%s\\0' \"{dq}\"\n"));
+                want.push(c.clone());
+            }
+        }
+        let out = std::process::Command::new("bash").arg("-c").arg(&script).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let got: Vec<String> =
+            String::from_utf8(out.stdout).unwrap().split_terminator('\0').map(String::from).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn context_filters_refuse_what_their_context_cannot_hold() {
+        assert!(sh_var("CROSSROLE_PROFILE_1").is_ok());
+        assert!(sh_var("1x").is_err() && sh_var("a-b").is_err() && sh_var("").is_err());
+        assert!(sh_token("@@CROSSROLE_ACCOUNT_ID@@").is_ok() && sh_token("a|b").is_err());
+        assert!(sh_regex("^[A-Za-z0-9_+=,.@:/-]{2,1224}$").is_ok());
+        assert!(sh_regex("a b").is_err() && sh_regex("a;b").is_err() && sh_regex("$(x)").is_err());
+        assert!(md_link("https://x/?a=1&b=%20").is_ok() && md_link("a>b").is_err() && md_link("a b").is_err());
+        assert!(comment("one line").is_ok() && comment("two\nlines").is_err());
+        assert_eq!(md_text("a*b_[c]"), "a\\*b\\_\\[c\\]");
+        assert_eq!(md_code("a`b"), "``a`b``");
     }
 }

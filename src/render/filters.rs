@@ -3,12 +3,7 @@
 
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
-use super::escape::{Part, cfn_value, hcl_quote, hcl_value};
-
-/// Names a template may end an interpolation with (checked by a test over every template).
-#[cfg(test)]
-pub(crate) const APPROVED: &[&str] =
-    &["yaml_str", "hcl_str", "cfn_id", "tf_ident", "int", "sh_str", "md_code", "md_text", "comment"];
+use super::escape::{self, Part, cfn_value, hcl_quote, hcl_value, sh_quote};
 
 /// A filter input: a plain string, or a `ValueView` (`[["lit", ..], ["ref", ..]]`).
 fn parts(v: &Value) -> TeraResult<Vec<Part<'_>>> {
@@ -33,15 +28,6 @@ fn parts(v: &Value) -> TeraResult<Vec<Part<'_>>> {
 
 fn plain(v: &Value) -> TeraResult<&str> {
     v.as_str().ok_or_else(|| Error::message(format!("expected a string, got {}", v.name())))
-}
-
-/// POSIX single quotes, for commands in DEPLOY.md. Plain words stay bare for readability.
-pub(crate) fn sh_quote(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@/:-".contains(c)) {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
 }
 
 pub(crate) fn register(tera: &mut Tera) {
@@ -93,29 +79,22 @@ pub(crate) fn register(tera: &mut Tera) {
         }
         Ok(out)
     });
-    // Text after `#` in YAML, HCL or shell: one line, so it cannot end the comment.
-    tera.register_filter("comment", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
-        let s = plain(v)?;
-        if s.chars().any(char::is_control) {
-            return Err(Error::message(format!("{s:?} cannot be written into a comment line")));
-        }
-        Ok(s.to_string())
-    });
-    // Prose in Markdown: characters Markdown would read as markup are backslash-escaped.
-    tera.register_filter("md_text", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
-        let s = plain(v)?;
-        let mut out = String::with_capacity(s.len());
-        for c in s.chars() {
-            if "\\`*_[]<>#|~".contains(c) {
-                out.push('\\');
-            }
-            out.push(if c.is_control() { ' ' } else { c });
-        }
-        Ok(out)
-    });
-    tera.register_filter("md_code", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
-        let s = plain(v)?;
-        let fence = if s.contains('`') { "``" } else { "`" };
-        Ok(format!("{fence}{s}{fence}"))
+    register_checked(tera, "comment", escape::comment);
+    register_checked(tera, "hcl_comment", escape::comment);
+    register_checked(tera, "sh_var", escape::sh_var);
+    register_checked(tera, "sh_token", escape::sh_token);
+    register_checked(tera, "sh_dq", escape::sh_dq);
+    register_checked(tera, "sh_regex", escape::sh_regex);
+    register_checked(tera, "md_link", escape::md_link);
+    register_checked(tera, "md_text", |s| Ok(escape::md_text(s)));
+    register_checked(tera, "md_code", |s| Ok(escape::md_code(s)));
+    // The inside of an HCL quoted string, for text around the template's own quotes.
+    register_checked(tera, "hcl_inner", |s| Ok(escape::hcl_fragment(s)));
+}
+
+/// A filter over a plain string that either escapes it or refuses it for its context.
+fn register_checked(tera: &mut Tera, name: &'static str, f: fn(&str) -> Result<String, String>) {
+    tera.register_filter(name, move |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+        f(plain(v)?).map_err(Error::message)
     });
 }

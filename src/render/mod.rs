@@ -11,18 +11,14 @@ pub(crate) mod view;
 use anyhow::{Context as _, Result, anyhow, bail};
 use tera::{Context, Tera};
 
+use crate::aws::quotas::{CFN_BODY, CFN_INLINE_BODY, CFN_RESOURCES};
 use crate::external_id;
-use crate::model::{AccessKey, Model, Setup};
+use crate::keyword::{AccessKey, Setup};
+use crate::model::Plan;
 use view::{Formats, Target};
 
 /// Terraform loads `*.auto.tfvars.json` by itself, so known ExternalIds need no `-var`.
 pub(crate) const TF_EXTERNAL_IDS: &str = "terraform/external-ids.auto.tfvars.json";
-
-/// `aws cloudformation deploy` uploads a larger template only through `--s3-bucket`.
-pub(crate) const CFN_INLINE_BODY_LIMIT: usize = 51_200;
-/// CloudFormation's hard limits for a template given by S3 URL.
-pub(crate) const CFN_BODY_LIMIT: usize = 1_000_000;
-pub(crate) const CFN_RESOURCE_LIMIT: usize = 500;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct OutputFile {
@@ -91,7 +87,7 @@ const TF_SINGLE_ACCOUNT: Files = &[
     ("terraform/outputs.tf.tera", "terraform/outputs.tf"),
 ];
 
-pub(crate) fn render(model: &Model, formats: Formats) -> Result<Rendered> {
+pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
     let tera = engine()?;
     let mut out = Rendered::default();
     let ctx_for = |hub, member| {
@@ -99,7 +95,7 @@ pub(crate) fn render(model: &Model, formats: Formats) -> Result<Rendered> {
             .map_err(|e| anyhow!("building the template context: {e}"))
     };
     let cfn_ctx = ctx_for(Target::CfnHub, Target::CfnMember)?;
-    if model.hub.as_ref().is_some_and(|h| h.access_key == AccessKey::SecretsManager) {
+    if model.hub().is_some_and(|h| h.access_key == AccessKey::SecretsManager) {
         if formats.tf {
             out.warnings.push(
                 "hub.access_key: with Terraform the secret access key is stored in the state unless you pass access_key_pgp_key (a check block repeats this at plan time)".into(),
@@ -111,7 +107,7 @@ pub(crate) fn render(model: &Model, formats: Formats) -> Result<Rendered> {
             );
         }
     }
-    let (cfn_files, tf_files, deploy) = match model.setup {
+    let (cfn_files, tf_files, deploy) = match model.kind() {
         Setup::HubAndSpoke => (CFN_HUB_AND_SPOKE, TF_HUB_AND_SPOKE, "DEPLOY.md.tera"),
         Setup::SingleAccount => (CFN_SINGLE_ACCOUNT, TF_SINGLE_ACCOUNT, "DEPLOY.md.tera"),
         Setup::VendorRole => (CFN_VENDOR_ROLE, TF_VENDOR_ROLE, "DEPLOY-vendor.md.tera"),
@@ -133,7 +129,7 @@ pub(crate) fn render(model: &Model, formats: Formats) -> Result<Rendered> {
         path: "DEPLOY.md".into(),
         contents: tf_fmt::normalise(&render_one(&tera, deploy, &deploy_ctx)?),
     });
-    if let Some(ids) = model.vendor.as_ref().and_then(|v| v.external_ids.known()) {
+    if let Some(ids) = model.vendor().and_then(|v| v.external_ids.known()) {
         out.files.push(OutputFile {
             path: external_id::FILE.into(),
             contents: ids.iter().map(|i| format!("{i}\n")).collect(),
@@ -169,15 +165,15 @@ fn check_cloudformation(path: &str, text: &str, warnings: &mut Vec<String>) -> R
     let doc: serde_yaml::Value = serde_yaml::from_str(text)
         .with_context(|| format!("internal error: {path} is not valid YAML; please report this"))?;
     let resources = doc.get("Resources").and_then(|r| r.as_mapping()).map_or(0, |m| m.len());
-    if resources > CFN_RESOURCE_LIMIT {
-        bail!("{path}: {resources} resources; CloudFormation allows at most {CFN_RESOURCE_LIMIT} per template");
+    if resources > CFN_RESOURCES {
+        bail!("{path}: {resources} resources; CloudFormation allows at most {CFN_RESOURCES} per template");
     }
-    if text.len() > CFN_BODY_LIMIT {
-        bail!("{path}: {} bytes; CloudFormation accepts at most {CFN_BODY_LIMIT} bytes even from S3", text.len());
+    if text.len() > CFN_BODY {
+        bail!("{path}: {} bytes; CloudFormation accepts at most {CFN_BODY} bytes even from S3", text.len());
     }
-    if text.len() > CFN_INLINE_BODY_LIMIT {
+    if text.len() > CFN_INLINE_BODY {
         warnings.push(format!(
-            "{path} is {} bytes, over the {CFN_INLINE_BODY_LIMIT} bytes `aws cloudformation deploy` sends inline: add --s3-bucket <bucket> to its deploy command",
+            "{path} is {} bytes, over the {CFN_INLINE_BODY} bytes `aws cloudformation deploy` sends inline: add --s3-bucket <bucket> to its deploy command",
             text.len()
         ));
         return Ok(true);

@@ -4,9 +4,12 @@
 
 use serde::Serialize;
 
+use crate::aws::ids;
+use crate::keyword::{self, AccessKey, Setup, Trust};
 use crate::model::policy::{Expr, PolicyDocument, Seg, Var, aws_managed_policy_arn};
+use crate::model::shared::pascal;
 use crate::model::vendor::{ExternalIds, Vendor};
-use crate::model::{AccessKey, Hub, MemberRole, Model, NamedPolicy, Setup, TrustMode, pascal};
+use crate::model::{Hub, NamedPolicy, Plan, Role};
 
 /// A string value as the filters take it: `[["lit", "arn:"], ["ref", "AWS::Partition"], ...]`.
 pub(crate) type ValueView = Vec<[String; 2]>;
@@ -146,13 +149,42 @@ pub(crate) struct MemberView {
     tf_name: String,
     /// The administrative role Terraform assumes to reach this account.
     admin_role_arn: ValueView,
+    /// The CLI script's profile variable for this account, and an example profile name.
+    profile_var: String,
+    example_profile: String,
+}
+
+/// Identifier rules as each target language checks them, all from `aws::ids`.
+#[derive(Serialize)]
+pub(crate) struct RulesView {
+    account_id_pattern: &'static str,
+    external_id_min: i64,
+    external_id_max: i64,
+    /// An RE2 regex (Terraform) of the allowed characters.
+    external_id_pattern: String,
+    /// The whole rule as a POSIX extended regex (bash).
+    external_id_posix: String,
+    external_id_rule: String,
+}
+
+pub(crate) fn rules() -> RulesView {
+    let x = &ids::EXTERNAL_ID;
+    RulesView {
+        account_id_pattern: ids::ACCOUNT_ID_PATTERN,
+        external_id_min: i64::try_from(x.min).unwrap_or(i64::MAX),
+        external_id_max: i64::try_from(x.max).unwrap_or(i64::MAX),
+        external_id_pattern: format!("^[{}]+$", x.word_class()),
+        external_id_posix: x.posix_regex(),
+        external_id_rule: x.describe(false),
+    }
 }
 
 #[derive(Serialize)]
 pub(crate) struct View {
+    rules: RulesView,
     preset: String,
-    tier: &'static str,
-    mode: &'static str,
+    tier: String,
+    mode: String,
     #[serde(flatten)]
     hub: HubView,
     members: Vec<MemberView>,
@@ -178,6 +210,7 @@ pub(crate) struct View {
 #[derive(Serialize, Default)]
 pub(crate) struct HubView {
     hub_account: String,
+    hub_profile_var: String,
     hub_account_description: &'static str,
     user_name: String,
     user_path: String,
@@ -282,9 +315,10 @@ pub(crate) struct RoleView {
     sets: Vec<String>,
 }
 
-fn role_view(model: &Model, role: &MemberRole, member: Target) -> RoleView {
-    let trust_uses_user_name = matches!(role.trust_mode, TrustMode::PrincipalArn | TrustMode::User);
-    let params = match (&model.hub, &model.vendor) {
+fn role_view(model: &Plan, role: &Role, member: Target) -> RoleView {
+    let trust = model.member_trust();
+    let trust_uses_user_name = matches!(trust, Some(Trust::PrincipalArn | Trust::User));
+    let params = match (model.hub(), model.vendor()) {
         (_, Some(v)) => (0..v.external_ids.count())
             .map(|i| ParamView {
                 name: external_id_param(i),
@@ -295,10 +329,10 @@ fn role_view(model: &Model, role: &MemberRole, member: Target) -> RoleView {
                 },
                 no_echo: true,
                 has_lengths: true,
-                min_length: 2,
-                max_length: 1224,
-                pattern: r"^[\w+=,.@:/-]+$".into(),
-                constraint: "2 to 1,224 characters of A-Z a-z 0-9 _ + = , . @ : / -".into(),
+                min_length: i64::try_from(ids::EXTERNAL_ID.min).unwrap_or(i64::MAX),
+                max_length: i64::try_from(ids::EXTERNAL_ID.max).unwrap_or(i64::MAX),
+                pattern: format!("^[{}]+$", ids::EXTERNAL_ID.word_class()),
+                constraint: ids::EXTERNAL_ID.describe(false),
                 has_default: false,
                 default: String::new(),
             })
@@ -311,7 +345,7 @@ fn role_view(model: &Model, role: &MemberRole, member: Target) -> RoleView {
                 has_lengths: false,
                 min_length: 0,
                 max_length: 0,
-                pattern: "^[0-9]{12}$".into(),
+                pattern: ids::ACCOUNT_ID_PATTERN.into(),
                 constraint: "a 12-digit AWS account id".into(),
                 has_default: true,
                 default: hub.account.to_string(),
@@ -324,7 +358,7 @@ fn role_view(model: &Model, role: &MemberRole, member: Target) -> RoleView {
                     has_lengths: false,
                     min_length: 0,
                     max_length: 0,
-                    pattern: r"^[\w+=,.@-]{1,64}$".into(),
+                    pattern: ids::USER_NAME_PATTERN.into(),
                     constraint: "an IAM user name".into(),
                     has_default: true,
                     default: hub.user.name.clone(),
@@ -334,9 +368,9 @@ fn role_view(model: &Model, role: &MemberRole, member: Target) -> RoleView {
         }
         (None, None) => Vec::new(),
     };
-    let vendor_title = model.vendor.as_ref().map(|v| v.title.clone()).unwrap_or_default();
-    let is_vendor = model.vendor.is_some();
-    let checkov_skips = match &model.vendor {
+    let vendor_title = model.vendor().map(|v| v.title.clone()).unwrap_or_default();
+    let is_vendor = model.vendor().is_some();
+    let checkov_skips = match model.vendor() {
         Some(v) if v.external_ids == ExternalIds::OptedOut => vec![SkipView {
             id: "CKV_AWS_61",
             comment: "A vendor cross-account role trusts the vendor's account by design; the user opted out of the sts:ExternalId condition by name (external_id: none).",
@@ -385,13 +419,13 @@ fn role_view(model: &Model, role: &MemberRole, member: Target) -> RoleView {
         tags: tag_views(&role.tags),
         trust_uses_user_name,
         trust: doc(member, &role.trust),
-        trust_explanation: match role.trust_mode {
-            TrustMode::PrincipalArn => "the hub account, only for the hub user (aws:PrincipalArn condition)",
-            TrustMode::User => "the hub user's ARN",
-            TrustMode::Account => "the hub account: any identity there that may call sts:AssumeRole on the role",
-            TrustMode::Vendor => "the vendor's account, under the conditions listed above",
+        trust_explanation: match trust {
+            Some(Trust::PrincipalArn) => "the hub account, only for the hub user (aws:PrincipalArn condition)",
+            Some(Trust::User) => "the hub user's ARN",
+            Some(Trust::Account) => "the hub account: any identity there that may call sts:AssumeRole on the role",
+            None => "the vendor's account, under the conditions listed above",
         },
-        trust_needs_user_first: role.trust_mode == TrustMode::User,
+        trust_needs_user_first: trust == Some(Trust::User),
         inline: policy_views(member, role.inline.as_slice()),
         has_aws_managed: !role.aws_managed.is_empty(),
         aws_managed: managed_views(member, &role.aws_managed),
@@ -405,6 +439,17 @@ pub(crate) struct Formats {
     pub(crate) cfn: bool,
     pub(crate) tf: bool,
     pub(crate) cli: bool,
+}
+
+impl Formats {
+    pub(crate) fn of(format: keyword::Format) -> Formats {
+        use keyword::Format::{All, Both, Cfn, Cli, Tf};
+        Formats {
+            cfn: matches!(format, Cfn | Both | All),
+            tf: matches!(format, Tf | Both | All),
+            cli: matches!(format, Cli | All),
+        }
+    }
 }
 
 /// `AmazonEC2FullAccess` → `amazon_ec2_full_access`; `assume-member-role-1` → `assume_member_role_1`.
@@ -458,9 +503,11 @@ fn tag_views(tags: &[(String, String)]) -> Vec<TagView> {
     tags.iter().map(|(k, v)| TagView { key: k.clone(), value: v.clone() }).collect()
 }
 
-fn hub_view(hub: &Hub, setup: Setup, target: Target) -> HubView {
+fn hub_view(model: &Plan, hub: &Hub, target: Target) -> HubView {
+    let setup = model.kind();
     HubView {
         hub_account: hub.account.to_string(),
+        hub_profile_var: super::cli::profile_env_var(hub.account.as_str()),
         hub_account_description: match setup {
             Setup::SingleAccount => "Account id of the account (the default provider must act in it)",
             _ => "Account id of the hub account (the default provider must act in it)",
@@ -475,8 +522,8 @@ fn hub_view(hub: &Hub, setup: Setup, target: Target) -> HubView {
         group_managed: policy_views(target, &hub.managed),
         has_group_aws_managed: !hub.aws_managed.is_empty(),
         group_aws_managed: managed_views(target, &hub.aws_managed),
-        assume_shape: hub.assume.as_ref().map_or("", |a| a.shape.name()),
-        assume_summary: hub.assume.as_ref().map(|a| a.summary.clone()).unwrap_or_default(),
+        assume_shape: model.assume().map_or("", |a| a.shape.name()),
+        assume_summary: model.assume().map(|a| a.summary.clone()).unwrap_or_default(),
         hub_sets: hub.sets.clone(),
         manage_own_account: hub.manage_own_account,
         own_sets: hub.own_sets.clone(),
@@ -551,20 +598,15 @@ fn vendor_view(v: &Vendor) -> VendorView {
 
 /// The view for one template. Hub and member templates of one format share a view; `hub` and
 /// `member` pick how deploy-time values are referenced in each.
-pub(crate) fn build(model: &Model, hub: Target, member: Target, formats: Formats) -> View {
+pub(crate) fn build(model: &Plan, hub: Target, member: Target, formats: Formats) -> View {
     View {
+        rules: rules(),
         preset: model.preset.clone(),
-        tier: match model.tier {
-            crate::model::Tier::Required => "required",
-            crate::model::Tier::Recommended => "recommended",
-        },
-        mode: match model.mode {
-            crate::model::Mode::Inline => "inline",
-            crate::model::Mode::Managed => "managed",
-        },
-        hub: model.hub.as_ref().map(|h| hub_view(h, model.setup, hub)).unwrap_or_default(),
+        tier: keyword::name(&model.tier),
+        mode: keyword::name(&model.mode),
+        hub: model.hub().map(|h| hub_view(model, h, hub)).unwrap_or_default(),
         members: model
-            .members
+            .members()
             .iter()
             .map(|m| MemberView {
                 account: m.account.to_string(),
@@ -577,13 +619,15 @@ pub(crate) fn build(model: &Model, hub: Target, member: Target, formats: Formats
                     ["lit".into(), format!(":iam::{}:role/", m.account)],
                     ["ref".into(), "var.member_admin_role_name".into()],
                 ],
+                profile_var: super::cli::profile_env_var(m.account.as_str()),
+                example_profile: format!("admin-{}", m.account),
             })
             .collect(),
-        has_members: model.setup == Setup::HubAndSpoke,
-        is_vendor: model.setup == Setup::VendorRole,
-        role: model.role.as_ref().map(|r| role_view(model, r, member)).unwrap_or_default(),
-        vendor: model.vendor.as_ref().map(vendor_view).unwrap_or_default(),
-        member_count: i64::try_from(model.members.len()).unwrap_or(i64::MAX),
+        has_members: model.kind() == Setup::HubAndSpoke,
+        is_vendor: model.kind() == Setup::VendorRole,
+        role: model.role().map(|r| role_view(model, r, member)).unwrap_or_default(),
+        vendor: model.vendor().map(vendor_view).unwrap_or_default(),
+        member_count: i64::try_from(model.members().len()).unwrap_or(i64::MAX),
         has_cfn: formats.cfn,
         has_tf: formats.tf,
         has_cli: formats.cli,

@@ -238,11 +238,7 @@ fn trusting_the_whole_hub_account_warns() {
         tmp.path(),
     );
     assert!(o.status.success());
-    assert!(
-        stderr(&o).starts_with("warning: member_role.trust: account trusts the whole hub account"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).starts_with("warning: --trust: account trusts the whole hub account"), "{}", stderr(&o));
     let member = std::fs::read_to_string(tmp.path().join("out/cloudformation/member.yaml")).unwrap();
     assert!(!member.contains("HubUserName"), "an unused parameter would fail cfn-lint W2001");
     assert!(!tmp.path().join("out/terraform").exists());

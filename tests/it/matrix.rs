@@ -345,7 +345,7 @@ fn rows() -> Vec<Row> {
         row(
             "vendor role with a hub-only set",
             "preset: microtica\nrole: {permission_sets: [micetro-identity]}\n",
-            "error: member_role.permission_sets[0]: \"micetro-identity\" reads the hub user's own identity: it belongs in the hub.permission_sets of a hub-and-spoke or single-account setup\n",
+            "error: role.permission_sets[0]: \"micetro-identity\" reads the hub user's own identity: it belongs in the hub.permission_sets of a hub-and-spoke or single-account setup\n",
         ),
         row(
             "bad organization id",

@@ -164,20 +164,76 @@ pub(crate) enum Boundary {
     Name(String),
 }
 
-/// The longest ExternalId STS accepts.
-pub(crate) const EXTERNAL_ID_MAX: usize = 1224;
+/// A string rule of the form "`min` to `max` ASCII letters, digits and `extra`", written once and
+/// rendered for each place that checks it.
+pub(crate) struct Charset {
+    pub(crate) min: usize,
+    pub(crate) max: usize,
+    /// The allowed characters besides ASCII letters and digits; `_` first, so that RE2 and Java
+    /// regexes can say `\w` for letters, digits and `_`.
+    pub(crate) extra: &'static str,
+}
 
-/// An ExternalId: 2 to 1,224 characters of `[\w+=,.@:/-]` (STS AssumeRole). The message names
-/// the offending character and length, not the value: an ExternalId does not belong in logs.
-pub(crate) fn external_id(s: &str) -> Result<String, String> {
-    const RULE: &str = "an ExternalId is 2 to 1,224 characters of A-Z a-z 0-9 and _ + = , . @ : / -";
-    let len = s.chars().count();
-    if !(2..=EXTERNAL_ID_MAX).contains(&len) {
-        return Err(format!("{len} character{}; {RULE}", if len == 1 { "" } else { "s" }));
+impl Charset {
+    pub(crate) fn allows(&self, c: char) -> bool {
+        c.is_ascii_alphanumeric() || self.extra.contains(c)
     }
-    if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !(c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(*c)))
-    {
-        return Err(format!("character {c:?} at position {} is not allowed; {RULE}", i + 1));
+
+    /// `\w` plus the other extras: a regex class for RE2 (Terraform) and Java (CloudFormation).
+    pub(crate) fn word_class(&self) -> String {
+        format!("\\w{}", self.extra.trim_start_matches('_'))
+    }
+
+    /// The whole rule as a POSIX extended regex (bash `[[ =~ ]]`, which has no `\w`).
+    pub(crate) fn posix_regex(&self) -> String {
+        format!("^[A-Za-z0-9{}]{{{},{}}}$", self.extra, self.min, self.max)
+    }
+
+    /// "2 to 1,224 characters of A-Z a-z 0-9 _ + = , . @ : / -", with `and` before the extras
+    /// when `and` is set.
+    pub(crate) fn describe(&self, and: bool) -> String {
+        let extras: Vec<String> = self.extra.chars().map(String::from).collect();
+        format!(
+            "{} to {} characters of A-Z a-z 0-9 {}{}",
+            self.min,
+            thousands(self.max),
+            if and { "and " } else { "" },
+            extras.join(" ")
+        )
+    }
+}
+
+/// `1224` → `1,224`.
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// STS AssumeRole's ExternalId.
+pub(crate) const EXTERNAL_ID: Charset = Charset { min: 2, max: 1224, extra: "_+=,.@:/-" };
+
+/// The account-id rule as a regex, for CloudFormation parameters and Terraform validation.
+pub(crate) const ACCOUNT_ID_PATTERN: &str = "^[0-9]{12}$";
+/// An IAM user name as a CloudFormation `AllowedPattern`.
+pub(crate) const USER_NAME_PATTERN: &str = r"^[\w+=,.@-]{1,64}$";
+
+/// An ExternalId (STS AssumeRole). The message names the offending character and length, not the
+/// value: an ExternalId does not belong in logs.
+pub(crate) fn external_id(s: &str) -> Result<String, String> {
+    let rule = format!("an ExternalId is {}", EXTERNAL_ID.describe(true));
+    let len = s.chars().count();
+    if !(EXTERNAL_ID.min..=EXTERNAL_ID.max).contains(&len) {
+        return Err(format!("{len} character{}; {rule}", if len == 1 { "" } else { "s" }));
+    }
+    if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !EXTERNAL_ID.allows(*c)) {
+        return Err(format!("character {c:?} at position {} is not allowed; {rule}", i + 1));
     }
     Ok(s.to_string())
 }
@@ -210,6 +266,16 @@ pub(crate) fn template_url(s: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_external_id_rule_reads_the_same_everywhere() {
+        assert_eq!(EXTERNAL_ID.word_class(), r"\w+=,.@:/-");
+        assert_eq!(EXTERNAL_ID.posix_regex(), "^[A-Za-z0-9_+=,.@:/-]{2,1224}$");
+        assert_eq!(EXTERNAL_ID.describe(false), "2 to 1,224 characters of A-Z a-z 0-9 _ + = , . @ : / -");
+        assert!(external_id("ab").is_ok());
+        assert!(external_id(&"a".repeat(1225)).is_err());
+        assert!(external_id("a b").unwrap_err().contains("and _ + ="));
+    }
 
     #[test]
     fn account_ids() {

@@ -1,0 +1,128 @@
+//! `crossrole emit`: request → plan → files, then written, checked or printed.
+
+use std::io::Write;
+
+use anyhow::{Context as _, Result};
+
+use super::{EXIT_DRIFT, EXIT_OK, load_catalog};
+use crate::cli::EmitArgs;
+use crate::config::Config;
+use crate::external_id;
+use crate::model::problems::{Problems, did_you_mean};
+use crate::model::{self, Plan};
+use crate::output;
+use crate::render::{self, OutputFile, view::Formats};
+use crate::request::Request;
+
+pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8> {
+    let catalog = load_catalog(args.catalog.as_deref())?;
+    let config = match &args.config {
+        Some(p) => Config::load(p)?,
+        None => Config::default(),
+    };
+    let (mut req, problems) = Request::new(args, config);
+    let generated_new = resolve_generated_id(args, &mut req)?;
+    let plan = model::build(&catalog, &req, problems)?;
+    let rendered = render::render(&plan, Formats::of(args.format))?;
+    for w in plan.warnings.iter().chain(&rendered.warnings) {
+        let _ = writeln!(stderr, "warning: {w}");
+    }
+    let files = select(args, rendered.files)?;
+    if args.stdout {
+        stdout.write_all(files[0].contents.as_bytes()).context("writing to stdout")?;
+        return Ok(EXIT_OK);
+    }
+    if args.check {
+        let drift = output::check(&args.out, &files)?;
+        for d in &drift {
+            let _ = writeln!(stderr, "drift: {d}");
+        }
+        return Ok(if drift.is_empty() { EXIT_OK } else { EXIT_DRIFT });
+    }
+    let report = output::write(&args.out, &files, args.force)?;
+    if generated_new && report.written.iter().any(|f| f == external_id::FILE) {
+        let _ = writeln!(
+            stderr,
+            "crossrole: generated a new ExternalId and wrote it to {}; give it to {} (it is not printed)",
+            args.out.join(external_id::FILE).display(),
+            vendor_title(&plan)
+        );
+    }
+    let _ = writeln!(
+        stderr,
+        "crossrole: {} written, {} unchanged, {} removed in {}; next steps in {}",
+        report.written.len(),
+        report.unchanged.len(),
+        report.removed.len(),
+        args.out.display(),
+        args.out.join("DEPLOY.md").display()
+    );
+    Ok(EXIT_OK)
+}
+
+fn vendor_title(plan: &Plan) -> &str {
+    plan.vendor().map_or("the vendor", |v| v.title.as_str())
+}
+
+/// The files `--only` selects (all without it); `--stdout` needs exactly one.
+fn select(args: &EmitArgs, files: Vec<OutputFile>) -> Result<Vec<OutputFile>> {
+    let files = match &args.only {
+        None => files,
+        Some(only) => {
+            let mut problems = Problems::default();
+            let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+            for (i, want) in only.iter().enumerate() {
+                if !names.contains(&want.as_str()) {
+                    let hint = did_you_mean(want, names.iter().copied());
+                    problems.push(
+                        format!("--only[{i}]"),
+                        format!("{want:?} is not an output of this run{hint}; outputs are {}", names.join(", ")),
+                    );
+                }
+            }
+            if !problems.is_empty() {
+                return Err(problems.into());
+            }
+            files.into_iter().filter(|f| only.contains(&f.path)).collect()
+        }
+    };
+    if args.stdout && files.len() != 1 {
+        let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let mut p = Problems::default();
+        p.push(
+            "--stdout",
+            format!(
+                "needs exactly one selected file, but this run has {} ({}); pick one with --only",
+                files.len(),
+                names.join(", ")
+            ),
+        );
+        return Err(p.into());
+    }
+    Ok(files)
+}
+
+/// `generate` (flag or config): reuses the ID in the output directory or makes one, before the
+/// model is built (the model does no I/O). Returns whether it is new (the user is told where it
+/// went once it is written).
+fn resolve_generated_id(args: &EmitArgs, req: &mut Request) -> Result<bool> {
+    let Some(given) = &req.external_ids else { return Ok(false) };
+    let (id, new) = match external_id::resolve(&args.out, &given.value)? {
+        external_id::Resolved::AsGiven => return Ok(false),
+        external_id::Resolved::Reused(id) => (id, false),
+        external_id::Resolved::New(id) => (id, true),
+    };
+    if new && args.stdout {
+        let mut p = Problems::default();
+        p.push(
+            &given.field,
+            format!(
+                "generate: {} holds no ExternalId yet; run once without --stdout so the new one is kept",
+                args.out.join(external_id::FILE).display()
+            ),
+        );
+        return Err(p.into());
+    }
+    req.generated_external_id = Some(id);
+    Ok(new)
+}

@@ -1,0 +1,55 @@
+//! The hub account and the member accounts, checked: 12 digits as a string, each member listed
+//! once and not the hub, member names unique ignoring case.
+
+use std::collections::BTreeMap;
+
+use super::{Build, Member};
+use crate::aws::ids::{self, AccountId};
+
+/// The hub account (the single account in a single-account setup), which must be given.
+pub(crate) fn hub_account(b: &mut Build<'_>) -> Option<AccountId> {
+    match &b.req.hub_account {
+        Some(g) => b.p.check(&g.field, g.value.clone()),
+        None => {
+            b.p.push("hub.account", "missing: give the hub account id with --hub-account or hub.account");
+            None
+        }
+    }
+}
+
+/// The member accounts, sorted by id.
+pub(crate) fn members(b: &mut Build<'_>, hub: Option<&AccountId>) -> Vec<Member> {
+    let entries = &b.req.accounts;
+    if entries.is_empty() {
+        b.p.push("accounts", "no member accounts given: list them with --accounts or accounts:");
+    }
+    let mut members: Vec<Member> = Vec::new();
+    let mut first_seen: BTreeMap<AccountId, &str> = BTreeMap::new();
+    let mut names_seen: BTreeMap<String, &str> = BTreeMap::new();
+    for entry in entries {
+        let field = entry.id.field.as_str();
+        let Some(id) = b.p.check(field, entry.id.value.clone()) else { continue };
+        if let Some(prev) = first_seen.get(&id) {
+            b.p.push(field, format!("{:?} is listed twice (first at {prev}); each member account once", id.as_str()));
+            continue;
+        }
+        if hub == Some(&id) {
+            b.p.push(field, format!("{:?} is the hub account; the hub cannot also be a member", id.as_str()));
+            continue;
+        }
+        first_seen.insert(id.clone(), field);
+        if let Some(n) = &entry.name {
+            if b.p.check(&n.field, ids::iam_name(&n.value, 64)).is_some() {
+                if let Some(prev) = names_seen.insert(n.value.to_lowercase(), &n.field) {
+                    b.p.push(
+                        &n.field,
+                        format!("{:?} is already used by {prev} (names compare case-insensitively)", n.value),
+                    );
+                }
+            }
+        }
+        members.push(Member { account: id, name: entry.name.as_ref().map(|n| n.value.clone()) });
+    }
+    members.sort_by(|a, b| a.account.cmp(&b.account));
+    members
+}

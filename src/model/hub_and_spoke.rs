@@ -1,0 +1,173 @@
+//! Hub and spoke (seed 002): the hub's user and group, allowed to assume a role in every member
+//! account; the member role trusts the hub and carries the chosen permission sets.
+
+use super::hub::{self, OwnAccount};
+use super::hub_policy::{self, AssumePlan, Inputs};
+use super::policy::{self, Condition, Expr, PolicyDocument, Seg, Statement, Var, iam_arn};
+use super::shared::{self, RoleBasics, managed_alternatives, resolve_sets, role_basics, sizing_env};
+use super::{Build, Entity, HubAndSpoke, Member, Role, accounts};
+use crate::aws::quotas;
+use crate::catalog::PermissionSet;
+use crate::keyword::{Mode, Trust};
+
+pub(crate) fn build(b: &mut Build<'_>) -> Option<HubAndSpoke> {
+    let hub_account = accounts::hub_account(b);
+    let members = accounts::members(b, hub_account.as_ref());
+    let (entities, tags) = hub::identity(b);
+    let preset = b.preset_name().to_string();
+    let basics = role_basics(
+        b,
+        &format!("{preset}-integration"),
+        &format!("Assumed by the {preset} integration from the hub account. Managed by crossrole."),
+        &tags,
+    );
+    let (hub_sets, member_sets) = sets(b);
+    let (Some(hub_account), Some((user, group)), Some(basics)) = (hub_account, entities, basics) else {
+        return None;
+    };
+    if !b.p.is_empty() {
+        return None;
+    }
+    let size_env = sizing_env(user.name.clone());
+    let role_sets_field = b.req.role_field("permission_sets");
+    // The managed alternatives serve the role and, with manage_own_account, the hub: reported once.
+    let member_aws_managed = match b.req.mode.value {
+        Mode::Managed => managed_alternatives(&mut b.p, &role_sets_field, &member_sets),
+        Mode::Inline => Vec::new(),
+    };
+    let role = member_role(b, basics, &user, &member_sets, &member_aws_managed, &size_env);
+    let manage_own = b.req.raw.hub.manage_own_account.unwrap_or(false);
+    let own = manage_own.then_some(OwnAccount { sets: &member_sets, aws_managed: &member_aws_managed, single: false });
+    let mut policies = hub::group_policies(b, (&user, &group), &hub_sets, own.as_ref());
+    let assume = assume_plan(b, &members, &role, &group, &policies, &size_env)?;
+    policies.inline.extend(assume.inline.iter().cloned());
+    policies.managed.extend(assume.managed.iter().cloned());
+    let own_sets = manage_own.then(|| member_sets.iter().map(|s| s.name.clone()).collect());
+    let hub = hub::assemble(b, hub_account, (user, group, tags), &hub_sets, policies, own_sets);
+    Some(HubAndSpoke { hub, assume, members, role, trust: b.req.trust.value })
+}
+
+/// The hub's own sets and the member role's, each from the config or the preset.
+fn sets<'c>(b: &mut Build<'c>) -> (Vec<&'c PermissionSet>, Vec<&'c PermissionSet>) {
+    let raw = &b.req.raw;
+    let hub_names =
+        raw.hub.permission_sets.clone().or_else(|| b.preset.map(|p| p.hub_sets.clone())).unwrap_or_default();
+    let member_names =
+        raw.member_role.permission_sets.clone().or_else(|| b.preset.map(|p| p.member_sets.clone())).unwrap_or_default();
+    let hub_sets = resolve_sets(b, "hub.permission_sets", &hub_names, raw.hub.permission_sets.is_some(), true);
+    let field = b.req.role_field("permission_sets");
+    let member_sets = resolve_sets(b, &field, &member_names, raw.member_role.permission_sets.is_some(), false);
+    (hub_sets, member_sets)
+}
+
+/// The role in every member account: its trust of the hub and its permissions, checked against
+/// the trust and inline quotas.
+fn member_role(
+    b: &mut Build<'_>,
+    basics: RoleBasics,
+    user: &Entity,
+    sets: &[&PermissionSet],
+    aws_managed: &[String],
+    size_env: &dyn Fn(Var) -> String,
+) -> Role {
+    let trust_mode = b.req.trust.value;
+    let trust = trust_policy(trust_mode, user);
+    let trust_size = trust.iam_size(size_env);
+    if trust_size > quotas::TRUST_POLICY {
+        b.p.push(
+            &b.req.trust.field,
+            format!("the trust policy is {trust_size} characters; IAM's default limit is {}", quotas::TRUST_POLICY),
+        );
+    }
+    let field = b.req.role_field("permission_sets");
+    let (inline, aws_managed) = shared::role_permissions(b, &field, sets, aws_managed, size_env);
+    if trust_mode == Trust::Account {
+        b.warnings.push(format!(
+            "{}: account trusts the whole hub account: any identity there that is allowed sts:AssumeRole on the role can assume it (principal-arn limits it to the hub user)",
+            b.req.trust.field
+        ));
+    }
+    if inline.is_none() && aws_managed.is_empty() {
+        b.warnings.push(format!(
+            "{}: the role grants no permissions (no permission set selected any action)",
+            b.req.role_key
+        ));
+    }
+    Role {
+        name: basics.name,
+        path: basics.path,
+        description: basics.description,
+        max_session_duration: basics.max_session,
+        boundary: basics.boundary,
+        tags: basics.tags,
+        trust,
+        sets: sets.iter().map(|s| s.name.clone()).collect(),
+        inline,
+        aws_managed,
+    }
+}
+
+/// The group's `sts:AssumeRole` policies, packed into the first shape that fits next to what the
+/// group already holds.
+fn assume_plan(
+    b: &mut Build<'_>,
+    members: &[Member],
+    role: &Role,
+    group: &Entity,
+    policies: &hub::GroupPolicies,
+    size_env: &dyn Fn(Var) -> String,
+) -> Option<AssumePlan> {
+    let role_arn_rest = format!("role{}{}", policy::policy_literal(&role.path), policy::policy_literal(&role.name));
+    let plan = hub_policy::plan(Inputs {
+        choice: b.req.assume_policy.value,
+        accounts: &members.iter().map(|m| m.account.clone()).collect::<Vec<_>>(),
+        role_arn_rest: &role_arn_rest,
+        role_path: &role.path,
+        role_name: &role.name,
+        group_name: &group.name,
+        used_inline: hub::inline_size(policies, size_env),
+        used_managed: policies.aws_managed.len() + policies.managed.len(),
+        env: size_env,
+    });
+    match plan {
+        Ok(plan) => Some(plan),
+        Err(msg) => {
+            b.p.push(&b.req.assume_policy.field, msg);
+            None
+        }
+    }
+}
+
+fn trust_policy(mode: Trust, user: &Entity) -> PolicyDocument {
+    let hub = Expr(vec![Seg::Var(Var::HubAccount)]);
+    let root = iam_arn(hub.clone(), "root");
+    // A condition value may hold wildcards and policy variables, so user text is escaped there; a
+    // Principal may hold neither, and takes the ARN as it is.
+    let user_in_condition =
+        iam_arn(hub.clone(), &format!("user{}", policy::policy_literal(&user.path))).var_then(Var::HubUserName);
+    let user_principal = iam_arn(hub, &format!("user{}", user.path)).var_then(Var::HubUserName);
+    let mut st = Statement {
+        sid: "TrustHubUser".into(),
+        principals: vec![],
+        actions: vec!["sts:AssumeRole".into()],
+        resources: vec![],
+        conditions: vec![],
+    };
+    match mode {
+        Trust::PrincipalArn => {
+            st.principals = vec![root];
+            st.conditions = vec![Condition {
+                operator: "ArnEquals".into(),
+                key: "aws:PrincipalArn".into(),
+                values: vec![user_in_condition],
+            }];
+        }
+        Trust::User => st.principals = vec![user_principal],
+        Trust::Account => {
+            st.sid = "TrustHubAccount".into();
+            st.principals = vec![root];
+        }
+    }
+    st.normalise();
+    PolicyDocument { statements: vec![st] }
+}
