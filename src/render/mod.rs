@@ -1,10 +1,11 @@
 //! Model → files. Views are built in Rust, templates arrange the text, and every file is
 //! normalised and parsed back before anything is written.
 
-pub(crate) mod cli;
+pub(crate) mod aws_cli;
 pub(crate) mod escape;
 pub(crate) mod filters;
 pub(crate) mod templates;
+pub(crate) mod text;
 pub(crate) mod tf_fmt;
 pub(crate) mod view;
 
@@ -116,7 +117,7 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
     let mut needs_s3 = [false, false];
     if formats.cfn {
         for ((t, path), needs) in cfn_files.iter().zip(needs_s3.iter_mut()) {
-            let text = tf_fmt::normalise(&render_one(&tera, t, &cfn_ctx)?);
+            let text = text::normalise(&render_one(&tera, t, &cfn_ctx)?);
             *needs = check_cloudformation(path, &text, &mut out.warnings)?;
             out.files.push(OutputFile { path: (*path).to_string(), contents: text });
         }
@@ -127,7 +128,7 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
     deploy_ctx.insert("vendor_needs_s3", &needs_s3[0]);
     out.files.push(OutputFile {
         path: "DEPLOY.md".into(),
-        contents: tf_fmt::normalise(&render_one(&tera, deploy, &deploy_ctx)?),
+        contents: text::normalise(&render_one(&tera, deploy, &deploy_ctx)?),
     });
     if let Some(ids) = model.vendor().and_then(|v| v.external_ids.known()) {
         out.files.push(OutputFile {
@@ -143,15 +144,15 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
     if formats.tf {
         let tf_ctx = ctx_for(Target::TfHub, Target::TfMember)?;
         for (t, path) in tf_files {
-            let text = tf_fmt::align(&tf_fmt::normalise(&render_one(&tera, t, &tf_ctx)?));
+            let text = tf_fmt::align(&text::normalise(&render_one(&tera, t, &tf_ctx)?));
             out.files.push(OutputFile { path: (*path).to_string(), contents: text });
         }
     }
     if formats.cli {
-        let (view, policies) = cli::build(model);
+        let (view, policies) = aws_cli::build(model);
         let ctx = Context::from_serialize(&view).map_err(|e| anyhow!("building the CLI script context: {e}"))?;
-        let text = tf_fmt::normalise(&render_one(&tera, "cli/deploy.sh.tera", &ctx)?);
-        out.files.push(OutputFile { path: cli::SCRIPT.into(), contents: text });
+        let text = text::normalise(&render_one(&tera, "cli/deploy.sh.tera", &ctx)?);
+        out.files.push(OutputFile { path: aws_cli::SCRIPT.into(), contents: text });
         out.files.extend(policies);
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -1,28 +1,6 @@
-//! Text normalisation for every output file, and the `=` alignment `terraform fmt` applies to HCL
-//! (hclwrite `format.go`: within a run of consecutive lines whose `=` starts a bracket-balanced
+//! The `=` alignment `terraform fmt` applies to HCL (hclwrite `format.go`: within a run of consecutive lines whose `=` starts a bracket-balanced
 //! expression, keys are padded to the longest + 1; any other line ends the run). Templates already
 //! produce the indentation, so alignment is the one rule left to apply.
-
-/// LF line ends, no trailing whitespace, no leading blank lines, at most one blank line in a row,
-/// exactly one final newline.
-pub(crate) fn normalise(src: &str) -> String {
-    let mut out = String::with_capacity(src.len());
-    let mut blank_run = 0;
-    for line in src.replace("\r\n", "\n").split('\n') {
-        let line = line.trim_end();
-        if line.is_empty() {
-            blank_run += 1;
-            continue;
-        }
-        if blank_run > 0 && !out.is_empty() {
-            out.push('\n');
-        }
-        blank_run = 0;
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
-}
 
 /// Skips a quoted string starting at `chars[i] == '"'`; returns the index after the closing quote.
 fn skip_string(chars: &[char], mut i: usize) -> usize {
@@ -161,11 +139,6 @@ mod tests {
         assert_eq!(align(src), "  \"a=b\" = \"${x.y}=\"\n  c     = \"$${z}\"\n");
         assert_eq!(align("  a == b\n"), "  a == b\n");
         assert_eq!(align("# a = b\n"), "# a = b\n");
-    }
-
-    #[test]
-    fn normalise_collapses_blank_lines_and_ends_with_one_newline() {
-        assert_eq!(normalise("\n\na  \r\n\n\n\nb\n\n"), "a\n\nb\n");
     }
 
     #[test]

@@ -507,7 +507,7 @@ fn hub_view(model: &Plan, hub: &Hub, target: Target) -> HubView {
     let setup = model.kind();
     HubView {
         hub_account: hub.account.to_string(),
-        hub_profile_var: super::cli::profile_env_var(hub.account.as_str()),
+        hub_profile_var: super::aws_cli::profile_env_var(hub.account.as_str()),
         hub_account_description: match setup {
             Setup::SingleAccount => "Account id of the account (the default provider must act in it)",
             _ => "Account id of the hub account (the default provider must act in it)",
@@ -619,7 +619,7 @@ pub(crate) fn build(model: &Plan, hub: Target, member: Target, formats: Formats)
                     ["lit".into(), format!(":iam::{}:role/", m.account)],
                     ["ref".into(), "var.member_admin_role_name".into()],
                 ],
-                profile_var: super::cli::profile_env_var(m.account.as_str()),
+                profile_var: super::aws_cli::profile_env_var(m.account.as_str()),
                 example_profile: format!("admin-{}", m.account),
             })
             .collect(),
