@@ -1,0 +1,116 @@
+//! What the templates see: flat, sorted structs with every name, logical id and Terraform address
+//! computed here, and every deploy-time value already mapped to the target's reference syntax.
+//! Templates only loop and place text.
+
+mod hub;
+pub(crate) mod policy;
+mod role;
+mod vendor;
+
+use serde::Serialize;
+
+use crate::aws::ids;
+use crate::keyword::{self, Setup};
+use crate::model::Plan;
+use hub::{HubView, MemberView, hub_view, member_views};
+pub(crate) use policy::{Target, ValueView};
+use role::{RoleView, role_view};
+use vendor::{VENDOR_STACK, VendorView, vendor_view};
+
+/// Identifier rules as each target language checks them, all from `aws::ids`.
+#[derive(Serialize)]
+pub(crate) struct RulesView {
+    account_id_pattern: &'static str,
+    external_id_min: i64,
+    external_id_max: i64,
+    /// An RE2 regex (Terraform) of the allowed characters.
+    external_id_pattern: String,
+    /// The whole rule as a POSIX extended regex (bash).
+    external_id_posix: String,
+    external_id_rule: String,
+}
+
+pub(crate) fn rules() -> RulesView {
+    let x = &ids::EXTERNAL_ID;
+    RulesView {
+        account_id_pattern: ids::ACCOUNT_ID_PATTERN,
+        external_id_min: i64::try_from(x.min).unwrap_or(i64::MAX),
+        external_id_max: i64::try_from(x.max).unwrap_or(i64::MAX),
+        external_id_pattern: format!("^[{}]+$", x.word_class()),
+        external_id_posix: x.posix_regex(),
+        external_id_rule: x.describe(false),
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct View {
+    rules: RulesView,
+    preset: String,
+    tier: String,
+    mode: String,
+    #[serde(flatten)]
+    hub: HubView,
+    members: Vec<MemberView>,
+    /// Hub and spoke: member accounts with a role each. False for a single account.
+    has_members: bool,
+    /// A vendor role: no hub, one role (`role`) that `vendor` may assume.
+    is_vendor: bool,
+    role: RoleView,
+    vendor: VendorView,
+    member_count: i64,
+    has_cfn: bool,
+    has_tf: bool,
+    has_cli: bool,
+    format_count: i64,
+    hub_stack: &'static str,
+    member_stack: &'static str,
+    single_stack: &'static str,
+    vendor_stack: &'static str,
+    admin_role: &'static str,
+}
+
+/// Which formats are emitted, for DEPLOY.md.
+#[derive(Clone, Copy)]
+pub(crate) struct Formats {
+    pub(crate) cfn: bool,
+    pub(crate) tf: bool,
+    pub(crate) cli: bool,
+}
+
+impl Formats {
+    pub(crate) fn of(format: keyword::Format) -> Formats {
+        use keyword::Format::{All, Both, Cfn, Cli, Tf};
+        Formats {
+            cfn: matches!(format, Cfn | Both | All),
+            tf: matches!(format, Tf | Both | All),
+            cli: matches!(format, Cli | All),
+        }
+    }
+}
+
+/// The view for one template. Hub and member templates of one format share a view; `hub` and
+/// `member` pick how deploy-time values are referenced in each.
+pub(crate) fn build(model: &Plan, hub: Target, member: Target, formats: Formats) -> View {
+    View {
+        rules: rules(),
+        preset: model.preset.clone(),
+        tier: keyword::name(&model.tier),
+        mode: keyword::name(&model.mode),
+        hub: model.hub().map(|h| hub_view(model, h, hub)).unwrap_or_default(),
+        members: member_views(model, hub),
+        has_members: model.kind() == Setup::HubAndSpoke,
+        is_vendor: model.kind() == Setup::VendorRole,
+        role: model.role().map(|r| role_view(model, r, member)).unwrap_or_default(),
+        vendor: model.vendor().map(vendor_view).unwrap_or_default(),
+        member_count: i64::try_from(model.members().len()).unwrap_or(i64::MAX),
+        has_cfn: formats.cfn,
+        has_tf: formats.tf,
+        has_cli: formats.cli,
+        format_count: [formats.cfn, formats.tf, formats.cli].into_iter().map(i64::from).sum(),
+        hub_stack: "crossrole-hub",
+        member_stack: "crossrole-member",
+        single_stack: "crossrole",
+        vendor_stack: VENDOR_STACK,
+        admin_role: "OrganizationAccountAccessRole",
+    }
+}

@@ -1,0 +1,202 @@
+//! Policy documents, tags and managed-policy ARNs as templates take them, with every deploy-time
+//! value mapped to the target's reference syntax (`Ref`/`Fn::Sub` or a Terraform expression).
+
+use serde::Serialize;
+
+use crate::model::NamedPolicy;
+use crate::model::policy::{Expr, PolicyDocument, Seg, Var, aws_managed_policy_arn};
+use crate::model::shared::pascal;
+
+/// A string value as the filters take it: `[["lit", "arn:"], ["ref", "AWS::Partition"], ...]`.
+pub(crate) type ValueView = Vec<[String; 2]>;
+
+#[derive(Clone, Copy)]
+pub(crate) enum Target {
+    CfnHub,
+    CfnMember,
+    TfHub,
+    TfMember,
+}
+
+/// The CloudFormation parameter holding the n-th ExternalId: `ExternalId`, `ExternalId2`, ...
+pub(crate) fn external_id_param(i: usize) -> String {
+    if i == 0 { "ExternalId".into() } else { format!("ExternalId{}", i + 1) }
+}
+
+pub(crate) fn reference(target: Target, v: Var) -> String {
+    let r = match (target, v) {
+        (Target::CfnHub | Target::CfnMember, Var::ExternalId(i)) => return external_id_param(usize::from(i)),
+        (Target::TfHub | Target::TfMember, Var::ExternalId(i)) => return format!("var.external_ids[{i}]"),
+        (Target::CfnHub | Target::CfnMember, Var::Partition) => "AWS::Partition",
+        (Target::CfnHub | Target::CfnMember, Var::Account) => "AWS::AccountId",
+        (Target::CfnHub, Var::HubAccount) => "AWS::AccountId",
+        (Target::CfnMember, Var::HubAccount) => "HubAccountId",
+        (Target::CfnHub | Target::CfnMember, Var::HubUserName) => "HubUserName",
+        (Target::TfHub | Target::TfMember, Var::Partition) => "data.aws_partition.current.partition",
+        (Target::TfHub | Target::TfMember, Var::Account) => "data.aws_caller_identity.current.account_id",
+        (Target::TfHub, Var::HubAccount) => "data.aws_caller_identity.current.account_id",
+        (Target::TfMember, Var::HubAccount) => "var.hub_account_id",
+        (Target::TfHub | Target::TfMember, Var::HubUserName) => "var.hub_user_name",
+    };
+    r.to_string()
+}
+
+pub(crate) fn value(target: Target, e: &Expr) -> ValueView {
+    e.0.iter()
+        .map(|s| match s {
+            Seg::Lit(l) => ["lit".to_string(), l.clone()],
+            Seg::Var(v) => ["ref".to_string(), reference(target, *v)],
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub(crate) struct ConditionEntry {
+    key: String,
+    values: Vec<ValueView>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ConditionOp {
+    operator: String,
+    entries: Vec<ConditionEntry>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct StatementView {
+    sid: String,
+    has_principals: bool,
+    principals: Vec<ValueView>,
+    actions: Vec<String>,
+    has_resources: bool,
+    resources: Vec<ValueView>,
+    has_conditions: bool,
+    conditions: Vec<ConditionOp>,
+}
+
+#[derive(Serialize, Default)]
+pub(crate) struct DocView {
+    statements: Vec<StatementView>,
+}
+
+pub(crate) fn doc(target: Target, d: &PolicyDocument) -> DocView {
+    DocView {
+        statements: d
+            .statements
+            .iter()
+            .map(|st| {
+                // Conditions arrive sorted by (operator, key); group them by operator.
+                let mut conditions: Vec<ConditionOp> = Vec::new();
+                for c in &st.conditions {
+                    let entry = ConditionEntry {
+                        key: c.key.clone(),
+                        values: c.values.iter().map(|v| value(target, v)).collect(),
+                    };
+                    match conditions.last_mut() {
+                        Some(op) if op.operator == c.operator => op.entries.push(entry),
+                        _ => conditions.push(ConditionOp { operator: c.operator.clone(), entries: vec![entry] }),
+                    }
+                }
+                StatementView {
+                    sid: st.sid.clone(),
+                    has_principals: !st.principals.is_empty(),
+                    principals: st.principals.iter().map(|v| value(target, v)).collect(),
+                    actions: st.actions.clone(),
+                    has_resources: !st.resources.is_empty(),
+                    resources: st.resources.iter().map(|v| value(target, v)).collect(),
+                    has_conditions: !conditions.is_empty(),
+                    conditions,
+                }
+            })
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct PolicyView {
+    /// CloudFormation logical id (alphanumeric).
+    logical: String,
+    /// Terraform resource name (identifier).
+    tf_name: String,
+    name: String,
+    description: String,
+    doc: DocView,
+}
+
+#[derive(Serialize)]
+pub(crate) struct TagView {
+    key: String,
+    value: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ManagedArnView {
+    tf_name: String,
+    name: String,
+    arn: ValueView,
+}
+
+/// `AmazonEC2FullAccess` → `amazon_ec2_full_access`; `assume-member-role-1` → `assume_member_role_1`.
+pub(crate) fn snake(s: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = s.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_ascii_alphanumeric() {
+            let boundary = c.is_ascii_uppercase()
+                && i > 0
+                && (chars[i - 1].is_ascii_lowercase()
+                    || chars[i - 1].is_ascii_digit()
+                    || (chars[i - 1].is_ascii_uppercase() && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())));
+            if boundary && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_end_matches('_').to_string();
+    if out.starts_with(|c: char| c.is_ascii_digit()) { format!("p_{out}") } else { out }
+}
+
+pub(crate) fn policy_views(target: Target, policies: &[NamedPolicy]) -> Vec<PolicyView> {
+    policies
+        .iter()
+        .map(|p| PolicyView {
+            logical: pascal(&p.key),
+            tf_name: snake(&p.key),
+            name: p.name.clone(),
+            description: p.description.clone(),
+            doc: doc(target, &p.doc),
+        })
+        .collect()
+}
+
+pub(crate) fn managed_views(target: Target, names: &[String]) -> Vec<ManagedArnView> {
+    names
+        .iter()
+        .map(|n| ManagedArnView {
+            tf_name: format!("aws_{}", snake(n)),
+            name: n.clone(),
+            arn: value(target, &aws_managed_policy_arn(n)),
+        })
+        .collect()
+}
+
+pub(crate) fn tag_views(tags: &[(String, String)]) -> Vec<TagView> {
+    tags.iter().map(|(k, v)| TagView { key: k.clone(), value: v.clone() }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(pascal("assume-member-role-111111111111"), "AssumeMemberRole111111111111");
+        assert_eq!(snake("AmazonEC2FullAccess"), "amazon_ec2_full_access");
+        assert_eq!(snake("IAMReadOnlyAccess"), "iam_read_only_access");
+        assert_eq!(snake("read-own-identity"), "read_own_identity");
+        assert_eq!(snake("AmazonRoute53FullAccess"), "amazon_route53_full_access");
+    }
+}
