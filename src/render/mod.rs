@@ -114,18 +114,23 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
         Setup::VendorRole => (CFN_VENDOR_ROLE, TF_VENDOR_ROLE, "DEPLOY-vendor.md.tera"),
     };
 
-    let mut needs_s3 = [false, false];
+    // DEPLOY.md adds `--s3-bucket` to the deploy command of each template that needs it.
+    let mut needs_s3 = std::collections::BTreeSet::new();
     if formats.cfn {
-        for ((t, path), needs) in cfn_files.iter().zip(needs_s3.iter_mut()) {
+        for (t, path) in cfn_files {
             let text = text::normalise(&render_one(&tera, t, &cfn_ctx)?);
-            *needs = check_cloudformation(path, &text, &mut out.warnings)?;
+            if check_cloudformation(path, &text, &mut out.warnings)? {
+                needs_s3.insert(*path);
+            }
             out.files.push(OutputFile { path: (*path).to_string(), contents: text });
         }
     }
     let mut deploy_ctx = cfn_ctx.clone();
-    deploy_ctx.insert("hub_needs_s3", &needs_s3[0]);
-    deploy_ctx.insert("member_needs_s3", &needs_s3[1]);
-    deploy_ctx.insert("vendor_needs_s3", &needs_s3[0]);
+    let account_template_needs_s3 =
+        ["cloudformation/hub.yaml", "cloudformation/account.yaml"].iter().any(|p| needs_s3.contains(p));
+    deploy_ctx.insert("hub_needs_s3", &account_template_needs_s3);
+    deploy_ctx.insert("member_needs_s3", &needs_s3.contains("cloudformation/member.yaml"));
+    deploy_ctx.insert("vendor_needs_s3", &needs_s3.contains("cloudformation/vendor-role.yaml"));
     out.files.push(OutputFile {
         path: "DEPLOY.md".into(),
         contents: text::normalise(&render_one(&tera, deploy, &deploy_ctx)?),

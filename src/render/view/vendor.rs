@@ -24,7 +24,6 @@ pub(crate) struct VendorView {
     has_template_url: bool,
     quick_create_link: String,
     /// DEPLOY.md's "Afterwards" list has a rotation step only when there are ExternalIds.
-    revoke_step: i64,
     ids_description: String,
     ids_count_message: String,
 }
@@ -73,7 +72,6 @@ pub(crate) fn vendor_view(v: &Vendor) -> VendorView {
         has_org: v.org_id.is_some(),
         org_id: v.org_id.clone().unwrap_or_default(),
         has_template_url: v.template_url.is_some(),
-        revoke_step: if v.external_ids.count() > 0 { 3 } else { 2 },
         quick_create_link: v.template_url.as_deref().map(|u| quick_create_link(v, u, VENDOR_STACK)).unwrap_or_default(),
         ids_description: format!(
             "The ExternalIds {} may pass (sts:ExternalId); more than one only while IDs are rotated",
