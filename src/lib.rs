@@ -6,6 +6,7 @@ mod config;
 mod external_id;
 #[cfg(test)]
 mod fuzz;
+mod iam;
 mod model;
 mod output;
 mod render;
