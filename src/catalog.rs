@@ -1,5 +1,6 @@
 //! The permission catalog: named permission sets with tiers, sources and managed-policy
-//! alternatives. The default catalog is embedded; `--catalog FILE` replaces it.
+//! alternatives. The default catalog is embedded; `--catalog FILE` replaces it. Either is checked
+//! when loaded, its actions against the IAM service definitions too (`iam_check`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
