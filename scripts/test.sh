@@ -14,6 +14,7 @@ python -m pyflakes .ci/*.py
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked
 python .ci/check_catalog_actions.py src/catalog/permissions.yaml
+python scripts/gen_iam_db.py --check
 .ci/.venv-checkov/bin/python .ci/check_checkov.py .ci/.venv-checkov/bin/checkov tests/golden
 if command -v terraform >/dev/null 2>&1; then
   python .ci/check_roundtrip.py .

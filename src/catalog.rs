@@ -1,5 +1,6 @@
 //! The permission catalog: named permission sets with tiers, sources and managed-policy
-//! alternatives. The default catalog is embedded; `--catalog FILE` replaces it.
+//! alternatives. The default catalog is embedded; `--catalog FILE` replaces it. Either is checked
+//! when loaded, its actions against the IAM service definitions too (`iam_check`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -10,6 +11,8 @@ use serde::Deserialize;
 pub(crate) mod placeholder;
 
 use placeholder::{Placeholder, parse_placeholders};
+
+mod iam_check;
 
 pub(crate) const EMBEDDED: &str = include_str!("catalog/permissions.yaml");
 
@@ -87,6 +90,25 @@ pub(crate) struct PermissionSet {
     #[serde(default)]
     pub(crate) dangerous: bool,
     pub(crate) statements: Vec<CatalogStatement>,
+    /// Filled at load: the set's risky actions (privilege escalation, data exfiltration) when it
+    /// is not marked dangerous, one line each naming set, statement and action. For whoever uses
+    /// the set to show; loading does not print them.
+    #[serde(skip)]
+    pub(crate) warnings: Vec<String>,
+}
+
+impl PermissionSet {
+    /// Whether any action of the set (all tiers) supports the condition key (`crate::iam`).
+    #[allow(dead_code, reason = "for conditions on catalog statements (issue 12)")]
+    pub(crate) fn supports_condition_key(&self, key: &str) -> bool {
+        let actions: Vec<&str> = self
+            .statements
+            .iter()
+            .flat_map(|st| st.required.iter().chain(&st.recommended))
+            .map(String::as_str)
+            .collect();
+        crate::iam::supports_condition_key(&actions, key)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -111,9 +133,20 @@ impl Catalog {
     }
 
     fn parse(text: &str, what: &str) -> Result<Self> {
-        let catalog: Catalog = serde_yaml::from_str(text).with_context(|| format!("parsing {what}"))?;
-        catalog.check().with_context(|| format!("checking {what}"))?;
+        let mut catalog: Catalog = serde_yaml::from_str(text).with_context(|| format!("parsing {what}"))?;
+        let warnings = catalog.check().with_context(|| format!("checking {what}"))?;
+        for (i, w) in warnings {
+            if let Some(set) = catalog.permission_sets.get_mut(i) {
+                set.warnings.push(w);
+            }
+        }
         Ok(catalog)
+    }
+
+    /// Every set's warnings, in catalog order.
+    #[allow(dead_code, reason = "the model shows the warnings of the sets it uses (issue 12)")]
+    pub(crate) fn warnings(&self) -> impl Iterator<Item = &str> {
+        self.permission_sets.iter().flat_map(|s| s.warnings.iter().map(String::as_str))
     }
 
     pub(crate) fn set(&self, name: &str) -> Option<&PermissionSet> {
@@ -128,10 +161,16 @@ impl Catalog {
         self.permission_sets.iter().map(|s| s.name.as_str())
     }
 
-    /// Internal consistency: names unique, references resolve, actions well formed, placeholders
-    /// known and allowed by the set's scope. All problems are reported together.
-    fn check(&self) -> Result<()> {
+    /// Internal consistency: names unique, references resolve, actions well formed and known to
+    /// IAM (`iam_check`), placeholders known and allowed by the set's scope. All problems are
+    /// reported together; the warnings are returned with the index of their set.
+    fn check(&self) -> Result<Vec<(usize, String)>> {
+        let mut iam = iam_check::Findings::default();
         let mut problems = Vec::new();
+        if let Some(e) = crate::iam::load_error() {
+            problems
+                .push(format!("the embedded IAM service definitions cannot be read ({e}); actions are not checked"));
+        }
         if self.version != 1 {
             problems.push(format!("version: {} is not supported (expected 1)", self.version));
         }
@@ -175,6 +214,8 @@ impl Catalog {
                         problems.push(format!("{at}: {action:?} is not of the form service:Action"));
                     }
                 }
+                iam_check::check_statement(&format!("{at} ({})", st.sid), i, set, st, &mut iam);
+                problems.append(&mut iam.errors);
                 for r in &st.resources {
                     match parse_placeholders(r) {
                         Err(e) => problems.push(format!("{at}.resources: {r:?}: {e}")),
@@ -223,7 +264,7 @@ impl Catalog {
                 }
             }
         }
-        if problems.is_empty() { Ok(()) } else { bail!("{}", problems.join("\n")) }
+        if problems.is_empty() { Ok(iam.warnings) } else { bail!("{}", problems.join("\n")) }
     }
 }
 
@@ -234,13 +275,14 @@ fn is_kebab(s: &str) -> bool {
         && !s.ends_with('-')
 }
 
+/// `service:Action`; the action may hold IAM wildcards (`ec2:Describe*`) and `-` (a few do).
 fn is_action(s: &str) -> bool {
     match s.split_once(':') {
         Some((service, action)) => {
             !service.is_empty()
                 && service.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                 && !action.is_empty()
-                && action.chars().all(|c| c.is_ascii_alphanumeric())
+                && action.chars().all(|c| c.is_ascii_alphanumeric() || "*?-".contains(c))
         }
         None => false,
     }
@@ -309,5 +351,124 @@ permission_sets:
         ] {
             assert!(err.contains(needle), "missing {needle:?} in {err}");
         }
+    }
+
+    /// One set `a` with the statements given (YAML flow mappings).
+    fn one_set(dangerous: bool, statements: &[&str]) -> String {
+        let statements: String = statements.iter().map(|st| format!("      - {st}\n")).collect();
+        format!(
+            "version: 1\nsources: []\npresets: []\npermission_sets:\n  - name: a\n    title: t\n    description: d\n    scope: account\n    sources: []\n    dangerous: {dangerous}\n    statements:\n{statements}"
+        )
+    }
+
+    #[test]
+    fn every_embedded_action_is_an_iam_action_in_canonical_case() {
+        let c = Catalog::embedded().unwrap();
+        let mut checked = 0;
+        for set in &c.permission_sets {
+            for st in &set.statements {
+                for action in st.required.iter().chain(&st.recommended) {
+                    let found = crate::iam::find_ignoring_case(action).map(|a| a.full_name());
+                    assert_eq!(found.as_deref(), Some(action.as_str()), "{}/{}", set.name, st.sid);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 150, "{checked}");
+    }
+
+    #[test]
+    fn embedded_catalog_warns_only_on_the_vendor_sets_that_need_risky_actions() {
+        let c = Catalog::embedded().unwrap();
+        let got: Vec<(&str, &str)> = c
+            .permission_sets
+            .iter()
+            .flat_map(|s| s.warnings.iter().map(move |w| (s.name.as_str(), w.as_str())))
+            .map(|(set, w)| (set, w.split(": ").nth(1).and_then(|r| r.split(' ').next()).unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("microtica-ec2-nodes", "iam:PassRole"),
+                ("zeet-container-management", "iam:AttachRolePolicy"),
+                ("zeet-container-management", "iam:PassRole"),
+                ("zeet-serverless", "s3:GetObject"),
+                ("zeet-serverless", "lambda:UpdateFunctionCode"),
+                ("zeet-serverless", "iam:AttachRolePolicy"),
+                ("zeet-serverless", "iam:PassRole"),
+                ("zeet-serverless", "iam:PutRolePolicy"),
+                ("zeet-rds", "s3:GetObject"),
+                ("zeet-terraform-state", "s3:GetObject"),
+                ("zeet-secrets", "secretsmanager:GetSecretValue"),
+            ]
+        );
+        assert_eq!(c.warnings().count(), got.len());
+        assert!(c.set("micetro-dns").unwrap().warnings.is_empty());
+        assert_eq!(
+            c.set("zeet-secrets").unwrap().warnings,
+            [
+                "permission_sets[16] (zeet-secrets).statements[1] (Secrets): secretsmanager:GetSecretValue allows data exfiltration: it reads secrets (cloudsplaining); the set is not marked `dangerous: true`"
+            ]
+        );
+    }
+
+    #[test]
+    fn iam_mistakes_are_all_reported_with_set_and_sid() {
+        let text = one_set(
+            false,
+            &[
+                r#"{sid: One, resources: ["*"], required: [route53:GetHostedZoneCnt, ec2:describeregions, ec2:DescribeVPCs, route35:GetHostedZoneCount, ec2:Frobnicate*, ec3:Describe*, ec2:Describe*]}"#,
+                r#"{sid: Two, resources: ["arn:${Partition}:route53:::hostedzone/*"], required: [route53:ListHostedZones, route53:GetHostedZone], recommended: [iam:PassRole, ec2:Describe*]}"#,
+            ],
+        );
+        let err = format!("{:#}", Catalog::parse(&text, "test").unwrap_err());
+        let at = "permission_sets[0] (a).statements";
+        let want = [
+            format!("{at}[0] (One): \"route53:GetHostedZoneCnt\" is not an action of route53 (did you mean route53:GetHostedZoneCount?)"),
+            "\"ec2:describeregions\" is not in canonical case: write ec2:DescribeRegions".into(),
+            "\"ec2:DescribeVPCs\" is not in canonical case: write ec2:DescribeVpcs".into(),
+            "\"route35:GetHostedZoneCount\": \"route35\" is not an AWS service prefix (did you mean route53:GetHostedZoneCount?)".into(),
+            "\"ec2:Frobnicate*\" matches no action of ec2".into(),
+            "\"ec3:Describe*\": \"ec3\" is not an AWS service prefix (did you mean ec2, ecr or ecs?)".into(),
+            format!("{at}[1] (Two): route53:ListHostedZones takes no resource type, so IAM grants it on \"*\" only: move it to a statement on [\"*\"]"),
+            "iam:PassRole takes none of the statement's resources; its resource types are role".into(),
+            "\"ec2:Describe*\" matches no action that takes the statement's resources".into(),
+        ];
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), want.len(), "{err}");
+        for (line, want) in lines.iter().zip(&want) {
+            assert!(line.contains(want.as_str()), "{line:?} should contain {want:?}");
+        }
+    }
+
+    #[test]
+    fn risky_actions_warn_unless_the_set_is_dangerous() {
+        let statements = [
+            r#"{sid: Pass, resources: ["arn:${Partition}:iam::${Account}:role/*"], required: [iam:PassRole]}"#,
+            r#"{sid: Any, resources: ["*"], required: [sts:AssumeRole, ssm:GetParameter*]}"#,
+            r#"{sid: Scoped, resources: ["arn:${Partition}:iam::${Account}:role/x"], required: [sts:AssumeRole]}"#,
+        ];
+        let c = Catalog::parse(&one_set(false, &statements), "test").unwrap();
+        let w: Vec<&str> = c.warnings().collect();
+        assert_eq!(w.len(), 5, "{w:#?}");
+        assert!(
+            w[0].starts_with("permission_sets[0] (a).statements[0] (Pass): iam:PassRole allows privilege escalation")
+        );
+        assert!(w[1].contains("(Any): sts:AssumeRole allows privilege escalation: it assumes any role"));
+        assert!(w[2].contains("(Any): ssm:GetParameter (through ssm:GetParameter*) allows data exfiltration"));
+        assert!(w[4].contains("ssm:GetParametersByPath (through ssm:GetParameter*)"));
+        assert!(!w.iter().any(|l| l.contains("(Scoped)")), "sts:AssumeRole on named roles is not flagged");
+        let c = Catalog::parse(&one_set(true, &statements), "test").unwrap();
+        assert_eq!(c.warnings().count(), 0);
+    }
+
+    #[test]
+    fn a_set_tells_which_condition_keys_its_actions_support() {
+        let c = Catalog::embedded().unwrap();
+        assert!(c.set("micetro-dns").unwrap().supports_condition_key("aws:ResourceAccount"));
+        assert!(c.set("microtica-ec2-nodes").unwrap().supports_condition_key("iam:PassedToService"));
+        assert!(c.set("zeet-secrets").unwrap().supports_condition_key("secretsmanager:SecretId"));
+        assert!(!c.set("micetro-dns").unwrap().supports_condition_key("iam:PassedToService"));
+        assert!(!c.set("zeet-logs").unwrap().supports_condition_key("s3:prefix"));
     }
 }

@@ -13,6 +13,7 @@ mod config;
 mod external_id;
 #[cfg(test)]
 mod fuzz;
+mod iam;
 mod keyword;
 mod model;
 mod output;

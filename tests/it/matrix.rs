@@ -36,6 +36,19 @@ fn row(name: &'static str, config: &'static str, stderr: &'static str) -> Row {
     Row { name, config, args: &[], out: OutDir::Absent, fs_limit: false, stderr }
 }
 
+/// A catalog (given as `--catalog config.yaml`, so it fails before any config is read) with one
+/// permission set `mine` holding these statements (a YAML flow sequence's items).
+macro_rules! one_set_catalog {
+    ($statements:literal) => {
+        concat!(
+            "version: 1\nsources: []\npresets: []\npermission_sets:\n",
+            "  - {name: mine, title: t, description: d, scope: account, sources: [], statements: [",
+            $statements,
+            "]}\n"
+        )
+    };
+}
+
 fn rows() -> Vec<Row> {
     vec![
         // Account ids.
@@ -478,6 +491,89 @@ fn rows() -> Vec<Row> {
                 "stdout with several files",
                 "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
                 "error: --stdout: needs exactly one selected file, but this run has 13 (DEPLOY.md, cloudformation/hub.yaml, cloudformation/member.yaml, terraform/hub.tf, terraform/members.tf, terraform/modules/member-role/main.tf, terraform/modules/member-role/outputs.tf, terraform/modules/member-role/variables.tf, terraform/modules/member-role/versions.tf, terraform/outputs.tf, terraform/providers.tf, terraform/variables.tf, terraform/versions.tf); pick one with --only\n",
+            )
+        },
+        // Catalog actions checked against the embedded IAM service definitions (src/iam).
+        Row {
+            args: &["--catalog", "config.yaml"],
+            ..row(
+                "catalog action that IAM does not have",
+                one_set_catalog!(r#"{sid: Zones, resources: ["*"], required: [route53:GetHostedZoneCnt]}"#),
+                "error: checking catalog config.yaml: permission_sets[0] (mine).statements[0] (Zones): \"route53:GetHostedZoneCnt\" is not an action of route53 (did you mean route53:GetHostedZoneCount?)\n",
+            )
+        },
+        Row {
+            args: &["--catalog", "config.yaml"],
+            ..row(
+                "catalog action of an unknown service",
+                one_set_catalog!(r#"{sid: Zones, resources: ["*"], required: [route35:ListHostedZones]}"#),
+                "error: checking catalog config.yaml: permission_sets[0] (mine).statements[0] (Zones): \"route35:ListHostedZones\": \"route35\" is not an AWS service prefix (did you mean route53:ListHostedZones?)\n",
+            )
+        },
+        Row {
+            args: &["--catalog", "config.yaml"],
+            ..row(
+                "catalog action in the wrong case",
+                one_set_catalog!(r#"{sid: Regions, resources: ["*"], required: [ec2:describeregions]}"#),
+                "error: checking catalog config.yaml: permission_sets[0] (mine).statements[0] (Regions): \"ec2:describeregions\" is not in canonical case: write ec2:DescribeRegions\n",
+            )
+        },
+        Row {
+            args: &["--catalog", "config.yaml"],
+            ..row(
+                "catalog action as the seeds spell it",
+                one_set_catalog!(r#"{sid: Vpcs, resources: ["*"], required: [ec2:DescribeVPCs]}"#),
+                "error: checking catalog config.yaml: permission_sets[0] (mine).statements[0] (Vpcs): \"ec2:DescribeVPCs\" is not in canonical case: write ec2:DescribeVpcs\n",
+            )
+        },
+        Row {
+            args: &["--catalog", "config.yaml"],
+            ..row(
+                "catalog wildcard that matches no action",
+                one_set_catalog!(r#"{sid: Vpcs, resources: ["*"], required: ["ec2:Frobnicate*"]}"#),
+                "error: checking catalog config.yaml: permission_sets[0] (mine).statements[0] (Vpcs): \"ec2:Frobnicate*\" matches no action of ec2\n",
+            )
+        },
+        Row {
+            args: &["--catalog", "config.yaml"],
+            ..row(
+                "catalog action without resource types scoped to ARNs",
+                one_set_catalog!(
+                    r#"{sid: Zones, resources: ["arn:${Partition}:route53:::hostedzone/*"], required: [route53:ListHostedZones]}"#
+                ),
+                "error: checking catalog config.yaml: permission_sets[0] (mine).statements[0] (Zones): route53:ListHostedZones takes no resource type, so IAM grants it on \"*\" only: move it to a statement on [\"*\"]\n",
+            )
+        },
+        Row {
+            args: &["--catalog", "config.yaml"],
+            ..row(
+                "catalog action scoped to ARNs of another type",
+                one_set_catalog!(
+                    r#"{sid: Roles, resources: ["arn:${Partition}:iam::${Account}:user/*"], required: [iam:PassRole]}"#
+                ),
+                "error: checking catalog config.yaml: permission_sets[0] (mine).statements[0] (Roles): iam:PassRole takes none of the statement's resources; its resource types are role\n",
+            )
+        },
+        Row {
+            args: &["--catalog", "config.yaml"],
+            ..row(
+                "catalog wildcard scoped to ARNs none of its actions take",
+                one_set_catalog!(
+                    r#"{sid: Reads, resources: ["arn:${Partition}:iam::${Account}:role/*"], required: ["s3:Get*"]}"#
+                ),
+                "error: checking catalog config.yaml: permission_sets[0] (mine).statements[0] (Reads): \"s3:Get*\" matches no action that takes the statement's resources\n",
+            )
+        },
+        Row {
+            args: &["--catalog", "config.yaml"],
+            ..row(
+                "catalog with several IAM mistakes",
+                one_set_catalog!(
+                    r#"{sid: Zones, resources: ["*"], required: [route53:GetHostedZoneCnt, route53:listhostedzones]}, {sid: Roles, resources: ["arn:${Partition}:iam::${Account}:user/*"], recommended: [iam:PassRole]}"#
+                ),
+                "error: checking catalog config.yaml: permission_sets[0] (mine).statements[0] (Zones): \"route53:GetHostedZoneCnt\" is not an action of route53 (did you mean route53:GetHostedZoneCount?)\n\
+                 error: checking catalog config.yaml: permission_sets[0] (mine).statements[0] (Zones): \"route53:listhostedzones\" is not in canonical case: write route53:ListHostedZones\n\
+                 error: checking catalog config.yaml: permission_sets[0] (mine).statements[1] (Roles): iam:PassRole takes none of the statement's resources; its resource types are role\n",
             )
         },
     ]
