@@ -114,7 +114,7 @@ struct Staged {
 }
 
 fn stage(dirs: &mut CreatedDirs, target: PathBuf, bytes: &[u8]) -> Result<Staged> {
-    let parent = target.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    let parent = target.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     dirs.ensure(&parent)?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".crossrole-");

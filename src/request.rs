@@ -145,7 +145,10 @@ impl Request {
             ),
             external_ids: flag_or_key(
                 ("--external-id", args.external_ids.as_ref()),
-                ("vendor.external_id".into(), raw.vendor.external_id.as_ref().map(|e| e.values()).as_ref()),
+                (
+                    "vendor.external_id".into(),
+                    raw.vendor.external_id.as_ref().map(super::config::RawExternalId::values).as_ref(),
+                ),
             ),
             generated_external_id: None,
             template_url: flag_or_key(

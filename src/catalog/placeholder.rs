@@ -56,7 +56,7 @@ pub(crate) fn parse_placeholders(s: &str) -> Result<Vec<Piece>, String> {
         };
         let name = &after[..end];
         if name.contains(':') {
-            lit.push_str(&rest[start..start + 2 + end + 1]);
+            lit.push_str(&rest[start..=(start + 2 + end)]);
         } else {
             let ph = Placeholder::ALL.into_iter().find(|p| p.name() == name).ok_or_else(|| {
                 let known: Vec<String> = Placeholder::ALL.iter().map(|p| format!("${{{}}}", p.name())).collect();

@@ -59,16 +59,13 @@ fn key_matches(pattern: &str, key: &str) -> bool {
     let mut glob = String::with_capacity(pattern.len());
     let mut rest = pattern;
     while !rest.is_empty() {
-        match rest.strip_prefix("${").and_then(|a| a.find('}').map(|end| &a[end + 1..])) {
-            Some(after) => {
-                glob.push('*');
-                rest = after;
-            }
-            None => {
-                let c = rest.chars().next().unwrap_or_default();
-                glob.push(c.to_ascii_lowercase());
-                rest = &rest[c.len_utf8()..];
-            }
+        if let Some(after) = rest.strip_prefix("${").and_then(|a| a.find('}').map(|end| &a[end + 1..])) {
+            glob.push('*');
+            rest = after;
+        } else {
+            let c = rest.chars().next().unwrap_or_default();
+            glob.push(c.to_ascii_lowercase());
+            rest = &rest[c.len_utf8()..];
         }
     }
     glob_matches(&glob, &key.to_ascii_lowercase())

@@ -156,15 +156,15 @@ fn parse(text: &'static str) -> Result<Db, String> {
             (k, _, _) if k.starts_with('#') => {}
             ("source", [name, version, date], _) => db.source = (name, version, date),
             ("service", [prefix, name], _) => {
-                db.services.push(Service { prefix, name, resources: Vec::new(), actions: Vec::new() })
+                db.services.push(Service { prefix, name, resources: Vec::new(), actions: Vec::new() });
             }
             ("resource", [name, _, ..], Some(svc)) => {
                 let arns = &rest[name.len() + 1..];
-                svc.resources.push(ResourceRow { name, arns })
+                svc.resources.push(ResourceRow { name, arns });
             }
             ("action", [name, level, types, keys], Some(svc)) => {
                 let level = AccessLevel::from_code(level).ok_or_else(bad)?;
-                svc.actions.push(ActionRow { name, level, types, keys })
+                svc.actions.push(ActionRow { name, level, types, keys });
             }
             _ => return Err(bad()),
         }

@@ -8,12 +8,11 @@ use crate::aws::ids::{self, AccountId};
 
 /// The hub account (the single account in a single-account setup), which must be given.
 pub(crate) fn hub_account(b: &mut Build<'_>) -> Option<AccountId> {
-    match &b.req.hub_account {
-        Some(g) => b.p.check(&g.field, g.value.clone()),
-        None => {
-            b.p.push("hub.account", "missing: give the hub account id with --hub-account or hub.account");
-            None
-        }
+    if let Some(g) = &b.req.hub_account {
+        b.p.check(&g.field, g.value.clone())
+    } else {
+        b.p.push("hub.account", "missing: give the hub account id with --hub-account or hub.account");
+        None
     }
 }
 

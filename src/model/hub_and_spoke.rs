@@ -118,7 +118,7 @@ fn assume_plan(
     size_env: &dyn Fn(Var) -> String,
 ) -> Option<AssumePlan> {
     let role_arn_rest = format!("role{}{}", policy::policy_literal(&role.path), policy::policy_literal(&role.name));
-    let plan = hub_policy::plan(Inputs {
+    let plan = hub_policy::plan(&Inputs {
         choice: b.req.assume_policy.value,
         accounts: &members.iter().map(|m| m.account.clone()).collect::<Vec<_>>(),
         role_arn_rest: &role_arn_rest,

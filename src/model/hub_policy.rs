@@ -221,22 +221,21 @@ fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
     }
 }
 
-pub(crate) fn plan(inp: Inputs<'_>) -> Result<AssumePlan, String> {
-    match Shape::forced(inp.choice) {
-        Some(shape) => attempt(&inp, shape).map_err(|e| format!("the chosen shape does not fit: {e}")),
-        None => {
-            let mut why = Vec::new();
-            for shape in [Shape::PerAccount, Shape::SingleStatement, Shape::Managed, Shape::ResourceAccount] {
-                match attempt(&inp, shape) {
-                    Ok(plan) => return Ok(plan),
-                    Err(e) => why.push(e),
-                }
+pub(crate) fn plan(inp: &Inputs<'_>) -> Result<AssumePlan, String> {
+    if let Some(shape) = Shape::forced(inp.choice) {
+        attempt(inp, shape).map_err(|e| format!("the chosen shape does not fit: {e}"))
+    } else {
+        let mut why = Vec::new();
+        for shape in [Shape::PerAccount, Shape::SingleStatement, Shape::Managed, Shape::ResourceAccount] {
+            match attempt(inp, shape) {
+                Ok(plan) => return Ok(plan),
+                Err(e) => why.push(e),
             }
-            Err(format!(
-                "{} member accounts do not fit in any policy shape IAM accepts for one group: {}",
-                inp.accounts.len(),
-                why.join("; ")
-            ))
         }
+        Err(format!(
+            "{} member accounts do not fit in any policy shape IAM accepts for one group: {}",
+            inp.accounts.len(),
+            why.join("; ")
+        ))
     }
 }

@@ -446,7 +446,7 @@ proptest::proptest! {
         proptest::prop_assert_eq!(trust.statements.len(), 1);
         let st = &trust.statements[0];
         proptest::prop_assert_eq!(&st.principals, &vec![iam_arn(Expr::lit("123456789012"), "root")]);
-        let want: Vec<Expr> = (0..ids.len()).map(|i| Expr(vec![Seg::Var(Var::ExternalId(i as u8))])).collect();
+        let want: Vec<Expr> = (0..ids.len()).map(|i| Expr(vec![Seg::Var(Var::ExternalId(u8::try_from(i).unwrap()))])).collect();
         proptest::prop_assert_eq!(external_id_vars(st), want);
         let known = m.vendor().unwrap().external_ids.known().unwrap().to_vec();
         proptest::prop_assert_eq!(known, ids.into_iter().collect::<Vec<_>>());

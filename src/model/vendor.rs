@@ -150,7 +150,7 @@ fn requested_ids(b: &mut Build<'_>, title: &str) -> (String, Option<ExternalIds>
         Some(id) if given.value == [GENERATE] => (vec![id.clone()], true),
         _ => (given.value.clone(), false),
     };
-    let ext = external_ids(&mut b.p, &field, ids, generated);
+    let ext = external_ids(&mut b.p, &field, &ids, generated);
     if ext == Some(ExternalIds::OptedOut) {
         b.warnings.push(format!(
             "{field}: none: the role trusts {title}'s whole account without an ExternalId, so any other customer of {title} who learns this role's ARN can make {title} act in this account (the confused-deputy problem)"
@@ -205,7 +205,7 @@ fn measured_trust(
     trust
 }
 
-fn external_ids(p: &mut Problems, field: &str, given: Vec<String>, generated: bool) -> Option<ExternalIds> {
+fn external_ids(p: &mut Problems, field: &str, given: &[String], generated: bool) -> Option<ExternalIds> {
     if given.is_empty() {
         p.push(
             field,

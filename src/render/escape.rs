@@ -402,7 +402,7 @@ mod tests {
         }
         let mut runner = proptest::test_runner::TestRunner::deterministic();
         let text = "[ -~]{0,12}|[a-z$'\"\\\\`!* ]{0,8}";
-        let mut cases = vec!["".to_string(), "'".to_string(), "a'b\"c$d`e\\f!g".to_string(), "*".to_string()];
+        let mut cases = vec![String::new(), "'".to_string(), "a'b\"c$d`e\\f!g".to_string(), "*".to_string()];
         for _ in 0..300 {
             cases.push(text.new_tree(&mut runner).unwrap().current());
         }

@@ -170,7 +170,7 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
 fn check_cloudformation(path: &str, text: &str, warnings: &mut Vec<String>) -> Result<bool> {
     let doc: serde_yaml::Value = serde_yaml::from_str(text)
         .with_context(|| format!("internal error: {path} is not valid YAML; please report this"))?;
-    let resources = doc.get("Resources").and_then(|r| r.as_mapping()).map_or(0, |m| m.len());
+    let resources = doc.get("Resources").and_then(|r| r.as_mapping()).map_or(0, serde_yaml::Mapping::len);
     if resources > CFN_RESOURCES {
         bail!("{path}: {resources} resources; CloudFormation allows at most {CFN_RESOURCES} per template");
     }

@@ -28,13 +28,13 @@ pub(crate) fn reference(target: Target, v: Var) -> String {
         (Target::CfnHub | Target::CfnMember, Var::ExternalId(i)) => return external_id_param(usize::from(i)),
         (Target::TfHub | Target::TfMember, Var::ExternalId(i)) => return format!("var.external_ids[{i}]"),
         (Target::CfnHub | Target::CfnMember, Var::Partition) => "AWS::Partition",
-        (Target::CfnHub | Target::CfnMember, Var::Account) => "AWS::AccountId",
-        (Target::CfnHub, Var::HubAccount) => "AWS::AccountId",
+        (Target::CfnHub | Target::CfnMember, Var::Account) | (Target::CfnHub, Var::HubAccount) => "AWS::AccountId",
         (Target::CfnMember, Var::HubAccount) => "HubAccountId",
         (Target::CfnHub | Target::CfnMember, Var::HubUserName) => "HubUserName",
         (Target::TfHub | Target::TfMember, Var::Partition) => "data.aws_partition.current.partition",
-        (Target::TfHub | Target::TfMember, Var::Account) => "data.aws_caller_identity.current.account_id",
-        (Target::TfHub, Var::HubAccount) => "data.aws_caller_identity.current.account_id",
+        (Target::TfHub | Target::TfMember, Var::Account) | (Target::TfHub, Var::HubAccount) => {
+            "data.aws_caller_identity.current.account_id"
+        }
         (Target::TfMember, Var::HubAccount) => "var.hub_account_id",
         (Target::TfHub | Target::TfMember, Var::HubUserName) => "var.hub_user_name",
     };
@@ -146,7 +146,7 @@ pub(crate) fn snake(s: &str) -> String {
                 && i > 0
                 && (chars[i - 1].is_ascii_lowercase()
                     || chars[i - 1].is_ascii_digit()
-                    || (chars[i - 1].is_ascii_uppercase() && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())));
+                    || (chars[i - 1].is_ascii_uppercase() && chars.get(i + 1).is_some_and(char::is_ascii_lowercase)));
             if boundary && !out.ends_with('_') {
                 out.push('_');
             }
