@@ -177,62 +177,14 @@ impl Catalog {
         let source_ids: BTreeSet<&str> = self.sources.iter().map(|s| s.id.as_str()).collect();
         let mut seen = BTreeSet::new();
         for (i, set) in self.permission_sets.iter().enumerate() {
-            let at = format!("permission_sets[{i}] ({})", set.name);
-            if !is_kebab(&set.name) {
-                problems.push(format!("{at}.name: must be lower-case kebab-case"));
-            }
-            if !seen.insert(set.name.as_str()) {
-                problems.push(format!("{at}.name: duplicate permission set name"));
-            }
-            for src in &set.sources {
-                if !source_ids.contains(src.as_str()) {
-                    problems.push(format!("{at}.sources: unknown source {src:?}"));
-                }
-            }
-            for mp in &set.managed_policies {
-                if !mp.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)) {
-                    problems.push(format!("{at}.managed_policies: {mp:?} is not an AWS managed policy name"));
-                }
-            }
-            let mut sids = BTreeSet::new();
-            for (j, st) in set.statements.iter().enumerate() {
-                let at = format!("{at}.statements[{j}]");
-                if st.sid.is_empty() || !st.sid.chars().all(|c| c.is_ascii_alphanumeric()) {
-                    problems.push(format!("{at}.sid: {:?} must be alphanumeric", st.sid));
-                }
-                if !sids.insert(st.sid.as_str()) {
-                    problems.push(format!("{at}.sid: duplicate sid {:?}", st.sid));
-                }
-                if st.resources.is_empty() {
-                    problems.push(format!("{at}.resources: must not be empty"));
-                }
-                if st.required.is_empty() && st.recommended.is_empty() {
-                    problems.push(format!("{at}: has no actions"));
-                }
-                for action in st.required.iter().chain(&st.recommended) {
-                    if !is_action(action) {
-                        problems.push(format!("{at}: {action:?} is not of the form service:Action"));
-                    }
-                }
-                iam_check::check_statement(&format!("{at} ({})", st.sid), i, set, st, &mut iam);
-                problems.append(&mut iam.errors);
-                for r in &st.resources {
-                    match parse_placeholders(r) {
-                        Err(e) => problems.push(format!("{at}.resources: {r:?}: {e}")),
-                        Ok(parts) => {
-                            let hub_only = parts
-                                .iter()
-                                .any(|p| matches!(p, placeholder::Piece::Placeholder(ph) if ph.is_hub_only()));
-                            if hub_only && set.scope != Scope::HubIdentity {
-                                problems.push(format!(
-                                    "{at}.resources: {r:?} names the hub user or group, which only sets with `scope: hub-identity` may do"
-                                ));
-                            }
-                        }
-                    }
-                }
-            }
+            check_set(i, set, &source_ids, &mut seen, &mut problems, &mut iam);
         }
+        self.check_presets(&source_ids, &mut problems);
+        if problems.is_empty() { Ok(iam.warnings) } else { bail!("{}", problems.join("\n")) }
+    }
+
+    /// Presets: vendor fields well formed, sets known and fit for where the preset puts them.
+    fn check_presets(&self, source_ids: &BTreeSet<&str>, problems: &mut Vec<String>) {
         for (i, preset) in self.presets.iter().enumerate() {
             if let Some(v) = &preset.vendor {
                 if let Some(a) = &v.account {
@@ -264,7 +216,83 @@ impl Catalog {
                 }
             }
         }
-        if problems.is_empty() { Ok(iam.warnings) } else { bail!("{}", problems.join("\n")) }
+    }
+}
+
+/// One permission set: its name, sources, managed alternatives and every statement.
+fn check_set<'a>(
+    i: usize,
+    set: &'a PermissionSet,
+    source_ids: &BTreeSet<&str>,
+    seen: &mut BTreeSet<&'a str>,
+    problems: &mut Vec<String>,
+    iam: &mut iam_check::Findings,
+) {
+    let at = format!("permission_sets[{i}] ({})", set.name);
+    if !is_kebab(&set.name) {
+        problems.push(format!("{at}.name: must be lower-case kebab-case"));
+    }
+    if !seen.insert(set.name.as_str()) {
+        problems.push(format!("{at}.name: duplicate permission set name"));
+    }
+    for src in &set.sources {
+        if !source_ids.contains(src.as_str()) {
+            problems.push(format!("{at}.sources: unknown source {src:?}"));
+        }
+    }
+    for mp in &set.managed_policies {
+        if !mp.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)) {
+            problems.push(format!("{at}.managed_policies: {mp:?} is not an AWS managed policy name"));
+        }
+    }
+    let mut sids = BTreeSet::new();
+    for (j, st) in set.statements.iter().enumerate() {
+        let at = format!("{at}.statements[{j}]");
+        check_statement(&at, (i, set), st, &mut sids, problems, iam);
+    }
+}
+
+/// One statement: sid, resources, actions (against IAM, by `iam_check`) and placeholders.
+fn check_statement<'a>(
+    at: &str,
+    (i, set): (usize, &PermissionSet),
+    st: &'a CatalogStatement,
+    sids: &mut BTreeSet<&'a str>,
+    problems: &mut Vec<String>,
+    iam: &mut iam_check::Findings,
+) {
+    if st.sid.is_empty() || !st.sid.chars().all(|c| c.is_ascii_alphanumeric()) {
+        problems.push(format!("{at}.sid: {:?} must be alphanumeric", st.sid));
+    }
+    if !sids.insert(st.sid.as_str()) {
+        problems.push(format!("{at}.sid: duplicate sid {:?}", st.sid));
+    }
+    if st.resources.is_empty() {
+        problems.push(format!("{at}.resources: must not be empty"));
+    }
+    if st.required.is_empty() && st.recommended.is_empty() {
+        problems.push(format!("{at}: has no actions"));
+    }
+    for action in st.required.iter().chain(&st.recommended) {
+        if !is_action(action) {
+            problems.push(format!("{at}: {action:?} is not of the form service:Action"));
+        }
+    }
+    iam_check::check_statement(&format!("{at} ({})", st.sid), i, set, st, iam);
+    problems.append(&mut iam.errors);
+    for r in &st.resources {
+        match parse_placeholders(r) {
+            Err(e) => problems.push(format!("{at}.resources: {r:?}: {e}")),
+            Ok(parts) => {
+                let hub_only =
+                    parts.iter().any(|p| matches!(p, placeholder::Piece::Placeholder(ph) if ph.is_hub_only()));
+                if hub_only && set.scope != Scope::HubIdentity {
+                    problems.push(format!(
+                            "{at}.resources: {r:?} names the hub user or group, which only sets with `scope: hub-identity` may do"
+                        ));
+                }
+            }
+        }
     }
 }
 

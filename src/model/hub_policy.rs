@@ -124,55 +124,71 @@ fn managed_named(inp: &Inputs<'_>, docs: Vec<PolicyDocument>) -> Vec<NamedPolicy
         .collect()
 }
 
+/// The plan for inline policies, if they fit the group's inline budget next to what it holds.
+fn inline_plan(
+    inp: &Inputs<'_>,
+    shape: Shape,
+    inline: Vec<NamedPolicy>,
+    summary_tail: &str,
+) -> Result<AssumePlan, String> {
+    let budget = GROUP_INLINE.saturating_sub(inp.used_inline);
+    let n = inp.accounts.len();
+    let size: usize = inline.iter().map(|p| p.doc.iam_size(inp.env)).sum();
+    if size > budget {
+        return Err(format!(
+            "{}: {size} characters for {n} accounts, but only {budget} of the group's {GROUP_INLINE} inline characters are left",
+            shape.name()
+        ));
+    }
+    Ok(AssumePlan {
+        shape,
+        inline,
+        managed: vec![],
+        summary: format!(
+            "{} {summary_tail}: {} of {GROUP_INLINE} inline characters used",
+            shape.name(),
+            inp.used_inline + size
+        ),
+    })
+}
+
+/// The plan for customer managed policies, if the group can take that many more.
+fn managed_plan(inp: &Inputs<'_>, shape: Shape, docs: Vec<PolicyDocument>, what: &str) -> Result<AssumePlan, String> {
+    let managed_slots = GROUP_MANAGED.saturating_sub(inp.used_managed);
+    if docs.len() > managed_slots {
+        return Err(format!(
+            "{what}: {} managed policies of at most {MANAGED_POLICY} characters needed for {} accounts, but the group can take only {managed_slots} more (IAM allows {GROUP_MANAGED} per group)",
+            docs.len(),
+            inp.accounts.len()
+        ));
+    }
+    let largest = docs.iter().map(|d| d.iam_size(inp.env)).max().unwrap_or(0);
+    let count = docs.len();
+    let managed = managed_named(inp, docs);
+    if let Some(long) = managed.iter().find(|m| m.name.len() > 128) {
+        return Err(format!("{what}: policy name {:?} exceeds 128 characters; shorten hub.group.name", long.name));
+    }
+    Ok(AssumePlan {
+        shape,
+        inline: vec![],
+        managed,
+        summary: format!(
+            "{what}: {count} customer managed policies (largest {largest} of {MANAGED_POLICY} characters)"
+        ),
+    })
+}
+
+fn one_inline(key: &str, doc: PolicyDocument) -> Vec<NamedPolicy> {
+    vec![NamedPolicy { key: key.into(), name: key.into(), description: String::new(), doc }]
+}
+
 /// Tries one shape; `Err` carries the numbers that show why it does not fit.
 fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
-    let budget = GROUP_INLINE.saturating_sub(inp.used_inline);
-    let managed_slots = GROUP_MANAGED.saturating_sub(inp.used_managed);
-    let n = inp.accounts.len();
-    let inline_plan = |inline: Vec<NamedPolicy>, summary_tail: &str| -> Result<AssumePlan, String> {
-        let size: usize = inline.iter().map(|p| p.doc.iam_size(inp.env)).sum();
-        if size > budget {
-            return Err(format!(
-                "{}: {size} characters for {n} accounts, but only {budget} of the group's {GROUP_INLINE} inline characters are left",
-                shape.name()
-            ));
-        }
-        Ok(AssumePlan {
-            shape,
-            inline,
-            managed: vec![],
-            summary: format!(
-                "{} {summary_tail}: {} of {GROUP_INLINE} inline characters used",
-                shape.name(),
-                inp.used_inline + size
-            ),
-        })
-    };
-    let managed_plan = |docs: Vec<PolicyDocument>, what: &str| -> Result<AssumePlan, String> {
-        if docs.len() > managed_slots {
-            return Err(format!(
-                "{what}: {} managed policies of at most {MANAGED_POLICY} characters needed for {n} accounts, but the group can take only {managed_slots} more (IAM allows {GROUP_MANAGED} per group)",
-                docs.len()
-            ));
-        }
-        let largest = docs.iter().map(|d| d.iam_size(inp.env)).max().unwrap_or(0);
-        let count = docs.len();
-        let managed = managed_named(inp, docs);
-        if let Some(long) = managed.iter().find(|m| m.name.len() > 128) {
-            return Err(format!("{what}: policy name {:?} exceeds 128 characters; shorten hub.group.name", long.name));
-        }
-        Ok(AssumePlan {
-            shape,
-            inline: vec![],
-            managed,
-            summary: format!(
-                "{what}: {count} customer managed policies (largest {largest} of {MANAGED_POLICY} characters)"
-            ),
-        })
-    };
+    let all_arns = || inp.accounts.iter().map(|a| role_arn(inp, a)).collect::<Vec<_>>();
     match shape {
-        Shape::PerAccount => inline_plan(
-            inp.accounts
+        Shape::PerAccount => {
+            let inline = inp
+                .accounts
                 .iter()
                 .map(|a| NamedPolicy {
                     key: format!("assume-member-role-{a}"),
@@ -180,43 +196,30 @@ fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
                     description: String::new(),
                     doc: assume_doc("AssumeMemberRole", vec![role_arn(inp, a)], vec![]),
                 })
-                .collect(),
-            "(one inline group policy per member account)",
-        ),
-        Shape::SingleStatement => inline_plan(
-            vec![NamedPolicy {
-                key: "assume-member-roles".into(),
-                name: "assume-member-roles".into(),
-                description: String::new(),
-                doc: assume_doc("AssumeMemberRoles", inp.accounts.iter().map(|a| role_arn(inp, a)).collect(), vec![]),
-            }],
-            "(one inline statement listing every member role ARN)",
-        ),
+                .collect();
+            inline_plan(inp, shape, inline, "(one inline group policy per member account)")
+        }
+        Shape::SingleStatement => {
+            let inline = one_inline("assume-member-roles", assume_doc("AssumeMemberRoles", all_arns(), vec![]));
+            inline_plan(inp, shape, inline, "(one inline statement listing every member role ARN)")
+        }
         Shape::Managed => {
             let docs = chunk(inp, &|accts: &[AccountId]| {
                 assume_doc("AssumeMemberRoles", accts.iter().map(|a| role_arn(inp, a)).collect(), vec![])
             })
             .map_err(|s| format!("managed: one role ARN alone needs {s} characters"))?;
-            managed_plan(docs, "managed")
+            managed_plan(inp, shape, docs, "managed")
         }
         Shape::ResourceAccount => {
-            let inline = inline_plan(
-                vec![NamedPolicy {
-                    key: "assume-member-roles".into(),
-                    name: "assume-member-roles".into(),
-                    description: String::new(),
-                    doc: resource_account_doc(inp, inp.accounts),
-                }],
-                "(wildcard role ARN limited by aws:ResourceAccount)",
-            );
-            match inline {
-                Ok(plan) => Ok(plan),
-                Err(inline_err) => {
+            let inline = one_inline("assume-member-roles", resource_account_doc(inp, inp.accounts));
+            inline_plan(inp, shape, inline, "(wildcard role ARN limited by aws:ResourceAccount)").or_else(
+                |inline_err| {
                     let docs = chunk(inp, &|accts: &[AccountId]| resource_account_doc(inp, accts))
                         .map_err(|s| format!("resource-account: one account alone needs {s} characters"))?;
-                    managed_plan(docs, "resource-account (managed)").map_err(|e| format!("{inline_err}; {e}"))
-                }
-            }
+                    managed_plan(inp, shape, docs, "resource-account (managed)")
+                        .map_err(|e| format!("{inline_err}; {e}"))
+                },
+            )
         }
     }
 }
