@@ -19,6 +19,35 @@ pub(crate) fn crossrole(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_crossrole")).args(args).current_dir(cwd).output().expect("running crossrole")
 }
 
+/// What a run printed and returned, from `crossrole::main_with` in this process.
+pub(crate) struct InProcess {
+    pub(crate) code: u8,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+/// Runs crossrole in process, as if started in `cwd`: relative paths given to `--config`,
+/// `--catalog` and `--out` are taken from `cwd` (the process's own directory is shared by every
+/// test thread, so it is never changed), and paths under `cwd` are printed relative to it.
+pub(crate) fn crossrole_in_process(args: &[&str], cwd: &Path) -> InProcess {
+    let mut argv: Vec<String> = vec!["crossrole".into()];
+    let mut path_next = false;
+    for a in args {
+        let arg =
+            if path_next && Path::new(a).is_relative() { cwd.join(a).display().to_string() } else { (*a).to_string() };
+        path_next = matches!(*a, "--config" | "-c" | "--catalog" | "--out" | "-o");
+        argv.push(arg);
+    }
+    if args.first() == Some(&"emit") && !args.iter().any(|a| *a == "--out" || *a == "-o") {
+        argv.extend(["--out".to_string(), cwd.join("out").display().to_string()]);
+    }
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = crossrole::main_with(argv, &mut out, &mut err);
+    // Paths are reported as a process started in `cwd` would see them.
+    let relative = |b: &[u8]| String::from_utf8_lossy(b).replace(&format!("{}/", cwd.display()), "");
+    InProcess { code, stdout: relative(&out), stderr: relative(&err) }
+}
+
 pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
