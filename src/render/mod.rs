@@ -109,9 +109,9 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
         }
     }
     let (cfn_files, tf_files, deploy) = match model.kind() {
-        Setup::HubAndSpoke => (CFN_HUB_AND_SPOKE, TF_HUB_AND_SPOKE, "DEPLOY.md.tera"),
-        Setup::SingleAccount => (CFN_SINGLE_ACCOUNT, TF_SINGLE_ACCOUNT, "DEPLOY.md.tera"),
-        Setup::VendorRole => (CFN_VENDOR_ROLE, TF_VENDOR_ROLE, "DEPLOY-vendor.md.tera"),
+        Setup::HubAndSpoke => (CFN_HUB_AND_SPOKE, TF_HUB_AND_SPOKE, "DEPLOY-hub-and-spoke.md.tera"),
+        Setup::SingleAccount => (CFN_SINGLE_ACCOUNT, TF_SINGLE_ACCOUNT, "DEPLOY-single-account.md.tera"),
+        Setup::VendorRole => (CFN_VENDOR_ROLE, TF_VENDOR_ROLE, "DEPLOY-vendor-role.md.tera"),
     };
 
     // DEPLOY.md adds `--s3-bucket` to the deploy command of each template that needs it.

@@ -3,8 +3,9 @@
 /// (name, source) of every built-in template. A test checks this table against `templates/` on
 /// disk, so a new template file cannot be forgotten here.
 pub(crate) const BUILTIN: &[(&str, &str)] = &[
-    ("DEPLOY-vendor.md.tera", include_str!("../../templates/DEPLOY-vendor.md.tera")),
-    ("DEPLOY.md.tera", include_str!("../../templates/DEPLOY.md.tera")),
+    ("DEPLOY-hub-and-spoke.md.tera", include_str!("../../templates/DEPLOY-hub-and-spoke.md.tera")),
+    ("DEPLOY-single-account.md.tera", include_str!("../../templates/DEPLOY-single-account.md.tera")),
+    ("DEPLOY-vendor-role.md.tera", include_str!("../../templates/DEPLOY-vendor-role.md.tera")),
     ("cli/deploy.sh.tera", include_str!("../../templates/cli/deploy.sh.tera")),
     ("cloudformation/_policy.yaml.tera", include_str!("../../templates/cloudformation/_policy.yaml.tera")),
     ("cloudformation/hub.yaml.tera", include_str!("../../templates/cloudformation/hub.yaml.tera")),
