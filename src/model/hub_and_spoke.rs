@@ -79,32 +79,13 @@ fn member_role(
             format!("the trust policy is {trust_size} characters; IAM's default limit is {}", quotas::TRUST_POLICY),
         );
     }
-    let field = b.req.role_field("permission_sets");
-    let (inline, aws_managed) = shared::role_permissions(b, &field, sets, aws_managed, size_env);
     if trust_mode == Trust::Account {
         b.warnings.push(format!(
             "{}: account trusts the whole hub account: any identity there that is allowed sts:AssumeRole on the role can assume it (principal-arn limits it to the hub user)",
             b.req.trust.field
         ));
     }
-    if inline.is_none() && aws_managed.is_empty() {
-        b.warnings.push(format!(
-            "{}: the role grants no permissions (no permission set selected any action)",
-            b.req.role_key
-        ));
-    }
-    Role {
-        name: basics.name,
-        path: basics.path,
-        description: basics.description,
-        max_session_duration: basics.max_session,
-        boundary: basics.boundary,
-        tags: basics.tags,
-        trust,
-        sets: sets.iter().map(|s| s.name.clone()).collect(),
-        inline,
-        aws_managed,
-    }
+    shared::role(b, basics, trust, sets, aws_managed, size_env)
 }
 
 /// The group's `sts:AssumeRole` policies, packed into the first shape that fits next to what the

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::policy::{self, Expr, PolicyDocument, Seg, Statement, Var, iam_arn};
 use super::problems::{Problems, did_you_mean};
-use super::{Build, Entity, NamedPolicy};
+use super::{Build, Entity, NamedPolicy, Role};
 use crate::aws::ids::{self, Boundary};
 use crate::aws::quotas;
 use crate::catalog::placeholder::{Piece, Placeholder, parse_placeholders};
@@ -177,10 +177,42 @@ pub(crate) fn managed_alternatives(p: &mut Problems, field: &str, sets: &[&Permi
     out.into_iter().collect()
 }
 
+/// A role from its checked fields, trust and sets: its permissions built and checked against the
+/// role's quotas, with a warning when they grant nothing.
+pub(crate) fn role(
+    b: &mut Build<'_>,
+    basics: RoleBasics,
+    trust: PolicyDocument,
+    sets: &[&PermissionSet],
+    aws_managed: &[String],
+    size_env: &dyn Fn(Var) -> String,
+) -> Role {
+    let field = b.req.role_field("permission_sets");
+    let (inline, aws_managed) = role_permissions(b, &field, sets, aws_managed, size_env);
+    if inline.is_none() && aws_managed.is_empty() {
+        b.warnings.push(format!(
+            "{}: the role grants no permissions (no permission set selected any action)",
+            b.req.role_key
+        ));
+    }
+    Role {
+        name: basics.name,
+        path: basics.path,
+        description: basics.description,
+        max_session_duration: basics.max_session,
+        boundary: basics.boundary,
+        tags: basics.tags,
+        trust,
+        sets: sets.iter().map(|s| s.name.clone()).collect(),
+        inline,
+        aws_managed,
+    }
+}
+
 /// A role's own permissions: one least-privilege inline policy, or the AWS managed alternatives;
 /// each checked against the role's limits. `field` names the role's permission sets; `aws_managed`
 /// are their managed alternatives (worked out once by the caller, which may need them twice).
-pub(crate) fn role_permissions(
+fn role_permissions(
     b: &mut Build<'_>,
     field: &str,
     sets: &[&PermissionSet],

@@ -3,8 +3,8 @@
 
 use super::policy::{Condition, Expr, PolicyDocument, Seg, Statement, Var, iam_arn};
 use super::problems::Problems;
-use super::shared::{check_tags, managed_alternatives, resolve_sets, role_basics, role_permissions, sizing_env};
-use super::{Build, Role, VendorRole};
+use super::shared::{self, check_tags, managed_alternatives, resolve_sets, role_basics, sizing_env};
+use super::{Build, VendorRole};
 use crate::aws::ids::{self, AccountId};
 use crate::aws::quotas;
 use crate::catalog::PermissionSet;
@@ -91,25 +91,7 @@ pub(crate) fn build(b: &mut Build<'_>) -> Option<VendorRole> {
         Mode::Managed => managed_alternatives(&mut b.p, &field, &sets),
         Mode::Inline => Vec::new(),
     };
-    let (inline, aws_managed) = role_permissions(b, &field, &sets, &aws_managed, &sizing_env(String::new()));
-    if inline.is_none() && aws_managed.is_empty() {
-        b.warnings.push(format!(
-            "{}: the role grants no permissions (no permission set selected any action)",
-            b.req.role_key
-        ));
-    }
-    let role = Role {
-        name: basics.name,
-        path: basics.path,
-        description: basics.description,
-        max_session_duration: basics.max_session,
-        boundary: basics.boundary,
-        tags: basics.tags,
-        trust,
-        sets: sets.iter().map(|s| s.name.clone()).collect(),
-        inline,
-        aws_managed,
-    };
+    let role = shared::role(b, basics, trust, &sets, &aws_managed, &sizing_env(String::new()));
     let vendor = Vendor { title, account, external_ids: ext, require_mfa, org_id, template_url };
     Some(VendorRole { vendor, role })
 }
