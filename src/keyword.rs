@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Arg, Command, ValueEnum};
 
-use crate::model::problems::did_you_mean;
+use crate::suggest::did_you_mean;
 
 /// What is being set up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -19,6 +19,7 @@ mod model;
 mod output;
 mod render;
 mod request;
+mod suggest;
 
 use std::ffi::OsString;
 use std::io::Write;

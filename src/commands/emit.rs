@@ -8,11 +8,12 @@ use super::{EXIT_DRIFT, EXIT_OK, load_catalog};
 use crate::cli::EmitArgs;
 use crate::config::Config;
 use crate::external_id;
-use crate::model::problems::{Problems, did_you_mean};
+use crate::model::problems::Problems;
 use crate::model::{self, Plan};
 use crate::output;
 use crate::render::{self, OutputFile, view::Formats};
 use crate::request::Request;
+use crate::suggest::did_you_mean;
 
 pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8> {
     let catalog = load_catalog(args.catalog.as_deref())?;

@@ -1,4 +1,8 @@
 //! "Did you mean" for IAM names: the nearest candidates by edit distance, ignoring ASCII case.
+//! Distance and reach are the project's one rule (`model::problems`); IAM names differ in that
+//! case is ignored and several equally near names are offered.
+
+use crate::suggest::{edit_distance, near};
 
 /// At most this many suggestions.
 const MAX: usize = 3;
@@ -10,9 +14,8 @@ pub(crate) fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a 
     let mut best: Vec<&'a str> = Vec::new();
     let mut best_distance = usize::MAX;
     for c in candidates {
-        let limit = (c.len().max(wrong.len()) / 3).max(2);
-        let d = distance(&wrong, &c.to_ascii_lowercase());
-        if d > limit || d > best_distance {
+        let d = edit_distance(&wrong, &c.to_ascii_lowercase());
+        if !near(d, &wrong, c) || d > best_distance {
             continue;
         }
         if d < best_distance {
@@ -26,22 +29,6 @@ pub(crate) fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a 
     best
 }
 
-/// Levenshtein distance over bytes (IAM names are ASCII).
-fn distance(a: &str, b: &str) -> usize {
-    let b = b.as_bytes();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.bytes().enumerate() {
-        cur[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,8 +40,8 @@ mod tests {
         assert_eq!(closest("gethostedzonecount", names), ["GetHostedZoneCount"]);
         assert_eq!(closest("GetHostedZoneXount", names), ["GetHostedZoneCount"]);
         assert!(closest("DeleteEverything", names).is_empty());
-        assert_eq!(distance("kitten", "sitting"), 3);
-        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
     }
 
     #[test]

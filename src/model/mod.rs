@@ -17,9 +17,10 @@ use crate::aws::ids::AccountId;
 use crate::catalog::{Catalog, Preset};
 use crate::keyword::{AccessKey, Mode, Setup, Tier, Trust};
 use crate::request::Request;
+use crate::suggest::did_you_mean;
 use hub_policy::AssumePlan;
 use policy::{Expr, PolicyDocument};
-use problems::{Problems, did_you_mean};
+use problems::Problems;
 use vendor::Vendor;
 
 /// Tags as `(key, value)`, sorted by key.

@@ -4,13 +4,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::policy::{self, Expr, PolicyDocument, Seg, Statement, Var, iam_arn};
-use super::problems::{Problems, did_you_mean};
+use super::problems::Problems;
 use super::{Build, Entity, NamedPolicy, Role};
 use crate::aws::ids::{self, Boundary};
 use crate::aws::quotas;
 use crate::catalog::placeholder::{Piece, Placeholder, parse_placeholders};
 use crate::catalog::{PermissionSet, Scope};
 use crate::keyword::{Mode, Tier};
+use crate::suggest::did_you_mean;
 
 /// Values used to measure policies the way IAM will see them. The longest partition name keeps
 /// the estimate on the safe side in every partition.
