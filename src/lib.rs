@@ -45,7 +45,8 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     }
 }
 
-/// Parses the command line and runs it: the whole program, minus the process.
+/// Parses the command line and runs it, as the binary does but with plain (unstyled) clap
+/// messages: the whole program in process, for tests and embedding.
 pub fn main_with<I, T>(args: I, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
 where
     I: IntoIterator<Item = T>,

@@ -1,6 +1,9 @@
 use std::process::ExitCode;
 
+use clap::Parser as _;
+
 fn main() -> ExitCode {
-    let code = crossrole::main_with(std::env::args_os(), &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
-    ExitCode::from(code)
+    // clap prints help, version and usage errors itself, styled when the terminal takes it.
+    let cli = crossrole::Cli::parse();
+    ExitCode::from(crossrole::run(cli, &mut std::io::stdout().lock(), &mut std::io::stderr().lock()))
 }
