@@ -50,9 +50,12 @@ fn render_one(tera: &Tera, name: &str, ctx: &Context) -> Result<String> {
 /// (template, output path) per setup.
 type Files = &'static [(&'static str, &'static str)];
 
-const CFN_HUB_AND_SPOKE: Files = &[
-    ("cloudformation/hub.yaml.tera", "cloudformation/hub.yaml"),
-    ("cloudformation/role.yaml.tera", "cloudformation/member.yaml"),
+/// (template, output path, the DEPLOY.md flag saying its deploy command needs `--s3-bucket`).
+type CfnFiles = &'static [(&'static str, &'static str, &'static str)];
+
+const CFN_HUB_AND_SPOKE: CfnFiles = &[
+    ("cloudformation/hub.yaml.tera", "cloudformation/hub.yaml", "hub_needs_s3"),
+    ("cloudformation/role.yaml.tera", "cloudformation/member.yaml", "member_needs_s3"),
 ];
 const TF_HUB_AND_SPOKE: Files = &[
     ("terraform/versions.tf.tera", "terraform/versions.tf"),
@@ -67,7 +70,8 @@ const TF_HUB_AND_SPOKE: Files = &[
     ("terraform/modules/role/outputs.tf.tera", "terraform/modules/member-role/outputs.tf"),
 ];
 /// A vendor role: one role template, a module and a root module that uses it.
-const CFN_VENDOR_ROLE: Files = &[("cloudformation/role.yaml.tera", "cloudformation/vendor-role.yaml")];
+const CFN_VENDOR_ROLE: CfnFiles =
+    &[("cloudformation/role.yaml.tera", "cloudformation/vendor-role.yaml", "vendor_needs_s3")];
 const TF_VENDOR_ROLE: Files = &[
     ("terraform/versions.tf.tera", "terraform/versions.tf"),
     ("terraform/vendor/main.tf.tera", "terraform/main.tf"),
@@ -79,7 +83,7 @@ const TF_VENDOR_ROLE: Files = &[
     ("terraform/modules/role/outputs.tf.tera", "terraform/modules/vendor-role/outputs.tf"),
 ];
 /// One account: the hub's user and group are all there is.
-const CFN_SINGLE_ACCOUNT: Files = &[("cloudformation/hub.yaml.tera", "cloudformation/account.yaml")];
+const CFN_SINGLE_ACCOUNT: CfnFiles = &[("cloudformation/hub.yaml.tera", "cloudformation/account.yaml", "hub_needs_s3")];
 const TF_SINGLE_ACCOUNT: Files = &[
     ("terraform/versions.tf.tera", "terraform/versions.tf"),
     ("terraform/providers.tf.tera", "terraform/providers.tf"),
@@ -115,22 +119,16 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
     };
 
     // DEPLOY.md adds `--s3-bucket` to the deploy command of each template that needs it.
-    let mut needs_s3 = std::collections::BTreeSet::new();
-    if formats.cfn {
-        for (t, path) in cfn_files {
+    let mut deploy_ctx = cfn_ctx.clone();
+    for (t, path, needs_s3) in cfn_files {
+        let mut needs = false;
+        if formats.cfn {
             let text = text::normalise(&render_one(&tera, t, &cfn_ctx)?);
-            if check_cloudformation(path, &text, &mut out.warnings)? {
-                needs_s3.insert(*path);
-            }
+            needs = check_cloudformation(path, &text, &mut out.warnings)?;
             out.files.push(OutputFile { path: (*path).to_string(), contents: text });
         }
+        deploy_ctx.insert(*needs_s3, &needs);
     }
-    let mut deploy_ctx = cfn_ctx.clone();
-    let account_template_needs_s3 =
-        ["cloudformation/hub.yaml", "cloudformation/account.yaml"].iter().any(|p| needs_s3.contains(p));
-    deploy_ctx.insert("hub_needs_s3", &account_template_needs_s3);
-    deploy_ctx.insert("member_needs_s3", &needs_s3.contains("cloudformation/member.yaml"));
-    deploy_ctx.insert("vendor_needs_s3", &needs_s3.contains("cloudformation/vendor-role.yaml"));
     out.files.push(OutputFile {
         path: "DEPLOY.md".into(),
         contents: text::normalise(&render_one(&tera, deploy, &deploy_ctx)?),
