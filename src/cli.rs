@@ -39,8 +39,23 @@ pub(crate) enum Command {
 #[derive(Debug, Args)]
 pub(crate) struct CatalogArgs {
     /// Use this catalog file instead of the embedded one
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     pub(crate) catalog: Option<PathBuf>,
+    /// Name the IAM service definitions crossrole checks actions against, with their version and date
+    #[arg(long)]
+    pub(crate) about: bool,
+    #[command(subcommand)]
+    pub(crate) show: Option<CatalogCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CatalogCommand {
+    /// One permission set's statements: each action with its access level and resource types,
+    /// wildcards with what they expand to, and the risky actions marked
+    Show {
+        /// The permission set's name (`crossrole catalog` lists them)
+        set: String,
+    },
 }
 
 #[derive(Debug, Args)]

