@@ -28,7 +28,7 @@ pub(crate) struct InProcess {
 
 /// Runs crossrole in process, as if started in `cwd`: relative paths given to `--config`,
 /// `--catalog` and `--out` are taken from `cwd` (the process's own directory is shared by every
-/// test thread, so it is never changed), and paths under `cwd` are printed relative to it.
+/// test thread, so it is never changed), and paths under `cwd` in messages are relative to it.
 pub(crate) fn crossrole_in_process(args: &[&str], cwd: &Path) -> InProcess {
     let mut argv: Vec<String> = vec!["crossrole".into()];
     let mut path_next = false;
@@ -43,9 +43,10 @@ pub(crate) fn crossrole_in_process(args: &[&str], cwd: &Path) -> InProcess {
     }
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = crossrole::main_with(argv, &mut out, &mut err);
-    // Paths are reported as a process started in `cwd` would see them.
-    let relative = |b: &[u8]| String::from_utf8_lossy(b).replace(&format!("{}/", cwd.display()), "");
-    InProcess { code, stdout: relative(&out), stderr: relative(&err) }
+    // Messages name paths as a process started in `cwd` would; standard output is the files'
+    // bytes and stays untouched, so an absolute path leaking into output is not hidden.
+    let stderr = String::from_utf8_lossy(&err).replace(&format!("{}/", cwd.display()), "");
+    InProcess { code, stdout: String::from_utf8_lossy(&out).into_owned(), stderr }
 }
 
 pub(crate) fn stderr(o: &Output) -> String {

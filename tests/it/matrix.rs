@@ -577,6 +577,16 @@ fn rows() -> Vec<Row> {
                  error: checking catalog config.yaml: permission_sets[0] (mine).statements[1] (Roles): iam:PassRole takes none of the statement's resources; its resource types are role\n",
             )
         },
+        Row {
+            args: &["--assume-policy", "per-acount", "--trust", "root"],
+            ..row(
+                "keyword flags checked with the config, all at once",
+                "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\ntier: all\n",
+                "error: tier: \"all\" is not one of required, recommended\n\
+                 error: --trust: \"root\" is not one of principal-arn, user, account\n\
+                 error: --assume-policy: \"per-acount\" is not one of auto, per-account, single-statement, managed, resource-account (did you mean \"per-account\"?)\n",
+            )
+        },
     ]
 }
 
