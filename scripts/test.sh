@@ -10,7 +10,7 @@ export PATH="$PWD/.ci/.venv/bin:$PATH"
 
 cargo fmt --all -- --check
 shellcheck .ci/run .ci/setup.sh scripts/test.sh
-python -m pyflakes .ci/*.py
+python -m pyflakes .ci/*.py scripts/*.py
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked
 python .ci/check_catalog_actions.py src/catalog/permissions.yaml
