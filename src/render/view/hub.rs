@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::policy::{
     ManagedArnView, PolicyView, TagView, Target, ValueView, managed_views, policy_views, reference, tag_views,
 };
-use crate::keyword::{AccessKey, Setup};
+use crate::keyword::AccessKey;
 use crate::model::policy::Var;
 use crate::model::{Hub, Plan};
 
@@ -28,7 +28,6 @@ pub(crate) struct MemberView {
 pub(crate) struct HubView {
     hub_account: String,
     hub_profile_var: String,
-    hub_account_description: &'static str,
     user_name: String,
     user_path: String,
     group_name: String,
@@ -51,14 +50,9 @@ pub(crate) struct HubView {
 }
 
 pub(crate) fn hub_view(model: &Plan, hub: &Hub, target: Target) -> HubView {
-    let setup = model.kind();
     HubView {
         hub_account: hub.account.to_string(),
         hub_profile_var: crate::render::aws_cli::profile_env_var(hub.account.as_str()),
-        hub_account_description: match setup {
-            Setup::SingleAccount => "Account id of the account (the default provider must act in it)",
-            _ => "Account id of the hub account (the default provider must act in it)",
-        },
         user_name: hub.user.name.clone(),
         user_path: hub.user.path.clone(),
         group_name: hub.group.name.clone(),

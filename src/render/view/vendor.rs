@@ -23,9 +23,6 @@ pub(crate) struct VendorView {
     org_id: String,
     has_template_url: bool,
     quick_create_link: String,
-    /// DEPLOY.md's "Afterwards" list has a rotation step only when there are ExternalIds.
-    ids_description: String,
-    ids_count_message: String,
 }
 
 /// The console's quick-create link for the published template.
@@ -73,13 +70,5 @@ pub(crate) fn vendor_view(v: &Vendor) -> VendorView {
         org_id: v.org_id.clone().unwrap_or_default(),
         has_template_url: v.template_url.is_some(),
         quick_create_link: v.template_url.as_deref().map(|u| quick_create_link(v, u, VENDOR_STACK)).unwrap_or_default(),
-        ids_description: format!(
-            "The ExternalIds {} may pass (sts:ExternalId); more than one only while IDs are rotated",
-            v.title
-        ),
-        ids_count_message: format!(
-            "This module was generated for {} ExternalId(s); change the crossrole config and re-run for another number.",
-            v.external_ids.count()
-        ),
     }
 }
