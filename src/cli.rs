@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::keyword::{self, AccessKey, AssumeShape, Format, Mode, Setup, Tier, Trust, values};
+use crate::keyword::{self, AccessKey, AssumeShape, Deploy, Format, Mode, Setup, TfLayout, Tier, Trust, values};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -92,6 +92,10 @@ pub(crate) struct EmitArgs {
     pub(crate) assume_policy: Option<String>,
     #[arg(long, value_name = "WHERE", value_parser = values::<AccessKey>(), help = keyword::help_with_default::<AccessKey>("Who creates the integration user's access key"))]
     pub(crate) access_key: Option<String>,
+    #[arg(long, value_name = "HOW", value_parser = values::<Deploy>(), help = keyword::help_with_default::<Deploy>("How CloudFormation puts the member roles into the member accounts"))]
+    pub(crate) deploy: Option<String>,
+    #[arg(long, value_name = "LAYOUT", value_parser = values::<TfLayout>(), help = keyword::help_with_default::<TfLayout>("How the Terraform output reaches the member accounts"))]
+    pub(crate) tf_layout: Option<String>,
     /// Vendor role: the vendor's AWS account that may assume the role [default: the preset's]
     #[arg(long, value_name = "ID")]
     pub(crate) vendor_account: Option<String>,

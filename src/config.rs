@@ -34,6 +34,47 @@ pub(crate) struct RawConfig {
     /// `inline` (default: least-privilege policies built from the catalog) or `managed` (the AWS
     /// managed policies the catalog names as the alternative, as seed 002's console steps do).
     pub(crate) mode: Option<String>,
+    /// `stacks` (default: one member stack per account) or `stackset` (one StackSet rolls the
+    /// member role out to every target account).
+    pub(crate) deploy: Option<String>,
+    /// The AWS Organization the StackSet targets (service-managed) and the hub may be limited to.
+    #[serde(default)]
+    pub(crate) organization: RawOrganization,
+    /// Options of the member StackSet (`deploy: stackset`).
+    #[serde(default)]
+    pub(crate) stackset: RawStackSet,
+    #[serde(default)]
+    pub(crate) terraform: RawTerraform,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOrganization {
+    /// `o-` and 10 to 32 lower-case letters or digits.
+    pub(crate) id: Option<String>,
+    /// Organizational units (`ou-...`) or the root (`r-...`) the StackSet deploys to, with every
+    /// account that joins them later.
+    pub(crate) units: Option<Vec<String>>,
+    /// The organization's management account, when the stack set is created there (default: the
+    /// hub account, registered as a delegated administrator for StackSets).
+    pub(crate) management_account: Option<Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawStackSet {
+    /// Keep an account's member role when the account leaves the target units (default: false,
+    /// CloudFormation deletes it).
+    pub(crate) retain_stacks_on_account_removal: Option<bool>,
+    /// Where the member template is uploaded (https S3 URL), needed when it is over 51,200 bytes.
+    pub(crate) template_url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTerraform {
+    /// `auto` (default), `providers`, `per-account` or `stackset`.
+    pub(crate) layout: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

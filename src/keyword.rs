@@ -65,6 +65,33 @@ pub(crate) enum AssumeShape {
     Managed,
     /// A wildcard role ARN with aws:ResourceAccount listing the accounts
     ResourceAccount,
+    /// A wildcard role ARN limited to the organization (aws:ResourceOrgID) or its units
+    /// (aws:ResourceOrgPaths): constant size, covers accounts that join later
+    Organization,
+}
+
+/// How the member roles get into the member accounts (CloudFormation).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Deploy {
+    /// One stack per member account, deployed with that account's credentials
+    #[default]
+    Stacks,
+    /// One StackSet that CloudFormation rolls out to every target account
+    Stackset,
+}
+
+/// How the Terraform output reaches the member accounts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TfLayout {
+    /// providers up to 10 accounts, else per-account; stackset with deploy stackset
+    #[default]
+    Auto,
+    /// One root with an aliased provider per member account (one provider process each)
+    Providers,
+    /// A hub root and one member root applied once per account (one provider at a time)
+    PerAccount,
+    /// The hub and a CloudFormation StackSet on at most two providers
+    Stackset,
 }
 
 /// Who creates the integration user's access key.

@@ -11,7 +11,7 @@ use serde_yaml::Value;
 use crate::aws::ids::AccountId;
 use crate::cli::EmitArgs;
 use crate::config::{Config, RawAccount, RawConfig};
-use crate::keyword::{self, AccessKey, AssumeShape, Mode, Setup, Tier, Trust};
+use crate::keyword::{self, AccessKey, AssumeShape, Deploy, Mode, Setup, TfLayout, Tier, Trust};
 use crate::model::problems::Problems;
 
 pub(crate) const DEFAULT_PRESET: &str = "micetro";
@@ -46,6 +46,8 @@ pub(crate) struct Request {
     pub(crate) trust: Given<Trust>,
     pub(crate) assume_policy: Given<AssumeShape>,
     pub(crate) access_key: Given<AccessKey>,
+    pub(crate) deploy: Given<Deploy>,
+    pub(crate) tf_layout: Given<TfLayout>,
     pub(crate) hub_account: Option<Given<Result<AccountId, String>>>,
     /// `--accounts` replaces the config's list as a whole.
     pub(crate) accounts: Vec<AccountEntry>,
@@ -119,6 +121,12 @@ impl Request {
             ("--access-key", args.access_key.as_ref()),
             ("hub.access_key".into(), raw.hub.access_key.as_ref()),
         );
+        let deploy = keyword(&mut p, ("--deploy", args.deploy.as_ref()), ("deploy".into(), raw.deploy.as_ref()));
+        let tf_layout = keyword(
+            &mut p,
+            ("--tf-layout", args.tf_layout.as_ref()),
+            ("terraform.layout".into(), raw.terraform.layout.as_ref()),
+        );
         let preset = flag_or_key(("--preset", args.preset.as_ref()), ("preset".into(), raw.preset.as_ref()))
             .unwrap_or_else(|| Given::default_at(DEFAULT_PRESET.to_string(), "preset"));
         let accounts = accounts(args, &raw);
@@ -130,6 +138,8 @@ impl Request {
             trust,
             assume_policy,
             access_key,
+            deploy,
+            tf_layout,
             hub_account: account(
                 ("--hub-account", args.hub_account.as_deref()),
                 ("hub.account", raw.hub.account.as_ref()),
@@ -169,7 +179,7 @@ impl Request {
     }
 
     /// Whether the config has this key path, or anything under it.
-    fn has_key(&self, path: &str) -> bool {
+    pub(crate) fn has_key(&self, path: &str) -> bool {
         self.keys.contains(path)
     }
 
@@ -232,6 +242,10 @@ const OPTIONS: &[OptionSpec] = &[
     OptionSpec { key: None, flag: Some("--trust"), setups: SPOKES },
     OptionSpec { key: Some("hub.assume_policy"), flag: Some("--assume-policy"), setups: SPOKES },
     OptionSpec { key: None, flag: Some("--access-key"), setups: HUB_SETUPS },
+    OptionSpec { key: Some("deploy"), flag: Some("--deploy"), setups: SPOKES },
+    OptionSpec { key: Some("organization"), flag: None, setups: SPOKES },
+    OptionSpec { key: Some("stackset"), flag: None, setups: SPOKES },
+    OptionSpec { key: Some("terraform"), flag: Some("--tf-layout"), setups: SPOKES },
     OptionSpec { key: None, flag: Some("--vendor-account"), setups: VENDOR },
     OptionSpec { key: None, flag: Some("--external-id"), setups: VENDOR },
     OptionSpec { key: None, flag: Some("--template-url"), setups: VENDOR },
@@ -263,6 +277,8 @@ fn given_flags(args: &EmitArgs) -> BTreeSet<&'static str> {
         ("--trust", args.trust.is_some()),
         ("--assume-policy", args.assume_policy.is_some()),
         ("--access-key", args.access_key.is_some()),
+        ("--deploy", args.deploy.is_some()),
+        ("--tf-layout", args.tf_layout.is_some()),
         ("--vendor-account", args.vendor_account.is_some()),
         ("--external-id", args.external_ids.is_some()),
         ("--template-url", args.template_url.is_some()),

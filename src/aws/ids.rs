@@ -248,6 +248,32 @@ pub(crate) fn org_id(s: &str) -> Result<String, String> {
     }
 }
 
+fn lower_alnum(s: &str, len: std::ops::RangeInclusive<usize>) -> bool {
+    len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+/// A StackSet target in an organization: an organizational unit (`ou-` + 4 to 32, `-`, 8 to 32
+/// lower-case letters or digits) or the root (`r-` + 4 to 32), as AWS Organizations writes them.
+pub(crate) fn org_unit(s: &str) -> Result<String, String> {
+    let ok = if let Some(rest) = s.strip_prefix("ou-") {
+        rest.split_once('-').is_some_and(|(root, ou)| lower_alnum(root, 4..=32) && lower_alnum(ou, 8..=32))
+    } else {
+        s.strip_prefix("r-").is_some_and(|root| lower_alnum(root, 4..=32))
+    };
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s:?} is not an organizational unit id (ou-, 4 to 32 lower-case letters or digits, -, 8 to 32 more) or a root id (r-, 4 to 32)"
+        ))
+    }
+}
+
+/// Whether an org unit id is the organization's root.
+pub(crate) fn is_root(unit: &str) -> bool {
+    unit.starts_with("r-")
+}
+
 /// The published template's URL for the console's quick-create link: https, at most 1,024
 /// characters (CloudFormation's TemplateURL limit), no spaces or quotes.
 pub(crate) fn template_url(s: &str) -> Result<String, String> {
@@ -275,6 +301,17 @@ mod tests {
         assert!(external_id("ab").is_ok());
         assert!(external_id(&"a".repeat(1225)).is_err());
         assert!(external_id("a b").unwrap_err().contains("and _ + ="));
+    }
+
+    #[test]
+    fn organization_units() {
+        assert!(org_unit("ou-ab12-abcdefgh").is_ok());
+        assert!(org_unit("r-ab12").is_ok());
+        assert!(is_root("r-ab12"));
+        for bad in ["ou-ab1-abcdefgh", "ou-ab12-abcdefg", "ou-AB12-abcdefgh", "r-ab1", "ou-ab12", "o-ab12abcdefgh", ""]
+        {
+            assert!(org_unit(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -16,11 +16,17 @@ pub(crate) fn hub_account(b: &mut Build<'_>) -> Option<AccountId> {
     }
 }
 
-/// The member accounts, sorted by id.
-pub(crate) fn members(b: &mut Build<'_>, hub: Option<&AccountId>) -> Vec<Member> {
+/// The member accounts, sorted by id. `optional`: a StackSet over organizational units finds
+/// its accounts itself.
+pub(crate) fn members(b: &mut Build<'_>, hub: Option<&AccountId>, optional: bool) -> Vec<Member> {
     let entries = &b.req.accounts;
-    if entries.is_empty() {
-        b.p.push("accounts", "no member accounts given: list them with --accounts or accounts:");
+    if entries.is_empty() && !optional {
+        let msg = if b.req.deploy.value == crate::keyword::Deploy::Stackset {
+            "a StackSet without any target: list organization.units (service-managed, with the accounts that join them later) or the accounts (self-managed)"
+        } else {
+            "no member accounts given: list them with --accounts or accounts:"
+        };
+        b.p.push("accounts", msg);
     }
     let mut members: Vec<Member> = Vec::new();
     let mut first_seen: BTreeMap<AccountId, &str> = BTreeMap::new();

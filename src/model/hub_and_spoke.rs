@@ -1,6 +1,7 @@
 //! Hub and spoke (seed 002): the hub's user and group, allowed to assume a role in every member
 //! account; the member role trusts the hub and carries the chosen permission sets.
 
+use super::deploy::{self, Organization};
 use super::hub::{self, OwnAccount};
 use super::hub_policy::{self, AssumePlan, Inputs};
 use super::policy::{self, Condition, Expr, PolicyDocument, Seg, Statement, Var, iam_arn};
@@ -12,7 +13,9 @@ use crate::keyword::{Mode, Trust};
 
 pub(crate) fn build(b: &mut Build<'_>) -> Option<HubAndSpoke> {
     let hub_account = accounts::hub_account(b);
-    let members = accounts::members(b, hub_account.as_ref());
+    let units_target = deploy::targets_units(b);
+    let members = accounts::members(b, hub_account.as_ref(), units_target);
+    let org = deploy::organization(b);
     let (entities, tags) = hub::identity(b);
     let preset = b.preset_name().to_string();
     let basics = role_basics(
@@ -25,6 +28,8 @@ pub(crate) fn build(b: &mut Build<'_>) -> Option<HubAndSpoke> {
     let (Some(hub_account), Some((user, group)), Some(basics)) = (hub_account, entities, basics) else {
         return None;
     };
+    let deploy = deploy::deploy(b, &hub_account, &members);
+    let tf = deploy::tf_layout(b, &deploy, members.len());
     if !b.p.is_empty() {
         return None;
     }
@@ -39,12 +44,12 @@ pub(crate) fn build(b: &mut Build<'_>) -> Option<HubAndSpoke> {
     let manage_own = b.req.raw.hub.manage_own_account.unwrap_or(false);
     let own = manage_own.then_some(OwnAccount { sets: &member_sets, aws_managed: &member_aws_managed, single: false });
     let mut policies = hub::group_policies(b, (&user, &group), &hub_sets, own.as_ref());
-    let assume = assume_plan(b, &members, &role, &group, &policies, &size_env)?;
+    let assume = assume_plan(b, (&members, org.as_ref()), &role, &group, &policies, &size_env)?;
     policies.inline.extend(assume.inline.iter().cloned());
     policies.managed.extend(assume.managed.iter().cloned());
     let own_sets = manage_own.then(|| member_sets.iter().map(|s| s.name.clone()).collect());
     let hub = hub::assemble(b, hub_account, (user, group, tags), &hub_sets, policies, own_sets);
-    Some(HubAndSpoke { hub, assume, members, role, trust: b.req.trust.value })
+    Some(HubAndSpoke { hub, assume, members, role, trust: b.req.trust.value, org, deploy, tf })
 }
 
 /// The hub's own sets and the member role's, each from the config or the preset.
@@ -92,7 +97,7 @@ fn member_role(
 /// group already holds.
 fn assume_plan(
     b: &mut Build<'_>,
-    members: &[Member],
+    (members, org): (&[Member], Option<&Organization>),
     role: &Role,
     group: &Entity,
     policies: &hub::GroupPolicies,
@@ -109,6 +114,7 @@ fn assume_plan(
         used_inline: hub::inline_size(policies, size_env),
         used_managed: policies.aws_managed.len() + policies.managed.len(),
         env: size_env,
+        org,
     });
     match plan {
         Ok(plan) => Some(plan),

@@ -3,8 +3,9 @@
 //! layout breaks at about 37 accounts. We measure each candidate shape and take the first that fits.
 
 use super::NamedPolicy;
+use super::deploy::Organization;
 use super::policy::{Condition, Expr, PolicyDocument, Statement, Var, iam_arn, policy_literal};
-use crate::aws::ids::AccountId;
+use crate::aws::ids::{self, AccountId};
 use crate::aws::quotas::{GROUP_INLINE, GROUP_MANAGED, MANAGED_POLICY};
 use crate::keyword::AssumeShape;
 
@@ -21,6 +22,9 @@ pub(crate) enum Shape {
     /// `arn:<p>:iam::*:role/<path><name>` with `aws:ResourceAccount` listing the accounts, inline,
     /// or spread over managed policies when even that is too large for the inline budget.
     ResourceAccount,
+    /// `arn:<p>:iam::*:role/<path><name>` limited to the organization's accounts
+    /// (`aws:ResourceOrgID`) or to its units (`aws:ResourceOrgPaths`): constant size.
+    Organization,
 }
 
 impl Shape {
@@ -32,6 +36,7 @@ impl Shape {
             AssumeShape::SingleStatement => Some(Shape::SingleStatement),
             AssumeShape::Managed => Some(Shape::Managed),
             AssumeShape::ResourceAccount => Some(Shape::ResourceAccount),
+            AssumeShape::Organization => Some(Shape::Organization),
         }
     }
 
@@ -41,6 +46,7 @@ impl Shape {
             Shape::SingleStatement => "single-statement",
             Shape::Managed => "managed",
             Shape::ResourceAccount => "resource-account",
+            Shape::Organization => "organization",
         }
     }
 }
@@ -67,6 +73,8 @@ pub(crate) struct Inputs<'a> {
     /// AWS managed policies already attached to the group.
     pub(crate) used_managed: usize,
     pub(crate) env: &'a dyn Fn(Var) -> String,
+    /// The organization, for the `organization` shape.
+    pub(crate) org: Option<&'a Organization>,
 }
 
 fn role_arn(inp: &Inputs<'_>, account: &AccountId) -> Expr {
@@ -80,12 +88,30 @@ fn assume_doc(sid: &str, resources: Vec<Expr>, conditions: Vec<Condition>) -> Po
     PolicyDocument { statements: vec![st] }
 }
 
+fn wildcard_role(inp: &Inputs<'_>) -> Expr {
+    iam_arn(Expr::lit("*"), &format!("role{}{}", policy_literal(inp.role_path), policy_literal(inp.role_name)))
+}
+
+/// The role in any account of the organization, or (with units that are not the root) in any
+/// account under those units: `ForAnyValue:StringLike` on the account's paths `o-…/r-…/ou-…/`,
+/// where `*` stands for the root and any parent units.
+fn organization_doc(inp: &Inputs<'_>, org: &Organization) -> PolicyDocument {
+    let condition = if org.units.is_empty() || org.units.iter().any(|u| ids::is_root(u)) {
+        Condition { operator: "StringEquals".into(), key: "aws:ResourceOrgID".into(), values: vec![Expr::lit(&org.id)] }
+    } else {
+        Condition {
+            operator: "ForAnyValue:StringLike".into(),
+            key: "aws:ResourceOrgPaths".into(),
+            values: org.units.iter().map(|u| Expr::lit(format!("{}/*/{u}/*", org.id))).collect(),
+        }
+    };
+    assume_doc("AssumeMemberRolesInOrganization", vec![wildcard_role(inp)], vec![condition])
+}
+
 fn resource_account_doc(inp: &Inputs<'_>, accounts: &[AccountId]) -> PolicyDocument {
-    let wildcard =
-        iam_arn(Expr::lit("*"), &format!("role{}{}", policy_literal(inp.role_path), policy_literal(inp.role_name)));
     assume_doc(
         "AssumeMemberRoles",
-        vec![wildcard],
+        vec![wildcard_role(inp)],
         vec![Condition {
             operator: "StringEquals".into(),
             key: "aws:ResourceAccount".into(),
@@ -221,15 +247,30 @@ fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
                 },
             )
         }
+        Shape::Organization => {
+            let org = inp.org.ok_or("organization: needs the organization's id (organization.id)")?;
+            let what = if org.units.is_empty() || org.units.iter().any(|u| ids::is_root(u)) {
+                format!("(wildcard role ARN limited by aws:ResourceOrgID {})", org.id)
+            } else {
+                format!("(wildcard role ARN limited by aws:ResourceOrgPaths to {})", org.units.join(", "))
+            };
+            let inline = one_inline("assume-member-roles", organization_doc(inp, org));
+            inline_plan(inp, shape, inline, &what)
+        }
     }
 }
 
 pub(crate) fn plan(inp: &Inputs<'_>) -> Result<AssumePlan, String> {
     if let Some(shape) = Shape::forced(inp.choice) {
         attempt(inp, shape).map_err(|e| format!("the chosen shape does not fit: {e}"))
+    } else if inp.accounts.is_empty() {
+        // Only the units are known: nothing to list, the organization is the whole answer.
+        attempt(inp, Shape::Organization)
     } else {
         let mut why = Vec::new();
-        for shape in [Shape::PerAccount, Shape::SingleStatement, Shape::Managed, Shape::ResourceAccount] {
+        let explicit = [Shape::PerAccount, Shape::SingleStatement, Shape::Managed, Shape::ResourceAccount];
+        let org = inp.org.map(|_| Shape::Organization);
+        for shape in explicit.into_iter().chain(org) {
             match attempt(inp, shape) {
                 Ok(plan) => return Ok(plan),
                 Err(e) => why.push(e),

@@ -4,6 +4,7 @@
 //! `build` reports every problem it finds, not just the first.
 
 pub(crate) mod accounts;
+pub(crate) mod deploy;
 pub(crate) mod hub;
 pub(crate) mod hub_and_spoke;
 pub(crate) mod hub_policy;
@@ -96,6 +97,9 @@ pub(crate) struct HubAndSpoke {
     pub(crate) members: Vec<Member>,
     pub(crate) role: Role,
     pub(crate) trust: Trust,
+    pub(crate) org: Option<deploy::Organization>,
+    pub(crate) deploy: deploy::DeployPlan,
+    pub(crate) tf: deploy::TfPlan,
 }
 
 /// A role in a customer's account that a vendor's account assumes (seeds 003, 004).
@@ -167,6 +171,14 @@ impl Plan {
         match &self.setup {
             SetupPlan::HubAndSpoke(h) => &h.members,
             _ => &[],
+        }
+    }
+
+    /// Hub and spoke: the setup with its organization, deploy plan and Terraform layout.
+    pub(crate) fn spokes(&self) -> Option<&HubAndSpoke> {
+        match &self.setup {
+            SetupPlan::HubAndSpoke(h) => Some(h),
+            _ => None,
         }
     }
 

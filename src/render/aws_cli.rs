@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::keyword::Setup;
+use crate::model::deploy::DeployPlan;
 use crate::model::policy::{PolicyDocument, Var};
 use crate::model::{Hub, NamedPolicy, Plan, Role};
 
@@ -287,7 +288,8 @@ pub(crate) fn build(model: &Plan) -> (CliView, Vec<OutputFile>) {
             // The customer account is the profile's, known only when the script runs.
             let steps = role_steps(&mut files, role, "vendor-role-", &env_for(ACCOUNT_PLACEHOLDER.into()));
             accounts.push(account("", "", "the customer account".into(), steps));
-        } else {
+        } else if model.spokes().is_some_and(|h| matches!(h.deploy, DeployPlan::Stacks)) {
+            // With a StackSet, CloudFormation creates the member roles; the script does the hub.
             for m in model.members() {
                 let id = m.account.to_string();
                 let steps = role_steps(&mut files, role, &format!("member-{id}-"), &env_for(id.clone()));
@@ -311,6 +313,9 @@ pub(crate) fn build(model: &Plan) -> (CliView, Vec<OutputFile>) {
         rules: super::view::rules(),
         preset: model.preset.clone(),
         what: match model.kind() {
+            Setup::HubAndSpoke if model.spokes().is_some_and(|h| matches!(h.deploy, DeployPlan::StackSet(_))) => {
+                "the hub user and group (a StackSet creates the member roles)".into()
+            }
             Setup::HubAndSpoke => "the hub user and group, then the role in every member account".into(),
             Setup::SingleAccount => "the user and group of the account".into(),
             Setup::VendorRole => "the vendor role in the account of the profile".into(),

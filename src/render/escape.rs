@@ -35,6 +35,34 @@ pub(crate) fn yaml_quote(s: &str) -> String {
     o
 }
 
+/// A whole text (a nested template) as a YAML literal block scalar (`|`) whose lines are indented
+/// by `indent` spaces, so a reviewer reads it as it is. Falls back to a quoted scalar when the
+/// block form would not read back as exactly `s`: it must end in one line break, its first line
+/// must not start with a space (the indentation is detected from it), and it may hold only
+/// printable characters and no carriage returns.
+pub(crate) fn yaml_block(s: &str, indent: usize) -> String {
+    let printable = s.chars().all(|c| {
+        c == '\n'
+            || !(c.is_control()
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' | '\u{85}'))
+    });
+    let ends_once = s.ends_with('\n') && !s.ends_with("\n\n");
+    let first_ok = s.chars().next().is_some_and(|c| c != ' ' && c != '\n');
+    if !(printable && ends_once && first_ok) {
+        return yaml_quote(s);
+    }
+    let pad = " ".repeat(indent);
+    let mut o = String::from("|");
+    for line in s.lines() {
+        o.push('\n');
+        if !line.is_empty() {
+            o.push_str(&pad);
+            o.push_str(line);
+        }
+    }
+    o
+}
+
 /// A CloudFormation string value. Plain text becomes a quoted scalar; text with references becomes a
 /// flow mapping `{"Fn::Sub": "..."}` in which a literal `${` is written `${!` as `Fn::Sub` requires.
 pub(crate) fn cfn_value(parts: &[Part<'_>]) -> String {
@@ -271,6 +299,16 @@ mod tests {
         #[test]
         fn yaml_round_trips_any_string(s in any::<String>()) {
             prop_assert_eq!(yaml_read(&yaml_quote(&s)), s);
+        }
+
+        #[test]
+        fn yaml_blocks_round_trip_as_a_mapping_value(s in any::<String>(), lines in proptest::collection::vec("[ -~]{0,20}", 0..6)) {
+            // Arbitrary text (mostly the quoted fallback) and template-like lines (the block).
+            for text in [s.clone(), format!("{}\n", lines.join("\n")), format!("#{}\n", lines.join("\n"))] {
+                let doc = format!("a:\n  b: {}\n  c: 1\n", yaml_block(&text, 4));
+                let v: serde_yaml::Value = serde_yaml::from_str(&doc).unwrap();
+                prop_assert_eq!(v["a"]["b"].as_str(), Some(text.as_str()), "{}", doc);
+            }
         }
 
         #[test]

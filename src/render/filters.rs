@@ -34,6 +34,11 @@ pub(crate) fn register(tera: &mut Tera) {
     tera.register_filter("yaml_str", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
         Ok(cfn_value(&parts(v)?))
     });
+    // A nested document as a literal block; `indent` is the block's content indentation.
+    tera.register_filter("yaml_block", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
+        let indent: i64 = kw.must_get("indent")?;
+        Ok(escape::yaml_block(plain(v)?, usize::try_from(indent).unwrap_or(0)))
+    });
     tera.register_filter("hcl_str", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
         let p = parts(v)?;
         Ok(match p.as_slice() {

@@ -16,6 +16,7 @@ use crate::aws::quotas::{CFN_BODY, CFN_INLINE_BODY, CFN_RESOURCES};
 use crate::external_id;
 use crate::keyword::{AccessKey, Setup};
 use crate::model::Plan;
+use crate::model::deploy::{DeployPlan, Layout};
 use view::{Formats, Target};
 
 /// Terraform loads `*.auto.tfvars.json` by itself, so known ExternalIds need no `-var`.
@@ -57,18 +58,49 @@ const CFN_HUB_AND_SPOKE: CfnFiles = &[
     ("cloudformation/hub.yaml.tera", "cloudformation/hub.yaml", "hub_needs_s3"),
     ("cloudformation/role.yaml.tera", "cloudformation/member.yaml", "member_needs_s3"),
 ];
-const TF_HUB_AND_SPOKE: Files = &[
+/// The member-role module, wherever a layout keeps it.
+const TF_MEMBER_MODULE: Files = &[
+    ("terraform/modules/role/versions.tf.tera", "terraform/modules/member-role/versions.tf"),
+    ("terraform/modules/role/member-variables.tf.tera", "terraform/modules/member-role/variables.tf"),
+    ("terraform/modules/role/main.tf.tera", "terraform/modules/member-role/main.tf"),
+    ("terraform/modules/role/outputs.tf.tera", "terraform/modules/member-role/outputs.tf"),
+];
+/// One root, an aliased provider per member account.
+const TF_PROVIDERS: Files = &[
     ("terraform/versions.tf.tera", "terraform/versions.tf"),
     ("terraform/providers.tf.tera", "terraform/providers.tf"),
     ("terraform/variables.tf.tera", "terraform/variables.tf"),
     ("terraform/hub.tf.tera", "terraform/hub.tf"),
     ("terraform/members.tf.tera", "terraform/members.tf"),
     ("terraform/outputs.tf.tera", "terraform/outputs.tf"),
-    ("terraform/modules/role/versions.tf.tera", "terraform/modules/member-role/versions.tf"),
-    ("terraform/modules/role/member-variables.tf.tera", "terraform/modules/member-role/variables.tf"),
-    ("terraform/modules/role/main.tf.tera", "terraform/modules/member-role/main.tf"),
-    ("terraform/modules/role/outputs.tf.tera", "terraform/modules/member-role/outputs.tf"),
 ];
+/// A hub root, and a member root applied once per account by `members.sh`.
+const TF_PER_ACCOUNT: Files = &[
+    ("terraform/versions.tf.tera", "terraform/hub/versions.tf"),
+    ("terraform/providers.tf.tera", "terraform/hub/providers.tf"),
+    ("terraform/variables.tf.tera", "terraform/hub/variables.tf"),
+    ("terraform/hub.tf.tera", "terraform/hub/hub.tf"),
+    ("terraform/outputs.tf.tera", "terraform/hub/outputs.tf"),
+    ("terraform/versions.tf.tera", "terraform/member/versions.tf"),
+    ("terraform/member-root/providers.tf.tera", "terraform/member/providers.tf"),
+    ("terraform/member-root/variables.tf.tera", "terraform/member/variables.tf"),
+    ("terraform/member-root/main.tf.tera", "terraform/member/main.tf"),
+    ("terraform/member-root/outputs.tf.tera", "terraform/member/outputs.tf"),
+    ("terraform/members.sh.tera", "terraform/members.sh"),
+];
+/// The hub and the stack set in one root (the body is `TF_STACKSET_BODY`).
+const TF_STACKSET: Files = &[
+    ("terraform/versions.tf.tera", "terraform/versions.tf"),
+    ("terraform/providers.tf.tera", "terraform/providers.tf"),
+    ("terraform/variables.tf.tera", "terraform/variables.tf"),
+    ("terraform/hub.tf.tera", "terraform/hub.tf"),
+    ("terraform/stackset.tf.tera", "terraform/stackset.tf"),
+    ("terraform/outputs.tf.tera", "terraform/outputs.tf"),
+];
+/// The member template, read by `stackset.tf` with `file()`.
+const TF_STACKSET_BODY: &str = "terraform/member-role.yaml";
+const CFN_MEMBER_TEMPLATE: &str = "cloudformation/role.yaml.tera";
+const CFN_STACKSET: (&str, &str) = ("cloudformation/stackset.yaml.tera", "cloudformation/stackset.yaml");
 /// A vendor role: one role template, a module and a root module that uses it.
 const CFN_VENDOR_ROLE: CfnFiles =
     &[("cloudformation/role.yaml.tera", "cloudformation/vendor-role.yaml", "vendor_needs_s3")];
@@ -99,55 +131,54 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
         Context::from_serialize(&view::build(model, hub, member, formats))
             .map_err(|e| anyhow!("building the template context: {e}"))
     };
-    let cfn_ctx = ctx_for(Target::CfnHub, Target::CfnMember)?;
-    if model.hub().is_some_and(|h| h.access_key == AccessKey::SecretsManager) {
-        if formats.tf {
-            out.warnings.push(
-                "hub.access_key: with Terraform the secret access key is stored in the state unless you pass access_key_pgp_key (a check block repeats this at plan time)".into(),
-            );
-        }
-        if formats.cli {
-            out.warnings.push(
-                "hub.access_key: cli/deploy.sh does not create the access key; DEPLOY.md gives the command".into(),
-            );
-        }
-    }
-    let (cfn_files, tf_files, deploy) = match model.kind() {
-        Setup::HubAndSpoke => (CFN_HUB_AND_SPOKE, TF_HUB_AND_SPOKE, "DEPLOY-hub-and-spoke.md.tera"),
-        Setup::SingleAccount => (CFN_SINGLE_ACCOUNT, TF_SINGLE_ACCOUNT, "DEPLOY-single-account.md.tera"),
-        Setup::VendorRole => (CFN_VENDOR_ROLE, TF_VENDOR_ROLE, "DEPLOY-vendor-role.md.tera"),
+    let mut cfn_ctx = ctx_for(Target::CfnHub, Target::CfnMember)?;
+    access_key_warnings(model, formats, &mut out.warnings);
+    let (cfn_files, deploy) = match model.kind() {
+        Setup::HubAndSpoke => (CFN_HUB_AND_SPOKE, "DEPLOY-hub-and-spoke.md.tera"),
+        Setup::SingleAccount => (CFN_SINGLE_ACCOUNT, "DEPLOY-single-account.md.tera"),
+        Setup::VendorRole => (CFN_VENDOR_ROLE, "DEPLOY-vendor-role.md.tera"),
     };
+    let stackset = model.spokes().and_then(|h| match &h.deploy {
+        DeployPlan::StackSet(s) => Some(s),
+        DeployPlan::Stacks => None,
+    });
+    // A stack set carries the member template as its body (both formats need it).
+    if let Some(s) = stackset {
+        let body = text::normalise(&render_one(&tera, CFN_MEMBER_TEMPLATE, &cfn_ctx)?);
+        if body.len() > CFN_INLINE_BODY && s.template_url.is_none() {
+            bail!(
+                "stackset.template_url: the member template is {} bytes, over the {CFN_INLINE_BODY} bytes a StackSet takes as TemplateBody: upload cloudformation/member.yaml to S3 and give its https URL as stackset.template_url",
+                body.len()
+            );
+        }
+        if formats.tf && s.template_url.is_none() {
+            out.files.push(OutputFile { path: TF_STACKSET_BODY.into(), contents: body.clone() });
+        }
+        cfn_ctx.insert("member_body", &body);
+    }
 
     // DEPLOY.md adds `--s3-bucket` to the deploy command of each template that needs it.
     let mut deploy_ctx = cfn_ctx.clone();
-    for (t, path, needs_s3) in cfn_files {
+    let stackset_file = stackset.map(|_| (CFN_STACKSET.0, CFN_STACKSET.1, "stackset_needs_s3"));
+    for (t, path, needs_s3) in cfn_files.iter().copied().chain(stackset_file) {
         let mut needs = false;
         if formats.cfn {
             let text = text::normalise(&render_one(&tera, t, &cfn_ctx)?);
             needs = check_cloudformation(path, &text, &mut out.warnings)?;
-            out.files.push(OutputFile { path: (*path).to_string(), contents: text });
+            out.files.push(OutputFile { path: path.to_string(), contents: text });
         }
-        deploy_ctx.insert(*needs_s3, &needs);
+        deploy_ctx.insert(needs_s3, &needs);
     }
     out.files.push(OutputFile {
         path: "DEPLOY.md".into(),
         contents: text::normalise(&render_one(&tera, deploy, &deploy_ctx)?),
     });
-    if let Some(ids) = model.vendor().and_then(|v| v.external_ids.known()) {
-        out.files.push(OutputFile {
-            path: external_id::FILE.into(),
-            contents: ids.iter().map(|i| format!("{i}\n")).collect(),
-        });
-        if formats.tf {
-            let vars = serde_json::json!({ "external_ids": ids });
-            let text = serde_json::to_string_pretty(&vars).context("encoding the ExternalIds for Terraform")?;
-            out.files.push(OutputFile { path: TF_EXTERNAL_IDS.into(), contents: format!("{text}\n") });
-        }
-    }
+    out.files.extend(data_files(model, formats)?);
     if formats.tf {
         let tf_ctx = ctx_for(Target::TfHub, Target::TfMember)?;
-        for (t, path) in tf_files {
-            let text = tf_fmt::align(&text::normalise(&render_one(&tera, t, &tf_ctx)?));
+        for (t, path) in tf_files(model) {
+            let text = text::normalise(&render_one(&tera, t, &tf_ctx)?);
+            let text = if path.ends_with(".tf") { tf_fmt::align(&text) } else { text };
             out.files.push(OutputFile { path: (*path).to_string(), contents: text });
         }
     }
@@ -160,6 +191,55 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// The Terraform files of the setup's layout.
+fn tf_files(model: &Plan) -> Vec<&'static (&'static str, &'static str)> {
+    let tables: &[Files] = match (model.kind(), model.spokes().map(|h| h.tf.layout)) {
+        (Setup::SingleAccount, _) => &[TF_SINGLE_ACCOUNT],
+        (Setup::VendorRole, _) => &[TF_VENDOR_ROLE],
+        (Setup::HubAndSpoke, Some(Layout::PerAccount)) => &[TF_PER_ACCOUNT, TF_MEMBER_MODULE],
+        (Setup::HubAndSpoke, Some(Layout::StackSet)) => &[TF_STACKSET],
+        (Setup::HubAndSpoke, _) => &[TF_PROVIDERS, TF_MEMBER_MODULE],
+    };
+    tables.iter().flat_map(|t| t.iter()).collect()
+}
+
+/// Files that are data, not templates: the member accounts for DEPLOY.md's loops, and a vendor
+/// role's known ExternalIds.
+fn data_files(model: &Plan, formats: Formats) -> Result<Vec<OutputFile>> {
+    let mut files = Vec::new();
+    if !model.members().is_empty() {
+        let ids: String = model.members().iter().map(|m| format!("{}\n", m.account)).collect();
+        files.push(OutputFile { path: view::ACCOUNTS_FILE.into(), contents: ids });
+    }
+    if let Some(ids) = model.vendor().and_then(|v| v.external_ids.known()) {
+        files.push(OutputFile {
+            path: external_id::FILE.into(),
+            contents: ids.iter().map(|i| format!("{i}\n")).collect(),
+        });
+        if formats.tf {
+            let vars = serde_json::json!({ "external_ids": ids });
+            let text = serde_json::to_string_pretty(&vars).context("encoding the ExternalIds for Terraform")?;
+            files.push(OutputFile { path: TF_EXTERNAL_IDS.into(), contents: format!("{text}\n") });
+        }
+    }
+    Ok(files)
+}
+
+fn access_key_warnings(model: &Plan, formats: Formats, warnings: &mut Vec<String>) {
+    if !model.hub().is_some_and(|h| h.access_key == AccessKey::SecretsManager) {
+        return;
+    }
+    if formats.tf {
+        warnings.push(
+            "hub.access_key: with Terraform the secret access key is stored in the state unless you pass access_key_pgp_key (a check block repeats this at plan time)".into(),
+        );
+    }
+    if formats.cli {
+        warnings
+            .push("hub.access_key: cli/deploy.sh does not create the access key; DEPLOY.md gives the command".into());
+    }
 }
 
 /// Parses the template back and enforces CloudFormation's limits, so a template bug or an

@@ -10,8 +10,20 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("cloudformation/_policy.yaml.tera", include_str!("../../templates/cloudformation/_policy.yaml.tera")),
     ("cloudformation/hub.yaml.tera", include_str!("../../templates/cloudformation/hub.yaml.tera")),
     ("cloudformation/role.yaml.tera", include_str!("../../templates/cloudformation/role.yaml.tera")),
+    ("cloudformation/stackset.yaml.tera", include_str!("../../templates/cloudformation/stackset.yaml.tera")),
     ("terraform/_policy.tf.tera", include_str!("../../templates/terraform/_policy.tf.tera")),
     ("terraform/hub.tf.tera", include_str!("../../templates/terraform/hub.tf.tera")),
+    ("terraform/member-root/main.tf.tera", include_str!("../../templates/terraform/member-root/main.tf.tera")),
+    ("terraform/member-root/outputs.tf.tera", include_str!("../../templates/terraform/member-root/outputs.tf.tera")),
+    (
+        "terraform/member-root/providers.tf.tera",
+        include_str!("../../templates/terraform/member-root/providers.tf.tera"),
+    ),
+    (
+        "terraform/member-root/variables.tf.tera",
+        include_str!("../../templates/terraform/member-root/variables.tf.tera"),
+    ),
+    ("terraform/members.sh.tera", include_str!("../../templates/terraform/members.sh.tera")),
     ("terraform/members.tf.tera", include_str!("../../templates/terraform/members.tf.tera")),
     ("terraform/modules/role/main.tf.tera", include_str!("../../templates/terraform/modules/role/main.tf.tera")),
     (
@@ -29,6 +41,7 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ),
     ("terraform/outputs.tf.tera", include_str!("../../templates/terraform/outputs.tf.tera")),
     ("terraform/providers.tf.tera", include_str!("../../templates/terraform/providers.tf.tera")),
+    ("terraform/stackset.tf.tera", include_str!("../../templates/terraform/stackset.tf.tera")),
     ("terraform/variables.tf.tera", include_str!("../../templates/terraform/variables.tf.tera")),
     ("terraform/vendor/main.tf.tera", include_str!("../../templates/terraform/vendor/main.tf.tera")),
     ("terraform/vendor/outputs.tf.tera", include_str!("../../templates/terraform/vendor/outputs.tf.tera")),
@@ -83,7 +96,7 @@ mod tests {
     /// integer's digits) is safe in every context.
     fn made_for(ctx: Context) -> &'static [&'static str] {
         match ctx {
-            Context::YamlValue => &["yaml_str", "cfn_id", "int"],
+            Context::YamlValue => &["yaml_str", "yaml_block", "cfn_id", "int"],
             Context::HclValue => &["hcl_str", "tf_ident", "int"],
             Context::HclString => &["hcl_inner", "int"],
             Context::ShellWord => &["sh_str", "sh_var", "sh_regex", "int"],
@@ -178,7 +191,7 @@ mod tests {
             while let Some(start) = src[from..].find("{{").map(|i| from + i) {
                 let end = src[start..].find("}}").map(|e| start + e).expect("unclosed {{");
                 let inner = src[start + 2..end].trim();
-                let last = inner.rsplit('|').next().unwrap().trim();
+                let last = inner.rsplit('|').next().unwrap().split('(').next().unwrap().trim();
                 let ctx = context(name, src, start);
                 if !inner.contains('|') || !made_for(ctx).contains(&last) {
                     wrong.push(format!(

@@ -80,7 +80,7 @@ fn stdout_prints_one_selected_file_and_writes_nothing() {
     assert_eq!(o.code, 2);
     assert_eq!(
         o.stderr,
-        "error: --stdout: needs exactly one selected file, but this run has 3 (DEPLOY.md, cloudformation/hub.yaml, cloudformation/member.yaml); pick one with --only\n"
+        "error: --stdout: needs exactly one selected file, but this run has 4 (DEPLOY.md, accounts.txt, cloudformation/hub.yaml, cloudformation/member.yaml); pick one with --only\n"
     );
     let mut typo = args.to_vec();
     typo.extend(["--only", "cloudformation/hub.yml", "--stdout"]);
@@ -96,7 +96,7 @@ fn rerun_is_a_no_op_and_check_detects_drift() {
     assert_eq!(crossrole_in_process(&args, tmp.path()).code, 0);
     let first = tree(tmp.path());
     let o = crossrole_in_process(&args, tmp.path());
-    assert!(o.stderr.contains("0 written, 13 unchanged"), "{}", o.stderr);
+    assert!(o.stderr.contains("0 written, 14 unchanged"), "{}", o.stderr);
     assert_eq!(tree(tmp.path()), first);
 
     let mut check = args.to_vec();

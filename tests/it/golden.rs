@@ -12,7 +12,15 @@ fn examples_match_their_goldens() {
         let out = tmp.path().join("out");
         // Every format, so the CLI scripts are goldens too (and shellchecked and deployed in CI).
         let o = crossrole(
-            &["emit", "--config", config.to_str().unwrap(), "--format", "all", "--out", out.to_str().unwrap()],
+            &[
+                "emit",
+                "--config",
+                config.to_str().unwrap(),
+                "--format",
+                golden_format(&name),
+                "--out",
+                out.to_str().unwrap(),
+            ],
             &repo(),
         );
         assert!(o.status.success(), "{name}: {}", stderr(&o));

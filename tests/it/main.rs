@@ -73,6 +73,15 @@ pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// The example configs and test fixtures that have golden outputs: (name, config path).
+/// Goldens emitted without the CLI script: it writes two policy files per member account, a
+/// thousand for five hundred accounts, which would say nothing the other goldens do not.
+pub(crate) const WITHOUT_CLI: &[&str] = &["five-hundred-accounts"];
+
+/// The `--format` a golden is emitted with.
+pub(crate) fn golden_format(name: &str) -> &'static str {
+    if WITHOUT_CLI.contains(&name) { "both" } else { "all" }
+}
+
 pub(crate) fn golden_cases() -> Vec<(String, PathBuf)> {
     let mut cases = Vec::new();
     for dir in ["examples", "tests/fixtures"] {
@@ -94,6 +103,8 @@ pub(crate) fn hub_files(dir: &Path) -> Option<(PathBuf, PathBuf)> {
         None
     } else if dir.join("cloudformation/account.yaml").exists() {
         Some((dir.join("cloudformation/account.yaml"), dir.join("terraform/main.tf")))
+    } else if dir.join("terraform/hub/hub.tf").exists() {
+        Some((dir.join("cloudformation/hub.yaml"), dir.join("terraform/hub/hub.tf")))
     } else {
         Some((dir.join("cloudformation/hub.yaml"), dir.join("terraform/hub.tf")))
     }

@@ -406,7 +406,7 @@ fn rows() -> Vec<Row> {
         row(
             "unknown top-level key",
             "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nregion: us-east-1\n",
-            "error: parsing config config.yaml: unknown field `region`, expected one of `setup`, `preset`, `hub`, `accounts`, `member_role`, `role`, `vendor`, `tags`, `tier`, `mode` at line 3 column 1\n",
+            "error: parsing config config.yaml: unknown field `region`, expected one of `setup`, `preset`, `hub`, `accounts`, `member_role`, `role`, `vendor`, `tags`, `tier`, `mode`, `deploy`, `organization`, `stackset`, `terraform` at line 3 column 1\n",
         ),
         row(
             "unknown nested key",
@@ -491,7 +491,7 @@ fn rows() -> Vec<Row> {
             ..row(
                 "stdout with several files",
                 "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
-                "error: --stdout: needs exactly one selected file, but this run has 13 (DEPLOY.md, cloudformation/hub.yaml, cloudformation/member.yaml, terraform/hub.tf, terraform/members.tf, terraform/modules/member-role/main.tf, terraform/modules/member-role/outputs.tf, terraform/modules/member-role/variables.tf, terraform/modules/member-role/versions.tf, terraform/outputs.tf, terraform/providers.tf, terraform/variables.tf, terraform/versions.tf); pick one with --only\n",
+                "error: --stdout: needs exactly one selected file, but this run has 14 (DEPLOY.md, accounts.txt, cloudformation/hub.yaml, cloudformation/member.yaml, terraform/hub.tf, terraform/members.tf, terraform/modules/member-role/main.tf, terraform/modules/member-role/outputs.tf, terraform/modules/member-role/variables.tf, terraform/modules/member-role/versions.tf, terraform/outputs.tf, terraform/providers.tf, terraform/variables.tf, terraform/versions.tf); pick one with --only\n",
             )
         },
         // Catalog actions checked against the embedded IAM service definitions (src/iam).
@@ -584,7 +584,7 @@ fn rows() -> Vec<Row> {
                 "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\ntier: all\n",
                 "error: tier: \"all\" is not one of required, recommended\n\
                  error: --trust: \"root\" is not one of principal-arn, user, account\n\
-                 error: --assume-policy: \"per-acount\" is not one of auto, per-account, single-statement, managed, resource-account (did you mean \"per-account\"?)\n",
+                 error: --assume-policy: \"per-acount\" is not one of auto, per-account, single-statement, managed, resource-account, organization (did you mean \"per-account\"?)\n",
             )
         },
     ]

@@ -2,6 +2,7 @@
 //! computed here, and every deploy-time value already mapped to the target's reference syntax.
 //! Templates only loop and place text.
 
+mod deploy;
 mod hub;
 pub(crate) mod policy;
 mod role;
@@ -12,6 +13,7 @@ use serde::Serialize;
 use crate::aws::ids;
 use crate::keyword::{self, Setup};
 use crate::model::Plan;
+pub(crate) use deploy::{ACCOUNTS_FILE, DeployView, deploy_view};
 use hub::{HubView, MemberView, hub_view, member_views};
 pub(crate) use policy::{Target, ValueView};
 use role::{RoleView, role_view};
@@ -57,6 +59,7 @@ pub(crate) struct View {
     is_vendor: bool,
     role: RoleView,
     vendor: VendorView,
+    deploy: DeployView,
     member_count: i64,
     has_cfn: bool,
     has_tf: bool,
@@ -102,6 +105,7 @@ pub(crate) fn build(model: &Plan, hub: Target, member: Target, formats: Formats)
         is_vendor: model.kind() == Setup::VendorRole,
         role: model.role().map(|r| role_view(model, r, member)).unwrap_or_default(),
         vendor: model.vendor().map(vendor_view).unwrap_or_default(),
+        deploy: deploy_view(model),
         member_count: i64::try_from(model.members().len()).unwrap_or(i64::MAX),
         has_cfn: formats.cfn,
         has_tf: formats.tf,

@@ -59,6 +59,9 @@ pub(crate) struct ConditionEntry {
 #[derive(Serialize)]
 pub(crate) struct ConditionOp {
     operator: String,
+    /// The operator is an HCL identifier (`StringEquals`), written bare as `terraform fmt` keeps
+    /// it; a set operator (`ForAnyValue:StringLike`) is a quoted key.
+    bare: bool,
     entries: Vec<ConditionEntry>,
 }
 
@@ -94,7 +97,11 @@ pub(crate) fn doc(target: Target, d: &PolicyDocument) -> DocView {
                     };
                     match conditions.last_mut() {
                         Some(op) if op.operator == c.operator => op.entries.push(entry),
-                        _ => conditions.push(ConditionOp { operator: c.operator.clone(), entries: vec![entry] }),
+                        _ => conditions.push(ConditionOp {
+                            operator: c.operator.clone(),
+                            bare: !c.operator.contains(':'),
+                            entries: vec![entry],
+                        }),
                     }
                 }
                 StatementView {

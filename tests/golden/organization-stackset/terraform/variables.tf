@@ -16,9 +16,3 @@ variable "region" {
   type        = string
   default     = "us-east-1"
 }
-
-variable "member_admin_role_name" {
-  description = "Role Terraform assumes in each member account to create the integration role"
-  type        = string
-  default     = "OrganizationAccountAccessRole"
-}
