@@ -147,10 +147,10 @@ pub(crate) fn deploy(b: &mut Build<'_>, hub: &AccountId, members: &[Member]) -> 
                 "only a service-managed StackSet (over organization.units) is created in the management account; remove it, or list the units",
             );
         }
-        if let Some(i) = members.iter().position(|x| &x.account == m) {
+        if members.iter().any(|x| &x.account == m) {
             b.p.push(
                 "organization.management_account",
-                format!("{:?} is also member {}: StackSets never deploy to the organization's management account, so it would get no role; remove it from accounts", m.as_str(), i + 1),
+                format!("{:?} is also a member account: StackSets never deploy to the organization's management account, so it would get no role; remove it from accounts", m.as_str()),
             );
         }
     }

@@ -452,3 +452,74 @@ proptest::proptest! {
         proptest::prop_assert_eq!(known, ids.into_iter().collect::<Vec<_>>());
     }
 }
+
+const ORG: &str = "hub: {account: \"999999999999\"}\ndeploy: stackset\norganization: {id: o-a1b2c3d4e5, units: [ou-ab12-22222222, ou-ab12-11111111]}\n";
+
+fn assume_statement(m: &Plan) -> &Statement {
+    &m.assume().unwrap().inline[0].doc.statements[0]
+}
+
+#[test]
+fn a_stackset_over_units_needs_no_accounts_and_the_hub_grants_the_units() {
+    let m = ok(ORG);
+    let h = m.spokes().unwrap();
+    assert!(h.members.is_empty());
+    assert_eq!(h.org.as_ref().unwrap().units, ["ou-ab12-11111111", "ou-ab12-22222222"], "sorted");
+    assert!(matches!(&h.deploy, deploy::DeployPlan::StackSet(s) if s.service_managed && s.admin == deploy::Admin::Hub));
+    assert_eq!(h.tf.layout, deploy::Layout::StackSet);
+    assert_eq!(h.assume.shape, Shape::Organization);
+    let st = assume_statement(&m);
+    assert_eq!(st.resources, [iam_arn(Expr::lit("*"), "role/micetro-integration")]);
+    let c = &st.conditions[0];
+    assert_eq!((c.operator.as_str(), c.key.as_str()), ("ForAnyValue:StringLike", "aws:ResourceOrgPaths"));
+    let paths: Vec<String> = c.values.iter().map(|v| v.resolve(&|_| String::new())).collect();
+    assert_eq!(paths, ["o-a1b2c3d4e5/*/ou-ab12-11111111/*", "o-a1b2c3d4e5/*/ou-ab12-22222222/*"]);
+}
+
+#[test]
+fn the_root_unit_grants_the_whole_organization() {
+    let m = ok(&ORG.replace("[ou-ab12-22222222, ou-ab12-11111111]", "[r-ab12]"));
+    let c = &assume_statement(&m).conditions[0];
+    assert_eq!((c.operator.as_str(), c.key.as_str()), ("StringEquals", "aws:ResourceOrgID"));
+    assert_eq!(c.values, [Expr::lit("o-a1b2c3d4e5")]);
+}
+
+#[test]
+fn the_management_account_is_where_the_stack_set_lives_when_named() {
+    let yaml = ORG.replace("units:", "management_account: \"888888888888\", units:");
+    let m = ok(&yaml);
+    let deploy::DeployPlan::StackSet(s) = &m.spokes().unwrap().deploy else { panic!("no stack set") };
+    assert_eq!(s.admin, deploy::Admin::Management(crate::aws::ids::AccountId::parse("888888888888").unwrap()));
+    let m = ok(&ORG.replace("units:", "management_account: \"999999999999\", units:"));
+    let deploy::DeployPlan::StackSet(s) = &m.spokes().unwrap().deploy else { panic!("no stack set") };
+    assert_eq!(s.admin, deploy::Admin::HubIsManagement);
+}
+
+#[test]
+fn auto_picks_the_terraform_layout_by_the_number_of_accounts() {
+    let layout = |n| with_accounts(n).spokes().unwrap().tf.layout;
+    assert_eq!(layout(deploy::PROVIDERS_MAX), deploy::Layout::Providers);
+    assert_eq!(layout(deploy::PROVIDERS_MAX + 1), deploy::Layout::PerAccount);
+    let forced =
+        build_with("hub: {account: \"999999999999\"}", &["--accounts", &accounts(11), "--tf-layout", "providers"])
+            .unwrap();
+    assert_eq!(forced.spokes().unwrap().tf.layout, deploy::Layout::Providers);
+    assert!(
+        forced.warnings.iter().any(|w| w.starts_with("--tf-layout: providers starts one AWS provider process per member account at every plan (12 processes, about 1200 MB)")),
+        "{:?}",
+        forced.warnings
+    );
+    let self_managed = ok("hub: {account: \"999999999999\"}\ndeploy: stackset\naccounts: [\"111111111111\"]\n");
+    let h = self_managed.spokes().unwrap();
+    assert!(matches!(&h.deploy, deploy::DeployPlan::StackSet(s) if !s.service_managed));
+    assert_eq!(h.tf.layout, deploy::Layout::StackSet);
+}
+
+#[test]
+fn past_every_listed_shape_an_organization_still_fits() {
+    let yaml = "hub: {account: \"999999999999\"}\norganization: {id: o-a1b2c3d4e5}\n";
+    let m = build_with(yaml, &["--accounts", &accounts(5000)]).unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(m.assume().unwrap().shape, Shape::Organization);
+    let err = build_with("hub: {account: \"999999999999\"}", &["--accounts", &accounts(5000)]).unwrap_err();
+    assert!(err.to_string().contains("do not fit in any policy shape"), "{err}");
+}

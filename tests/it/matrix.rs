@@ -587,7 +587,104 @@ fn rows() -> Vec<Row> {
                  error: --assume-policy: \"per-acount\" is not one of auto, per-account, single-statement, managed, resource-account, organization (did you mean \"per-account\"?)\n",
             )
         },
+        // StackSets, organizations and Terraform layouts.
+        row(
+            "malformed organization id",
+            "hub: {account: \"999999999999\"}\ndeploy: stackset\norganization: {id: o-ABC, units: [ou-ab12-11111111]}\n",
+            "error: organization.id: \"o-ABC\" is not an AWS Organizations id (o- and 10 to 32 lower-case letters or digits)\n",
+        ),
+        row(
+            "malformed and repeated organizational units",
+            "hub: {account: \"999999999999\"}\ndeploy: stackset\norganization: {id: o-a1b2c3d4e5, units: [ou-xyz, r-ab12, r-ab12, OU-AB12-11111111]}\n",
+            "error: organization.units[0]: \"ou-xyz\" is not an organizational unit id (ou-, 4 to 32 lower-case letters or digits, -, 8 to 32 more) or a root id (r-, 4 to 32)\n\
+                 error: organization.units[2]: \"r-ab12\" is listed twice; each unit once\n\
+                 error: organization.units[3]: \"OU-AB12-11111111\" is not an organizational unit id (ou-, 4 to 32 lower-case letters or digits, -, 8 to 32 more) or a root id (r-, 4 to 32)\n",
+        ),
+        row(
+            "units with deploy stacks",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\norganization: {id: o-a1b2c3d4e5, units: [ou-ab12-11111111]}\n",
+            "error: organization.units: units are the targets of a StackSet, but deploy is stacks: set deploy: stackset (or --deploy stackset), or remove them\n",
+        ),
+        row(
+            "units without the organization id",
+            "hub: {account: \"999999999999\"}\ndeploy: stackset\norganization: {units: [ou-ab12-11111111]}\n",
+            "error: organization.id: missing: a StackSet over organizational units needs the organization's id (o-...)\n",
+        ),
+        row(
+            "stackset without any target",
+            "hub: {account: \"999999999999\"}\ndeploy: stackset\n",
+            "error: accounts: a StackSet without any target: list organization.units (service-managed, with the accounts that join them later) or the accounts (self-managed)\n",
+        ),
+        row(
+            "hub account among the stackset accounts",
+            "hub: {account: \"999999999999\"}\ndeploy: stackset\naccounts: [\"111111111111\", \"999999999999\"]\n",
+            "error: accounts[1]: \"999999999999\" is the hub account; the hub cannot also be a member\n",
+        ),
+        row(
+            "management account among the stackset accounts",
+            "hub: {account: \"999999999999\"}\ndeploy: stackset\norganization: {id: o-a1b2c3d4e5, units: [r-ab12], management_account: \"111111111111\"}\naccounts: [\"111111111111\"]\n",
+            "error: organization.management_account: \"111111111111\" is also a member account: StackSets never deploy to the organization's management account, so it would get no role; remove it from accounts\n",
+        ),
+        row(
+            "stackset options with deploy stacks",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\norganization: {management_account: \"888888888888\"}\nstackset: {retain_stacks_on_account_removal: true}\nterraform: {layout: stackset}\n",
+            "error: stackset: options of a StackSet, but deploy is stacks: set deploy: stackset, or remove them\n\
+                 error: organization.management_account: only a StackSet is created in the management account, but deploy is stacks: set deploy: stackset, or remove it\n\
+                 error: terraform.layout: stackset deploys the member roles through a StackSet, but deploy is stacks: set deploy: stackset\n",
+        ),
+        row(
+            "a management account for a self-managed stackset",
+            "hub: {account: \"999999999999\"}\ndeploy: stackset\naccounts: [\"111111111111\"]\norganization: {management_account: \"888888888888\"}\n",
+            "error: organization.management_account: only a service-managed StackSet (over organization.units) is created in the management account; remove it, or list the units\n",
+        ),
+        row(
+            "per-account layout with units only",
+            "hub: {account: \"999999999999\"}\ndeploy: stackset\norganization: {id: o-a1b2c3d4e5, units: [ou-ab12-11111111]}\nterraform: {layout: per-account}\n",
+            "error: terraform.layout: per-account reaches each listed member account, but only organization.units are given: list the accounts, or use the stackset layout\n",
+        ),
+        row(
+            "organization shape without an organization",
+            "hub: {account: \"999999999999\", assume_policy: organization}\naccounts: [\"111111111111\"]\n",
+            "error: hub.assume_policy: the chosen shape does not fit: organization: needs the organization's id (organization.id)\n",
+        ),
+        Row {
+            args: &["--tf-layout", "per-acount", "--deploy", "stacksets"],
+            ..row(
+                "unknown layout and deploy keywords",
+                "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
+                "error: --deploy: \"stacksets\" is not one of stacks, stackset (did you mean \"stackset\"?)\n\
+                 error: --tf-layout: \"per-acount\" is not one of auto, providers, per-account, stackset (did you mean \"per-account\"?)\n",
+            )
+        },
+        row(
+            "stackset keys on a vendor role",
+            "preset: microtica\ndeploy: stackset\norganization: {id: o-a1b2c3d4e5}\nterraform: {layout: per-account}\n",
+            "error: deploy: a vendor-role setup has no hub, user or member accounts; remove it or choose another setup\n\
+                 error: organization: a vendor-role setup has no hub, user or member accounts; remove it or choose another setup\n\
+                 error: terraform: a vendor-role setup has no hub, user or member accounts; remove it or choose another setup\n",
+        ),
+        row(
+            "stackset template url that is not https",
+            "hub: {account: \"999999999999\"}\ndeploy: stackset\naccounts: [\"111111111111\"]\nstackset: {template_url: \"s3://bucket/member.yaml\"}\n",
+            "error: stackset.template_url: \"s3://bucket/member.yaml\" must be an https:// URL of the uploaded template (an S3 object URL)\n",
+        ),
+        row(
+            "member template over the StackSet body limit without a template url",
+            big_member_config(),
+            "error: stackset.template_url: the member template is 62730 bytes, over the 51200 bytes a StackSet takes as TemplateBody: upload cloudformation/member.yaml to S3 and give its https URL as stackset.template_url\n",
+        ),
     ]
+}
+
+/// A StackSet whose member template is over 51,200 bytes: fifty tags of the longest keys and values,
+/// in a script whose letters take three bytes each.
+fn big_member_config() -> &'static str {
+    let tags: String =
+        (0..50).map(|i| format!("    k{i:02}{}: \"{}\"\n", "键".repeat(120), "值".repeat(256))).collect();
+    let text = format!(
+        "hub: {{account: \"999999999999\"}}\ndeploy: stackset\naccounts: [\"111111111111\"]\nmember_role:\n  tags:\n{tags}"
+    );
+    Box::leak(text.into_boxed_str())
 }
 
 const HUB_ONLY: &str = "hub: {account: \"999999999999\"}\n";
