@@ -54,6 +54,17 @@ pub(crate) struct Preset {
     /// preset has no hub.
     #[serde(default)]
     pub(crate) vendor: Option<VendorPreset>,
+    /// How the integration finds the member accounts it may reach (hub and spoke), if it does.
+    #[serde(default)]
+    pub(crate) discovery: Option<Discovery>,
+}
+
+/// How an integration discovers its member accounts from the hub's IAM policies.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Discovery {
+    /// It reads the inline policies of its user's groups and takes the role ARNs listed there.
+    InlineGroupPolicies,
 }
 
 #[derive(Debug, Deserialize)]

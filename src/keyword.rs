@@ -61,6 +61,9 @@ pub(crate) enum AssumeShape {
     PerAccount,
     /// One inline statement listing every role ARN
     SingleStatement,
+    /// Inline role ARN lists spread over several hub groups and, past one user's ten groups,
+    /// several hub users (discoverable by reading the groups' inline policies)
+    Groups,
     /// Customer managed policies listing the role ARNs
     Managed,
     /// A wildcard role ARN with aws:ResourceAccount listing the accounts

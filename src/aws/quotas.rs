@@ -7,6 +7,10 @@ pub(crate) const GROUP_INLINE: usize = 5_120;
 pub(crate) const MANAGED_POLICY: usize = 6_144;
 /// Managed policies attached to one group.
 pub(crate) const GROUP_MANAGED: usize = 10;
+/// Groups one IAM user can be a member of.
+pub(crate) const USER_GROUPS: usize = 10;
+/// Groups in one account (the default quota).
+pub(crate) const ACCOUNT_GROUPS: usize = 300;
 /// All inline policies of one role together.
 pub(crate) const ROLE_INLINE: usize = 10_240;
 /// A role's trust policy (the default quota; adjustable to 4,096, we stay within the default).

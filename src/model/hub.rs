@@ -1,13 +1,14 @@
 //! The integration user and its group, shared by the hub-and-spoke and single-account setups:
 //! names, paths, tags, the group's own policies and the account's own permissions.
 
+use super::hub_policy::UserShard;
 use super::policy::Var;
 use super::shared::{check_tags, managed_alternatives, permission_document};
-use super::{Build, Entity, Hub, NamedPolicy, Tags};
+use super::{Build, Entity, ExtraGroup, Hub, NamedPolicy, Tags};
 use crate::aws::ids::{self, AccountId};
 use crate::aws::quotas;
 use crate::catalog::PermissionSet;
-use crate::keyword::Mode;
+use crate::keyword::{AccessKey, Mode, Tier};
 
 /// The user and group (`None` when a name or path is wrong; the problems are recorded) and the
 /// tags the user and every role get.
@@ -55,13 +56,12 @@ pub(crate) fn group_policies(
 ) -> GroupPolicies {
     let mut out = GroupPolicies { inline: Vec::new(), managed: Vec::new(), aws_managed: Vec::new() };
     match b.req.mode.value {
-        Mode::Inline => {
-            let doc = permission_document(hub_sets, b.req.tier.value, Some((user, group)));
-            if !doc.statements.is_empty() {
-                let name = "read-own-identity".to_string();
-                out.inline.push(NamedPolicy { key: name.clone(), name, description: String::new(), doc });
-            }
-        }
+        Mode::Inline => out.inline.extend(identity_policy(
+            (b.req.mode.value, b.req.tier.value),
+            user,
+            std::slice::from_ref(group),
+            hub_sets,
+        )),
         Mode::Managed => out.aws_managed = managed_alternatives(&mut b.p, "hub.permission_sets", hub_sets),
     }
     let Some(own) = own else { return out };
@@ -142,5 +142,67 @@ pub(crate) fn assemble(
         access_key: b.req.access_key.value,
         access_key_secret,
         own_sets: own_sets.unwrap_or_default(),
+        extra_users: Vec::new(),
+        extra_groups: Vec::new(),
+    }
+}
+
+/// The identity read policy of `user`, scoped to its `groups` (inline mode; `None` in mode
+/// managed, where the AWS managed alternatives stand in).
+pub(crate) fn identity_policy(
+    (mode, tier): (Mode, Tier),
+    user: &Entity,
+    groups: &[Entity],
+    hub_sets: &[&PermissionSet],
+) -> Option<NamedPolicy> {
+    if mode == Mode::Managed {
+        return None;
+    }
+    let doc = permission_document(hub_sets, tier, Some((user, groups)));
+    let name = "read-own-identity".to_string();
+    (!doc.statements.is_empty()).then(|| NamedPolicy { key: name.clone(), name, description: String::new(), doc })
+}
+
+/// Spreads the `groups` shape's users and groups onto the hub: the hub user's identity read
+/// covers all its groups, and every further user gets its own in its first group.
+pub(crate) fn spread(b: &mut Build<'_>, hub: &mut Hub, shards: &[UserShard], hub_sets: &[&PermissionSet]) {
+    if shards.len() > 1 && hub.access_key == AccessKey::SecretsManager {
+        b.p.push(
+            &b.req.access_key.field,
+            format!("secrets-manager creates one access key, but the role ARNs are spread over {} hub users; create their keys as DEPLOY.md says (access_key: none)", shards.len()),
+        );
+    }
+    let hub_aws_managed: Vec<String> = match b.req.mode.value {
+        Mode::Managed => managed_alternatives(&mut b.p, "hub.permission_sets", hub_sets),
+        Mode::Inline => Vec::new(),
+    };
+    for (u, shard) in shards.iter().enumerate() {
+        let entities: Vec<Entity> = shard.groups.iter().map(|g| g.group.clone()).collect();
+        let identity = identity_policy((b.req.mode.value, b.req.tier.value), &shard.user, &entities, hub_sets);
+        if u == 0 {
+            if let (Some(id), Some(slot)) =
+                (identity.clone(), hub.inline.iter_mut().find(|p| p.key == "read-own-identity"))
+            {
+                *slot = id;
+            }
+        } else {
+            hub.extra_users.push(shard.user.clone());
+        }
+        for (i, g) in shard.groups.iter().enumerate() {
+            if u == 0 && i == 0 {
+                continue;
+            }
+            let first = i == 0;
+            let numbered = |p: NamedPolicy| NamedPolicy { key: format!("{}-{}", p.key, g.number), ..p };
+            let mut inline: Vec<NamedPolicy> = identity.clone().filter(|_| first).map(numbered).into_iter().collect();
+            inline.push(g.policy.clone());
+            hub.extra_groups.push(ExtraGroup {
+                number: g.number,
+                group: g.group.clone(),
+                user: u,
+                inline,
+                aws_managed: if first { hub_aws_managed.clone() } else { Vec::new() },
+            });
+        }
     }
 }

@@ -8,7 +8,7 @@ use super::policy::{self, Condition, Expr, PolicyDocument, Seg, Statement, Var, 
 use super::shared::{self, RoleBasics, managed_alternatives, resolve_sets, role_basics, sizing_env};
 use super::{Build, Entity, HubAndSpoke, Member, Role, accounts};
 use crate::aws::quotas;
-use crate::catalog::PermissionSet;
+use crate::catalog::{Discovery, PermissionSet};
 use crate::keyword::{Mode, Trust};
 
 pub(crate) fn build(b: &mut Build<'_>) -> Option<HubAndSpoke> {
@@ -40,17 +40,31 @@ pub(crate) fn build(b: &mut Build<'_>) -> Option<HubAndSpoke> {
         Mode::Managed => managed_alternatives(&mut b.p, &role_sets_field, &member_sets),
         Mode::Inline => Vec::new(),
     };
-    let role = member_role(b, basics, &user, &member_sets, &member_aws_managed, &size_env);
+    let mut role = member_role(b, basics, &user, &member_sets, &member_aws_managed, &size_env);
     let manage_own = b.req.raw.hub.manage_own_account.unwrap_or(false);
     let own = manage_own.then_some(OwnAccount { sets: &member_sets, aws_managed: &member_aws_managed, single: false });
     let mut policies = hub::group_policies(b, (&user, &group), &hub_sets, own.as_ref());
-    let assume = assume_plan(b, (&members, org.as_ref()), &role, &group, &policies, &size_env)?;
+    let mode_tier = (b.req.mode.value, b.req.tier.value);
+    let identity_size = |u: &Entity, groups: &[Entity]| {
+        hub::identity_policy(mode_tier, u, groups, &hub_sets).map_or(0, |p| p.doc.iam_size(&size_env))
+    };
+    let assume =
+        assume_plan(b, (&members, org.as_ref()), (&role, &user, &group), &policies, (&size_env, &identity_size))?;
     policies.inline.extend(assume.inline.iter().cloned());
     policies.managed.extend(assume.managed.iter().cloned());
     let own_sets = manage_own.then(|| member_sets.iter().map(|s| s.name.clone()).collect());
-    let hub = hub::assemble(b, hub_account, (user, group, tags), &hub_sets, policies, own_sets);
+    let mut hub = hub::assemble(b, hub_account, (user, group, tags), &hub_sets, policies, own_sets);
+    hub::spread(b, &mut hub, &assume.shards, &hub_sets);
+    if assume.shards.len() > 1 {
+        role.trust = trust_policy(b.req.trust.value, &hub.user, assume.shards.len());
+        check_trust_size(b, &role.trust, &size_env);
+    }
+    discovery_warning(b, &assume, members.len());
     Some(HubAndSpoke { hub, assume, members, role, trust: b.req.trust.value, org, deploy, tf })
 }
+
+/// Inline characters a hub user's identity read policy takes, scoped to its groups.
+type IdentitySize<'a> = dyn Fn(&Entity, &[Entity]) -> usize + 'a;
 
 /// The hub's own sets and the member role's, each from the config or the preset.
 fn sets<'c>(b: &mut Build<'c>) -> (Vec<&'c PermissionSet>, Vec<&'c PermissionSet>) {
@@ -76,14 +90,8 @@ fn member_role(
     size_env: &dyn Fn(Var) -> String,
 ) -> Role {
     let trust_mode = b.req.trust.value;
-    let trust = trust_policy(trust_mode, user);
-    let trust_size = trust.iam_size(size_env);
-    if trust_size > quotas::TRUST_POLICY {
-        b.p.push(
-            &b.req.trust.field,
-            format!("the trust policy is {trust_size} characters; IAM's default limit is {}", quotas::TRUST_POLICY),
-        );
-    }
+    let trust = trust_policy(trust_mode, user, 1);
+    check_trust_size(b, &trust, size_env);
     if trust_mode == Trust::Account {
         b.warnings.push(format!(
             "{}: account trusts the whole hub account: any identity there that is allowed sts:AssumeRole on the role can assume it (principal-arn limits it to the hub user)",
@@ -98,10 +106,9 @@ fn member_role(
 fn assume_plan(
     b: &mut Build<'_>,
     (members, org): (&[Member], Option<&Organization>),
-    role: &Role,
-    group: &Entity,
+    (role, user, group): (&Role, &Entity, &Entity),
     policies: &hub::GroupPolicies,
-    size_env: &dyn Fn(Var) -> String,
+    (size_env, identity_size): (&dyn Fn(Var) -> String, &IdentitySize<'_>),
 ) -> Option<AssumePlan> {
     let role_arn_rest = format!("role{}{}", policy::policy_literal(&role.path), policy::policy_literal(&role.name));
     let plan = hub_policy::plan(&Inputs {
@@ -115,6 +122,10 @@ fn assume_plan(
         used_managed: policies.aws_managed.len() + policies.managed.len(),
         env: size_env,
         org,
+        user,
+        group,
+        identity_size,
+        discovery: b.preset.is_some_and(|p| p.discovery.is_some()),
     });
     match plan {
         Ok(plan) => Some(plan),
@@ -125,7 +136,40 @@ fn assume_plan(
     }
 }
 
-fn trust_policy(mode: Trust, user: &Entity) -> PolicyDocument {
+/// A shape the integration cannot read, forced or the only one left: say which accounts it will
+/// not find.
+fn discovery_warning(b: &mut Build<'_>, assume: &AssumePlan, members: usize) {
+    let Some(preset) = b.preset.filter(|p| p.discovery == Some(Discovery::InlineGroupPolicies)) else { return };
+    if assume.shape.discoverable() {
+        return;
+    }
+    let which = if members == 0 {
+        "any of the member accounts".to_string()
+    } else {
+        format!("any of the {members} member accounts")
+    };
+    b.warnings.push(format!(
+        "{}: {}: the {} integration finds its accounts by reading the role ARNs in its user's groups' inline policies, and this shape lists none there, so it will not find {which}; add them to it by hand, or use auto",
+        b.req.assume_policy.field,
+        assume.shape.name(),
+        preset.name
+    ));
+}
+
+fn check_trust_size(b: &mut Build<'_>, trust: &PolicyDocument, size_env: &dyn Fn(Var) -> String) {
+    let trust_size = trust.iam_size(size_env);
+    if trust_size > quotas::TRUST_POLICY {
+        b.p.push(
+            &b.req.trust.field,
+            format!("the trust policy is {trust_size} characters; IAM's default limit is {}", quotas::TRUST_POLICY),
+        );
+    }
+}
+
+/// The member role's trust of the hub user, or of all `users` hub users of the `groups` shape
+/// (numbered `<user>-2`, ...): one template for every account, of a size that does not depend on
+/// the accounts.
+fn trust_policy(mode: Trust, user: &Entity, users: usize) -> PolicyDocument {
     let hub = Expr(vec![Seg::Var(Var::HubAccount)]);
     let root = iam_arn(hub.clone(), "root");
     // A condition value may hold wildcards and policy variables, so user text is escaped there; a
@@ -133,6 +177,7 @@ fn trust_policy(mode: Trust, user: &Entity) -> PolicyDocument {
     let user_in_condition =
         iam_arn(hub.clone(), &format!("user{}", policy::policy_literal(&user.path))).var_then(Var::HubUserName);
     let user_principal = iam_arn(hub, &format!("user{}", user.path)).var_then(Var::HubUserName);
+    let numbered = |n: usize| user_principal.clone().lit_then(&format!("-{n}"));
     let mut st = Statement {
         sid: "TrustHubUser".into(),
         principals: vec![],
@@ -141,6 +186,15 @@ fn trust_policy(mode: Trust, user: &Entity) -> PolicyDocument {
         conditions: vec![],
     };
     match mode {
+        Trust::PrincipalArn if users > 1 => {
+            st.sid = "TrustHubUsers".into();
+            st.principals = vec![root];
+            st.conditions = vec![Condition {
+                operator: "ArnLike".into(),
+                key: "aws:PrincipalArn".into(),
+                values: vec![user_in_condition.clone(), user_in_condition.lit_then("-*")],
+            }];
+        }
         Trust::PrincipalArn => {
             st.principals = vec![root];
             st.conditions = vec![Condition {
@@ -149,7 +203,9 @@ fn trust_policy(mode: Trust, user: &Entity) -> PolicyDocument {
                 values: vec![user_in_condition],
             }];
         }
-        Trust::User => st.principals = vec![user_principal],
+        Trust::User => {
+            st.principals = std::iter::once(user_principal.clone()).chain((2..=users).map(numbered)).collect();
+        }
         Trust::Account => {
             st.sid = "TrustHubAccount".into();
             st.principals = vec![root];

@@ -2,8 +2,10 @@
 //! policy of a group against 5,120 non-whitespace characters; seed 002's one-policy-per-account
 //! layout breaks at about 37 accounts. We measure each candidate shape and take the first that fits.
 
-use super::NamedPolicy;
 use super::deploy::Organization;
+use super::{Entity, NamedPolicy};
+
+mod spread;
 use super::policy::{Condition, Expr, PolicyDocument, Statement, Var, iam_arn, policy_literal};
 use crate::aws::ids::{self, AccountId};
 use crate::aws::quotas::{GROUP_INLINE, GROUP_MANAGED, MANAGED_POLICY};
@@ -17,6 +19,8 @@ pub(crate) enum Shape {
     PerAccount,
     /// One inline group policy, one statement listing every role ARN.
     SingleStatement,
+    /// One inline statement of role ARNs per group, over several groups and users.
+    Groups,
     /// Customer managed policies listing the role ARNs, attached to the group.
     Managed,
     /// `arn:<p>:iam::*:role/<path><name>` with `aws:ResourceAccount` listing the accounts, inline,
@@ -34,16 +38,24 @@ impl Shape {
             AssumeShape::Auto => None,
             AssumeShape::PerAccount => Some(Shape::PerAccount),
             AssumeShape::SingleStatement => Some(Shape::SingleStatement),
+            AssumeShape::Groups => Some(Shape::Groups),
             AssumeShape::Managed => Some(Shape::Managed),
             AssumeShape::ResourceAccount => Some(Shape::ResourceAccount),
             AssumeShape::Organization => Some(Shape::Organization),
         }
     }
 
+    /// Whether an integration that reads the inline policies of its user's groups finds every
+    /// member role ARN.
+    pub(crate) fn discoverable(self) -> bool {
+        matches!(self, Shape::PerAccount | Shape::SingleStatement | Shape::Groups)
+    }
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             Shape::PerAccount => "per-account",
             Shape::SingleStatement => "single-statement",
+            Shape::Groups => "groups",
             Shape::Managed => "managed",
             Shape::ResourceAccount => "resource-account",
             Shape::Organization => "organization",
@@ -58,6 +70,25 @@ pub(crate) struct AssumePlan {
     pub(crate) managed: Vec<NamedPolicy>,
     /// One line for the user: the shape and the numbers behind the choice.
     pub(crate) summary: String,
+    /// `groups`: every hub user with its groups and the accounts each group lists; the first
+    /// user's first group is the hub's group, whose policy is `inline`. Empty for other shapes.
+    pub(crate) shards: Vec<UserShard>,
+}
+
+/// A hub user of the `groups` shape and the groups it is in.
+#[derive(Clone, Debug)]
+pub(crate) struct UserShard {
+    pub(crate) user: Entity,
+    pub(crate) groups: Vec<GroupShard>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct GroupShard {
+    /// 1 for the hub's group, then 2, 3, ... (its name's suffix).
+    pub(crate) number: usize,
+    pub(crate) group: Entity,
+    pub(crate) policy: NamedPolicy,
+    pub(crate) accounts: Vec<AccountId>,
 }
 
 pub(crate) struct Inputs<'a> {
@@ -75,6 +106,14 @@ pub(crate) struct Inputs<'a> {
     pub(crate) env: &'a dyn Fn(Var) -> String,
     /// The organization, for the `organization` shape.
     pub(crate) org: Option<&'a Organization>,
+    /// The hub's user and group, numbered for the `groups` shape.
+    pub(crate) user: &'a Entity,
+    pub(crate) group: &'a Entity,
+    /// Inline characters a user's identity read policy takes when scoped to these groups.
+    pub(crate) identity_size: &'a dyn Fn(&Entity, &[Entity]) -> usize,
+    /// The integration finds its accounts only in inline group policies: `auto` picks only shapes
+    /// it can read.
+    pub(crate) discovery: bool,
 }
 
 fn role_arn(inp: &Inputs<'_>, account: &AccountId) -> Expr {
@@ -170,6 +209,7 @@ fn inline_plan(
         shape,
         inline,
         managed: vec![],
+        shards: vec![],
         summary: format!(
             "{} {summary_tail}: {} of {GROUP_INLINE} inline characters used",
             shape.name(),
@@ -198,6 +238,7 @@ fn managed_plan(inp: &Inputs<'_>, shape: Shape, docs: Vec<PolicyDocument>, what:
         shape,
         inline: vec![],
         managed,
+        shards: vec![],
         summary: format!(
             "{what}: {count} customer managed policies (largest {largest} of {MANAGED_POLICY} characters)"
         ),
@@ -229,6 +270,7 @@ fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
             let inline = one_inline("assume-member-roles", assume_doc("AssumeMemberRoles", all_arns(), vec![]));
             inline_plan(inp, shape, inline, "(one inline statement listing every member role ARN)")
         }
+        Shape::Groups => spread::plan(inp),
         Shape::Managed => {
             let docs = chunk(inp, &|accts: &[AccountId]| {
                 assume_doc("AssumeMemberRoles", accts.iter().map(|a| role_arn(inp, a)).collect(), vec![])
@@ -268,16 +310,20 @@ pub(crate) fn plan(inp: &Inputs<'_>) -> Result<AssumePlan, String> {
         attempt(inp, Shape::Organization)
     } else {
         let mut why = Vec::new();
-        let explicit = [Shape::PerAccount, Shape::SingleStatement, Shape::Managed, Shape::ResourceAccount];
-        let org = inp.org.map(|_| Shape::Organization);
-        for shape in explicit.into_iter().chain(org) {
+        let order: &[Shape] = if inp.discovery {
+            &[Shape::PerAccount, Shape::SingleStatement, Shape::Groups]
+        } else {
+            &[Shape::PerAccount, Shape::SingleStatement, Shape::Managed, Shape::ResourceAccount, Shape::Groups]
+        };
+        let org = inp.org.map(|_| Shape::Organization).filter(|_| !inp.discovery);
+        for shape in order.iter().copied().chain(org) {
             match attempt(inp, shape) {
                 Ok(plan) => return Ok(plan),
                 Err(e) => why.push(e),
             }
         }
         Err(format!(
-            "{} member accounts do not fit in any policy shape IAM accepts for one group: {}",
+            "{} member accounts do not fit in any policy shape IAM accepts: {}; in an AWS Organization, organization.id with hub.assume_policy: organization fits any number",
             inp.accounts.len(),
             why.join("; ")
         ))

@@ -71,6 +71,24 @@ pub(crate) struct Hub {
     pub(crate) access_key_secret: String,
     /// The sets granted in the account itself (single account, or with `manage_own_account`).
     pub(crate) own_sets: Vec<String>,
+    /// The `groups` shape's further hub users (the hub user is the first; they share its path
+    /// and tags), and the further groups, each of one of the users.
+    pub(crate) extra_users: Vec<Entity>,
+    pub(crate) extra_groups: Vec<ExtraGroup>,
+}
+
+/// A hub group after the first (`groups` shape): its user, its inline policies (the user's
+/// identity read in the user's first group, and the role ARNs), its AWS managed policies (the
+/// identity read in mode managed). The accounts it lists are in the assume plan's shards.
+#[derive(Clone, Debug)]
+pub(crate) struct ExtraGroup {
+    /// The group's number (2, 3, ...), the suffix of its name.
+    pub(crate) number: usize,
+    pub(crate) group: Entity,
+    /// 0 is the hub user, 1 the first of `extra_users`, ...
+    pub(crate) user: usize,
+    pub(crate) inline: Vec<NamedPolicy>,
+    pub(crate) aws_managed: Vec<String>,
 }
 
 /// A role: a member role of a hub, or a vendor's role.

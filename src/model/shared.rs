@@ -274,12 +274,13 @@ pub(crate) fn pascal(s: &str) -> String {
         .collect()
 }
 
-/// The least-privilege document for `sets` at `tier`. `hub` resolves the hub-only placeholders; in
-/// other accounts only `${Partition}` and `${Account}` occur (the catalog check guarantees it).
+/// The least-privilege document for `sets` at `tier`. `hub` (the user and its groups) resolves the
+/// hub-only placeholders, a resource naming a group once per group; in other accounts only
+/// `${Partition}` and `${Account}` occur (the catalog check guarantees it).
 pub(crate) fn permission_document(
     sets: &[&PermissionSet],
     tier: Tier,
-    hub: Option<(&Entity, &Entity)>,
+    hub: Option<(&Entity, &[Entity])>,
 ) -> PolicyDocument {
     let mut statements = Vec::new();
     for set in sets {
@@ -291,7 +292,7 @@ pub(crate) fn permission_document(
             if actions.is_empty() {
                 continue;
             }
-            let resources = st.resources.iter().map(|r| resolve_resource(r, hub)).collect();
+            let resources = st.resources.iter().flat_map(|r| resolve_resource(r, hub)).collect();
             statements.push(Statement::allow(&format!("{}{}", pascal(&set.name), st.sid), actions, resources));
         }
     }
@@ -299,27 +300,41 @@ pub(crate) fn permission_document(
     PolicyDocument { statements }
 }
 
-fn resolve_resource(r: &str, hub: Option<(&Entity, &Entity)>) -> Expr {
-    let mut e = Expr::default();
+/// A catalog resource with its placeholders filled: one ARN, or one per group when it names the
+/// group.
+fn resolve_resource(r: &str, hub: Option<(&Entity, &[Entity])>) -> Vec<Expr> {
     // The catalog was checked at load time, so parsing cannot fail here; an unparsable string
     // would be kept literally.
     let pieces = parse_placeholders(r).unwrap_or_else(|_| vec![Piece::Lit(r.to_string())]);
-    for piece in pieces {
-        let seg = match piece {
-            Piece::Lit(l) => Seg::Lit(l),
-            Piece::Placeholder(Placeholder::Partition) => Seg::Var(Var::Partition),
-            Piece::Placeholder(Placeholder::Account) => Seg::Var(Var::Account),
-            Piece::Placeholder(ph) => {
-                let Some((user, group)) = hub else { continue };
-                Seg::Lit(policy::policy_literal(match ph {
-                    Placeholder::UserPath => &user.path,
-                    Placeholder::UserName => &user.name,
-                    Placeholder::GroupPath => &group.path,
-                    _ => &group.name,
-                }))
+    let names_group =
+        pieces.iter().any(|p| matches!(p, Piece::Placeholder(Placeholder::GroupName | Placeholder::GroupPath)));
+    let groups: Vec<Option<&Entity>> = match hub {
+        Some((_, groups)) if names_group => groups.iter().map(Some).collect(),
+        _ => vec![None],
+    };
+    groups
+        .into_iter()
+        .map(|group| {
+            let mut e = Expr::default();
+            for piece in &pieces {
+                let seg = match piece {
+                    Piece::Lit(l) => Seg::Lit(l.clone()),
+                    Piece::Placeholder(Placeholder::Partition) => Seg::Var(Var::Partition),
+                    Piece::Placeholder(Placeholder::Account) => Seg::Var(Var::Account),
+                    Piece::Placeholder(ph) => {
+                        let Some((user, _)) = hub else { continue };
+                        Seg::Lit(policy::policy_literal(match (ph, group) {
+                            (Placeholder::UserPath, _) => &user.path,
+                            (Placeholder::UserName, _) => &user.name,
+                            (Placeholder::GroupPath, Some(g)) => &g.path,
+                            (_, Some(g)) => &g.name,
+                            (_, None) => continue,
+                        }))
+                    }
+                };
+                e.push(seg);
             }
-        };
-        e.push(seg);
-    }
-    e
+            e
+        })
+        .collect()
 }

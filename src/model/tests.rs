@@ -134,13 +134,15 @@ fn trust_modes() {
 
 #[test]
 fn the_hub_group_packing_follows_the_sizes() {
-    // Per-account inline policies fit up to the group's budget, then one statement, then managed
-    // policies, then the ResourceAccount wildcard.
+    // Per-account inline policies fit up to the group's budget, then one statement (then, for
+    // Micetro, the groups shape; the managed shapes only when named).
     let small = with_accounts(2);
     assert_eq!(small.assume().unwrap().shape, Shape::PerAccount);
     let sixty = with_accounts(60);
     assert_eq!(sixty.assume().unwrap().shape, Shape::SingleStatement);
-    let big = with_accounts(300);
+    let big =
+        build_with("hub: {account: \"999999999999\"}", &["--accounts", &accounts(300), "--assume-policy", "managed"])
+            .unwrap();
     assert_eq!(big.assume().unwrap().shape, Shape::Managed);
     assert!(big.hub().unwrap().managed.len() >= 2);
 
@@ -516,10 +518,100 @@ fn auto_picks_the_terraform_layout_by_the_number_of_accounts() {
 }
 
 #[test]
-fn past_every_listed_shape_an_organization_still_fits() {
-    let yaml = "hub: {account: \"999999999999\"}\norganization: {id: o-a1b2c3d4e5}\n";
-    let m = build_with(yaml, &["--accounts", &accounts(5000)]).unwrap_or_else(|p| panic!("{p}"));
+fn past_every_listed_shape_the_refusal_names_the_organization() {
+    // A long role path leaves room for few ARNs per group: 300 groups do not hold 5,000.
+    let path = format!("/{}/", "p".repeat(400));
+    let yaml = format!("hub: {{account: \"999999999999\"}}\nmember_role: {{path: \"{path}\"}}\n");
+    let err = build_with(&yaml, &["--accounts", &accounts(5000)]).unwrap_err().to_string();
+    assert!(err.contains("do not fit in any policy shape IAM accepts"), "{err}");
+    assert!(err.contains("groups: 5000 accounts need more than the 300 groups IAM allows in one account"), "{err}");
+    assert!(
+        err.ends_with("in an AWS Organization, organization.id with hub.assume_policy: organization fits any number"),
+        "{err}"
+    );
+    let yaml = format!(
+        "{yaml}organization: {{id: o-a1b2c3d4e5}}\nhub: {{account: \"999999999999\", assume_policy: organization}}\n"
+    );
+    let yaml = yaml.replacen("hub: {account: \"999999999999\"}\n", "", 1);
+    let m = build_with(&yaml, &["--accounts", &accounts(5000)]).unwrap_or_else(|p| panic!("{p}"));
     assert_eq!(m.assume().unwrap().shape, Shape::Organization);
-    let err = build_with("hub: {account: \"999999999999\"}", &["--accounts", &accounts(5000)]).unwrap_err();
-    assert!(err.to_string().contains("do not fit in any policy shape"), "{err}");
+    assert!(m.warnings.iter().any(|w| w.contains("will not find any of the 5000 member accounts")), "{:?}", m.warnings);
+}
+
+/// Every role ARN in the inline policies of the hub's groups, with the group's inline size.
+fn inline_arns_by_group(m: &Plan) -> Vec<(String, usize, Vec<String>)> {
+    let hub = m.hub().unwrap();
+    let env = sizing_env(hub.user.name.clone());
+    let arns = |policies: &[NamedPolicy]| -> (usize, Vec<String>) {
+        let size = policies.iter().map(|p| p.doc.iam_size(&env)).sum();
+        let arns = policies
+            .iter()
+            .flat_map(|p| &p.doc.statements)
+            .filter(|s| s.actions == ["sts:AssumeRole"])
+            .flat_map(|s| s.resources.iter().map(|r| r.resolve(&|_| "aws".into())))
+            .collect();
+        (size, arns)
+    };
+    let (size, first) = arns(&hub.inline);
+    let mut out = vec![(hub.group.name.clone(), size, first)];
+    for g in &hub.extra_groups {
+        let (size, list) = arns(&g.inline);
+        out.push((g.group.name.clone(), size, list));
+    }
+    out
+}
+
+#[test]
+fn micetro_finds_every_role_arn_in_inline_group_policies_at_any_scale() {
+    for n in [50, 500, 5_000, 10_000] {
+        let m = with_accounts(n);
+        let hub = m.hub().unwrap();
+        let groups = inline_arns_by_group(&m);
+        let mut seen: Vec<String> = groups.iter().flat_map(|(_, _, a)| a.clone()).collect();
+        let total = seen.len();
+        seen.sort();
+        seen.dedup();
+        assert_eq!((total, seen.len()), (n, n), "{n}: every account once");
+        let want: Vec<String> =
+            accounts(n).split(',').map(|a| format!("arn:aws:iam::{a}:role/micetro-integration")).collect();
+        let mut want_sorted = want.clone();
+        want_sorted.sort();
+        assert_eq!(seen, want_sorted, "{n}");
+        for (g, size, _) in &groups {
+            assert!(*size <= GROUP_INLINE, "{n}: group {g} holds {size} inline characters");
+        }
+        for u in 0..=hub.extra_users.len() {
+            let count = 1 + hub.extra_groups.iter().filter(|g| g.user == u).count() - usize::from(u != 0);
+            assert!(count <= crate::aws::quotas::USER_GROUPS, "{n}: user {u} is in {count} groups");
+        }
+        assert!(hub.extra_groups.len() < crate::aws::quotas::ACCOUNT_GROUPS);
+        assert!(m.assume().unwrap().shape.discoverable(), "{n}");
+        assert!(m.warnings.is_empty(), "{n}: {:?}", m.warnings);
+    }
+}
+
+#[test]
+fn a_forced_shape_micetro_cannot_read_is_emitted_with_a_warning() {
+    let m = build_with(BASE, &["--assume-policy", "managed"]).unwrap();
+    assert_eq!(m.assume().unwrap().shape, Shape::Managed);
+    assert_eq!(
+        m.warnings,
+        [
+            "--assume-policy: managed: the micetro integration finds its accounts by reading the role ARNs in its user's groups' inline policies, and this shape lists none there, so it will not find any of the 2 member accounts; add them to it by hand, or use auto"
+        ]
+    );
+}
+
+#[test]
+fn several_hub_users_share_one_member_trust_of_constant_size() {
+    let m = with_accounts(2_000);
+    let hub = m.hub().unwrap();
+    assert_eq!(hub.extra_users.len(), 2, "{:?}", m.assume().unwrap().summary);
+    assert_eq!(hub.extra_users[0].name, "micetro-integration-2");
+    let st = &m.role().unwrap().trust.statements[0];
+    assert_eq!(st.conditions[0].operator, "ArnLike");
+    assert_eq!(st.conditions[0].values.len(), 2);
+    let big = with_accounts(10_000);
+    let env = sizing_env("micetro-integration".into());
+    assert_eq!(big.role().unwrap().trust.iam_size(&env), m.role().unwrap().trust.iam_size(&env));
 }

@@ -175,6 +175,56 @@ fn hub_steps(files: &mut Files, hub: &Hub, env: &dyn Fn(Var) -> String) -> Vec<S
             words(&["iam", "attach-group-policy", "--group-name", group, "--policy-arn", &arn]),
         ));
     }
+    steps.extend(extra_steps(files, hub, env));
+    steps
+}
+
+/// The `groups` shape's further users and groups: created, joined, and given their policies.
+fn extra_steps(files: &mut Files, hub: &Hub, env: &dyn Fn(Var) -> String) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for u in &hub.extra_users {
+        let mut create = words(&["iam", "create-user", "--user-name", &u.name, "--path", &u.path]);
+        if !hub.tags.is_empty() {
+            create.extend(words(&["--tags", &tags_json(&hub.tags)]));
+        }
+        steps.push(step(format!("user {}", u.name), Some(words(&["iam", "get-user", "--user-name", &u.name])), create));
+    }
+    for g in &hub.extra_groups {
+        let group = &g.group.name;
+        let user = g.user.checked_sub(1).and_then(|i| hub.extra_users.get(i)).map_or(&hub.user.name, |u| &u.name);
+        steps.push(step(
+            format!("group {group}"),
+            Some(words(&["iam", "get-group", "--group-name", group])),
+            words(&["iam", "create-group", "--group-name", group, "--path", &g.group.path]),
+        ));
+        steps.push(step(
+            String::new(),
+            None,
+            words(&["iam", "add-user-to-group", "--user-name", user, "--group-name", group]),
+        ));
+        for p in &g.inline {
+            let file = files.policy(&format!("hub-{}", p.key), &p.doc, env);
+            let put = [
+                "iam",
+                "put-group-policy",
+                "--group-name",
+                group,
+                "--policy-name",
+                &p.name,
+                "--policy-document",
+                &file,
+            ];
+            steps.push(step(String::new(), None, words(&put)));
+        }
+        for m in &g.aws_managed {
+            let arn = format!("arn:{PARTITION}:iam::aws:policy/{m}");
+            steps.push(step(
+                String::new(),
+                None,
+                words(&["iam", "attach-group-policy", "--group-name", group, "--policy-arn", &arn]),
+            ));
+        }
+    }
     steps
 }
 

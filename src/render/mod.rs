@@ -169,6 +169,12 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
         }
         deploy_ctx.insert(needs_s3, &needs);
     }
+    deploy_ctx.insert("hub_users_need_s3", &false);
+    if formats.cfn {
+        let (files, needs_s3) = extra_user_stacks(&tera, model, &cfn_ctx, &mut out.warnings)?;
+        out.files.extend(files);
+        deploy_ctx.insert("hub_users_need_s3", &needs_s3);
+    }
     out.files.push(OutputFile {
         path: "DEPLOY.md".into(),
         contents: text::normalise(&render_one(&tera, deploy, &deploy_ctx)?),
@@ -191,6 +197,37 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// One stack per further hub user of the `groups` shape, so no template passes CloudFormation's
+/// 1 MB at thousands of accounts.
+fn extra_user_stacks(
+    tera: &Tera,
+    model: &Plan,
+    ctx: &Context,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<OutputFile>, bool)> {
+    let users = ctx.get("extra_users").and_then(tera::Value::as_array).unwrap_or_default();
+    let count = model.hub().map_or(0, |h| h.extra_users.len());
+    let mut files = Vec::new();
+    let mut large = Vec::new();
+    for (i, user) in users.iter().enumerate().take(count) {
+        let mut ctx = ctx.clone();
+        ctx.insert_value("u", user.clone());
+        let path = view::extra_user_template(i + 2);
+        let text = text::normalise(&render_one(tera, "cloudformation/hub-user.yaml.tera", &ctx)?);
+        if check_cloudformation(&path, &text, &mut Vec::new())? {
+            large.push(text.len());
+        }
+        files.push(OutputFile { path, contents: text });
+    }
+    if let Some(max) = large.iter().max() {
+        warnings.push(format!(
+            "{} of the {count} cloudformation/hub-user-*.yaml templates are over the {CFN_INLINE_BODY} bytes `aws cloudformation deploy` sends inline (up to {max}): DEPLOY.md deploys them with --s3-bucket",
+            large.len()
+        ));
+    }
+    Ok((files, !large.is_empty()))
 }
 
 /// The Terraform files of the setup's layout.

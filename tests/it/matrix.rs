@@ -584,7 +584,7 @@ fn rows() -> Vec<Row> {
                 "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\ntier: all\n",
                 "error: tier: \"all\" is not one of required, recommended\n\
                  error: --trust: \"root\" is not one of principal-arn, user, account\n\
-                 error: --assume-policy: \"per-acount\" is not one of auto, per-account, single-statement, managed, resource-account, organization (did you mean \"per-account\"?)\n",
+                 error: --assume-policy: \"per-acount\" is not one of auto, per-account, single-statement, groups, managed, resource-account, organization (did you mean \"per-account\"?)\n",
             )
         },
         // StackSets, organizations and Terraform layouts.
@@ -668,12 +668,30 @@ fn rows() -> Vec<Row> {
             "hub: {account: \"999999999999\"}\ndeploy: stackset\naccounts: [\"111111111111\"]\nstackset: {template_url: \"s3://bucket/member.yaml\"}\n",
             "error: stackset.template_url: \"s3://bucket/member.yaml\" must be an https:// URL of the uploaded template (an S3 object URL)\n",
         ),
+        Row {
+            args: leaked_args(&["--accounts", &numbered_accounts(2000), "--access-key", "secrets-manager"]),
+            ..row(
+                "access key in Secrets Manager with several hub users",
+                HUB_ONLY,
+                "error: --access-key: secrets-manager creates one access key, but the role ARNs are spread over 3 hub users; create their keys as DEPLOY.md says (access_key: none)\n",
+            )
+        },
         row(
             "member template over the StackSet body limit without a template url",
             big_member_config(),
             "error: stackset.template_url: the member template is 62730 bytes, over the 51200 bytes a StackSet takes as TemplateBody: upload cloudformation/member.yaml to S3 and give its https URL as stackset.template_url\n",
         ),
     ]
+}
+
+/// `n` distinct account ids, comma separated.
+fn numbered_accounts(n: u64) -> String {
+    (1..=n).map(|i| format!("{:012}", 400_000_000_000 + i)).collect::<Vec<_>>().join(",")
+}
+
+fn leaked_args(args: &[&str]) -> &'static [&'static str] {
+    let owned: Vec<&'static str> = args.iter().map(|a| &*Box::leak(a.to_string().into_boxed_str())).collect();
+    Box::leak(owned.into_boxed_slice())
 }
 
 /// A StackSet whose member template is over 51,200 bytes: fifty tags of the longest keys and values,

@@ -5,9 +5,10 @@ use serde::Serialize;
 use super::policy::{
     ManagedArnView, PolicyView, TagView, Target, ValueView, managed_views, policy_views, reference, tag_views,
 };
+use crate::aws::ids::AccountId;
 use crate::keyword::AccessKey;
 use crate::model::policy::Var;
-use crate::model::{Hub, Plan};
+use crate::model::{ExtraGroup, Hub, Plan};
 
 #[derive(Serialize)]
 pub(crate) struct MemberView {
@@ -21,6 +22,39 @@ pub(crate) struct MemberView {
     /// The CLI script's profile variable for this account, and an example profile name.
     profile_var: String,
     example_profile: String,
+}
+
+/// A further hub user of the `groups` shape.
+#[derive(Serialize)]
+pub(crate) struct ExtraUserView {
+    logical: String,
+    tf_name: String,
+    name: String,
+    /// Its groups' Terraform names, for its membership, and the groups.
+    group_tf_names: Vec<String>,
+    groups: Vec<ExtraGroupView>,
+    /// Its own CloudFormation stack (the hub's template would pass 1 MB at thousands of accounts).
+    stack_name: String,
+    template_file: String,
+    /// The member accounts its groups list: how many, the first and the last.
+    account_count: i64,
+    first_account: String,
+    last_account: String,
+}
+
+/// A hub group after the first (`groups` shape).
+#[derive(Serialize)]
+pub(crate) struct ExtraGroupView {
+    logical: String,
+    tf_name: String,
+    name: String,
+    path: String,
+    /// The user in it (`HubUser` / `hub` for the hub user).
+    user_logical: String,
+    user_tf_name: String,
+    inline: Vec<PolicyView>,
+    has_aws_managed: bool,
+    aws_managed: Vec<ManagedArnView>,
 }
 
 /// The hub's user and group (or the single account's); all empty for a vendor role.
@@ -47,10 +81,86 @@ pub(crate) struct HubView {
     access_key_secret_name: String,
     /// CloudFormation: the secret's JSON, with the key's id and secret filled in by `Fn::Sub`.
     access_key_secret_string: ValueView,
+    /// `groups` shape: the hub user's further groups (Terraform names) and the accounts its
+    /// groups list; the further users and groups.
+    user_extra_group_tf_names: Vec<String>,
+    has_extra_users: bool,
+    user_account_count: i64,
+    user_first_account: String,
+    user_last_account: String,
+    extra_users: Vec<ExtraUserView>,
+    /// The hub user's further groups.
+    user_extra_groups: Vec<ExtraGroupView>,
+    hub_user_count: i64,
+    hub_group_count: i64,
 }
 
 pub(crate) fn hub_view(model: &Plan, hub: &Hub, target: Target) -> HubView {
+    let shards = model.assume().map(|a| a.shards.as_slice()).unwrap_or_default();
+    let span = |u: usize| {
+        let accounts: Vec<&str> = shards
+            .get(u)
+            .into_iter()
+            .flat_map(|s| &s.groups)
+            .flat_map(|g| &g.accounts)
+            .map(AccountId::as_str)
+            .collect();
+        (
+            i64::try_from(accounts.len()).unwrap_or(i64::MAX),
+            accounts.first().map(|a| (*a).to_string()).unwrap_or_default(),
+            accounts.last().map(|a| (*a).to_string()).unwrap_or_default(),
+        )
+    };
+    let (user_account_count, user_first_account, user_last_account) = span(0);
     HubView {
+        user_extra_group_tf_names: hub
+            .extra_groups
+            .iter()
+            .filter(|g| g.user == 0)
+            .map(|g| format!("hub_{}", g.number))
+            .collect(),
+        has_extra_users: !hub.extra_users.is_empty(),
+        user_account_count,
+        user_first_account,
+        user_last_account,
+        extra_users: hub
+            .extra_users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                let (account_count, first_account, last_account) = span(i + 1);
+                ExtraUserView {
+                    logical: format!("HubUser{}", i + 2),
+                    tf_name: format!("hub_{}", i + 2),
+                    name: u.name.clone(),
+                    group_tf_names: hub
+                        .extra_groups
+                        .iter()
+                        .filter(|g| g.user == i + 1)
+                        .map(|g| format!("hub_{}", g.number))
+                        .collect(),
+                    groups: hub
+                        .extra_groups
+                        .iter()
+                        .filter(|g| g.user == i + 1)
+                        .map(|g| extra_group_view(g, target))
+                        .collect(),
+                    stack_name: format!("crossrole-hub-user-{}", i + 2),
+                    template_file: extra_user_template(i + 2),
+                    account_count,
+                    first_account,
+                    last_account,
+                }
+            })
+            .collect(),
+        user_extra_groups: hub
+            .extra_groups
+            .iter()
+            .filter(|g| g.user == 0)
+            .map(|g| extra_group_view(g, target))
+            .collect(),
+        hub_user_count: i64::try_from(1 + hub.extra_users.len()).unwrap_or(i64::MAX),
+        hub_group_count: i64::try_from(1 + hub.extra_groups.len()).unwrap_or(i64::MAX),
         hub_account: hub.account.to_string(),
         hub_profile_var: crate::render::aws_cli::profile_env_var(hub.account.as_str()),
         user_name: hub.user.name.clone(),
@@ -77,6 +187,30 @@ pub(crate) fn hub_view(model: &Plan, hub: &Hub, target: Target) -> HubView {
             ["ref".into(), "HubUserAccessKey.SecretAccessKey".into()],
             ["lit".into(), "\"}".into()],
         ],
+    }
+}
+
+/// The CloudFormation template of the n-th hub user (n ≥ 2).
+pub(crate) fn extra_user_template(n: usize) -> String {
+    format!("cloudformation/hub-user-{n}.yaml")
+}
+
+fn extra_group_view(g: &ExtraGroup, target: Target) -> ExtraGroupView {
+    let tf_name = format!("hub_{}", g.number);
+    let mut aws_managed = managed_views(target, &g.aws_managed);
+    for m in &mut aws_managed {
+        m.prefix_tf_name(&tf_name);
+    }
+    ExtraGroupView {
+        logical: format!("HubGroup{}", g.number),
+        name: g.group.name.clone(),
+        path: g.group.path.clone(),
+        user_logical: if g.user == 0 { "HubUser".into() } else { format!("HubUser{}", g.user + 1) },
+        user_tf_name: if g.user == 0 { "hub".into() } else { format!("hub_{}", g.user + 1) },
+        inline: policy_views(target, &g.inline),
+        has_aws_managed: !g.aws_managed.is_empty(),
+        aws_managed,
+        tf_name,
     }
 }
 

@@ -14,6 +14,7 @@ use crate::aws::ids;
 use crate::keyword::{self, Setup};
 use crate::model::Plan;
 pub(crate) use deploy::{ACCOUNTS_FILE, DeployView, deploy_view};
+pub(crate) use hub::extra_user_template;
 use hub::{HubView, MemberView, hub_view, member_views};
 pub(crate) use policy::{Target, ValueView};
 use role::{RoleView, role_view};

@@ -143,6 +143,13 @@ pub(crate) struct ManagedArnView {
     arn: ValueView,
 }
 
+impl ManagedArnView {
+    /// Terraform names are per root, so a further group's attachments carry the group's name.
+    pub(crate) fn prefix_tf_name(&mut self, prefix: &str) {
+        self.tf_name = format!("{prefix}_{}", self.tf_name);
+    }
+}
+
 /// `AmazonEC2FullAccess` → `amazon_ec2_full_access`; `assume-member-role-1` → `assume_member_role_1`.
 pub(crate) fn snake(s: &str) -> String {
     let mut out = String::new();
