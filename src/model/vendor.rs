@@ -52,6 +52,8 @@ pub(crate) struct Vendor {
     pub(crate) title: String,
     pub(crate) account: AccountId,
     pub(crate) external_ids: ExternalIds,
+    /// The longest each ExternalId may be: every parameter at this length still fits the trust.
+    pub(crate) external_id_max: usize,
     pub(crate) require_mfa: bool,
     pub(crate) org_id: Option<String>,
     pub(crate) template_url: Option<String>,
@@ -85,14 +87,14 @@ pub(crate) fn build(b: &mut Build<'_>) -> Option<VendorRole> {
     if !b.p.is_empty() {
         return None;
     }
-    let trust = measured_trust(b, &id_field, &account, &ext, require_mfa, org_id.as_deref());
+    let (trust, external_id_max) = measured_trust(b, &id_field, &account, &ext, require_mfa, org_id.as_deref());
     let field = b.req.role_field("permission_sets");
     let aws_managed = match b.req.mode.value {
         Mode::Managed => managed_alternatives(&mut b.p, &field, &sets),
         Mode::Inline => Vec::new(),
     };
     let role = shared::role(b, basics, trust, &sets, &aws_managed, &sizing_env(String::new()));
-    let vendor = Vendor { title, account, external_ids: ext, require_mfa, org_id, template_url };
+    let vendor = Vendor { title, account, external_ids: ext, external_id_max, require_mfa, org_id, template_url };
     Some(VendorRole { vendor, role })
 }
 
@@ -158,7 +160,9 @@ fn role_sets<'c>(b: &mut Build<'c>) -> Vec<&'c PermissionSet> {
     resolve_sets(b, &field, &names, explicit.is_some(), false)
 }
 
-/// The trust policy, measured with the IDs that will be deployed (or the longest possible one).
+/// The trust policy, and the longest ExternalId each parameter may take so that the trust fits
+/// IAM's quota even when every ID is that long: the budget left by the rest of the trust, shared
+/// out equally (at most STS's 1,224). Known IDs must be within it.
 fn measured_trust(
     b: &mut Build<'_>,
     id_field: &str,
@@ -166,25 +170,48 @@ fn measured_trust(
     ext: &ExternalIds,
     mfa: bool,
     org_id: Option<&str>,
-) -> PolicyDocument {
-    let known: Vec<String> = ext.known().map(<[String]>::to_vec).unwrap_or_default();
-    let base = sizing_env(String::new());
-    let size_env = move |v: Var| match v {
-        Var::ExternalId(i) => known.get(usize::from(i)).cloned().unwrap_or_else(|| base(v)),
-        other => base(other),
-    };
+) -> (PolicyDocument, usize) {
     let trust = trust_policy(account, ext.count(), mfa, org_id);
-    let size = trust.iam_size(&size_env);
-    if size > quotas::TRUST_POLICY {
+    let base = sizing_env(String::new());
+    let sized = |len: usize| {
+        trust.iam_size(&|v: Var| match v {
+            Var::ExternalId(_) => "x".repeat(len),
+            other => base(other),
+        })
+    };
+    let count = ext.count();
+    let rest = sized(0);
+    let max = if count == 0 {
+        ids::EXTERNAL_ID.max
+    } else {
+        (quotas::TRUST_POLICY.saturating_sub(rest) / count).min(ids::EXTERNAL_ID.max)
+    };
+    if count > 0 && max < ids::EXTERNAL_ID.min {
+        b.p.push(
+            id_field,
+            format!("{count} ExternalIds do not fit IAM's {} trust policy characters (the rest of the trust takes {rest}): use fewer", quotas::TRUST_POLICY),
+        );
+        return (trust, max);
+    }
+    let long: Vec<String> = ext
+        .known()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| id.chars().count() > max)
+        .map(|(i, id)| format!("ExternalId {} has {}", i + 1, id.chars().count()))
+        .collect();
+    if !long.is_empty() {
         b.p.push(
             id_field,
             format!(
-                "the trust policy is {size} characters; IAM's default limit is {}: use fewer or shorter ExternalIds",
+                "{}: with {count} ExternalIds each may have at most {max} characters, so that the trust policy fits IAM's {} even at the parameters' maximum; use fewer or shorter ExternalIds",
+                long.join(", "),
                 quotas::TRUST_POLICY
             ),
         );
     }
-    trust
+    (trust, max)
 }
 
 fn external_ids(p: &mut Problems, field: &str, given: &[String], generated: bool) -> Option<ExternalIds> {

@@ -360,7 +360,7 @@ pub(crate) fn build(model: &Plan) -> (CliView, Vec<OutputFile>) {
         })
         .collect();
     let view = CliView {
-        rules: super::view::rules(),
+        rules: super::view::rules(model),
         preset: model.preset.clone(),
         what: match model.kind() {
             Setup::HubAndSpoke if model.spokes().is_some_and(|h| matches!(h.deploy, DeployPlan::StackSet(_))) => {

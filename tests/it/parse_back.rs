@@ -184,3 +184,103 @@ fn every_vendor_role_trust_requires_the_external_id_in_both_formats() {
     }
     assert!(seen >= 3, "expected the vendor examples among the goldens, saw {seen}");
 }
+
+/// The longest value a CloudFormation parameter accepts: `MaxLength` characters, the upper bound
+/// of the pattern's `{m,n}`, or 12 digits for an account id.
+fn worst_case(name: &str, param: &serde_yaml::Value) -> String {
+    let pattern = param["AllowedPattern"].as_str().unwrap_or_default();
+    if pattern == "^[0-9]{12}$" {
+        return "9".repeat(12);
+    }
+    let max = param["MaxLength"].as_u64().map(|n| n as usize).or_else(|| {
+        let inner = pattern.rsplit_once('{')?.1.split_once('}')?.0;
+        inner.split(',').next_back()?.parse().ok()
+    });
+    "x".repeat(max.unwrap_or_else(|| panic!("parameter {name} has no upper bound: {param:?}")))
+}
+
+/// Evaluates `Fn::Sub` and `Ref` of parameters and pseudo parameters; other values stay as they are.
+fn evaluate(v: &serde_yaml::Value, env: &BTreeMap<String, String>) -> serde_json::Value {
+    use serde_yaml::Value as Y;
+    let sub = |s: &str| {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(i) = rest.find("${") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 2..];
+            let end = after.find('}').unwrap();
+            let name = &after[..end];
+            match name.strip_prefix('!') {
+                Some(lit) => out.push_str(&format!("${{{lit}}}")),
+                None => out.push_str(env.get(name).unwrap_or_else(|| panic!("unresolved ${{{name}}}"))),
+            }
+            rest = &after[end + 1..];
+        }
+        out + rest
+    };
+    match v {
+        Y::Mapping(m) if m.len() == 1 && m.contains_key("Fn::Sub") => {
+            serde_json::Value::String(sub(m["Fn::Sub"].as_str().unwrap()))
+        }
+        Y::Mapping(m) if m.len() == 1 && m.contains_key("Ref") => {
+            serde_json::Value::String(env[m["Ref"].as_str().unwrap()].clone())
+        }
+        Y::Mapping(m) => serde_json::Value::Object(
+            m.iter().map(|(k, v)| (k.as_str().unwrap().to_string(), evaluate(v, env))).collect(),
+        ),
+        Y::Sequence(s) => serde_json::Value::Array(s.iter().map(|v| evaluate(v, env)).collect()),
+        Y::String(s) => serde_json::Value::String(s.clone()),
+        other => serde_json::to_value(other).unwrap(),
+    }
+}
+
+/// Characters IAM counts: the minified JSON without whitespace.
+fn iam_size(doc: &serde_json::Value) -> usize {
+    serde_json::to_string(doc).unwrap().chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// Every role template of every golden, with each parameter at the longest value its constraints
+/// accept and the longest partition name, still has a trust policy within IAM's 2,048 characters
+/// and inline policies within 10,240: no value the template accepts can fail the deploy.
+#[test]
+fn no_parameter_value_the_templates_accept_breaks_a_quota() {
+    let mut checked = 0;
+    for (name, _) in golden_cases() {
+        for file in ["cloudformation/member.yaml", "cloudformation/vendor-role.yaml"] {
+            let path = repo().join("tests/golden").join(&name).join(file);
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+            let mut env: BTreeMap<String, String> = BTreeMap::new();
+            env.insert("AWS::Partition".into(), "aws-us-gov".into());
+            env.insert("AWS::AccountId".into(), "123456789012".into());
+            if let Some(params) = doc["Parameters"].as_mapping() {
+                for (k, p) in params {
+                    let k = k.as_str().unwrap();
+                    env.insert(k.to_string(), worst_case(k, p));
+                }
+            }
+            let resources = doc["Resources"].as_mapping().unwrap();
+            // A `Ref` to a resource stands for its longest name.
+            for logical in resources.keys() {
+                env.insert(logical.as_str().unwrap().to_string(), "x".repeat(64));
+            }
+            let mut inline = 0;
+            for r in resources.values() {
+                match r["Type"].as_str() {
+                    Some("AWS::IAM::Role") => {
+                        let trust = iam_size(&evaluate(&r["Properties"]["AssumeRolePolicyDocument"], &env));
+                        assert!(
+                            trust <= 2048,
+                            "{name}/{file}: the trust takes {trust} characters at the parameters' maximum"
+                        );
+                    }
+                    Some("AWS::IAM::Policy") => inline += iam_size(&evaluate(&r["Properties"]["PolicyDocument"], &env)),
+                    _ => {}
+                }
+            }
+            assert!(inline <= 10_240, "{name}/{file}: inline policies take {inline} characters");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} role templates checked");
+}

@@ -33,8 +33,11 @@ pub(crate) struct RulesView {
     external_id_rule: String,
 }
 
-pub(crate) fn rules() -> RulesView {
-    let x = &ids::EXTERNAL_ID;
+/// The rules, with a vendor role's ExternalIds limited to the length at which the trust still
+/// fits (`Vendor::external_id_max`).
+pub(crate) fn rules(model: &Plan) -> RulesView {
+    let max = model.vendor().map_or(ids::EXTERNAL_ID.max, |v| v.external_id_max);
+    let x = ids::Charset { max, ..ids::EXTERNAL_ID };
     RulesView {
         account_id_pattern: ids::ACCOUNT_ID_PATTERN,
         external_id_min: i64::try_from(x.min).unwrap_or(i64::MAX),
@@ -96,7 +99,7 @@ impl Formats {
 /// `member` pick how deploy-time values are referenced in each.
 pub(crate) fn build(model: &Plan, hub: Target, member: Target, formats: Formats) -> View {
     View {
-        rules: rules(),
+        rules: rules(model),
         preset: model.preset.clone(),
         tier: keyword::name(&model.tier),
         mode: keyword::name(&model.mode),

@@ -93,7 +93,7 @@ fn uses_user_name(trust: Option<Trust>) -> bool {
 /// The role template's parameters: a vendor role's ExternalIds, or the hub a member role trusts.
 fn params(model: &Plan) -> Vec<ParamView> {
     if let Some(v) = model.vendor() {
-        return (0..v.external_ids.count()).map(|i| external_id(i, &v.title)).collect();
+        return (0..v.external_ids.count()).map(|i| external_id(i, &v.title, v.external_id_max)).collect();
     }
     let Some(hub) = model.hub() else { return Vec::new() };
     let mut params = vec![ParamView {
@@ -126,7 +126,8 @@ fn params(model: &Plan) -> Vec<ParamView> {
 }
 
 /// The `i`-th ExternalId parameter: no echo, and the STS rule as lengths and pattern.
-fn external_id(i: usize, vendor: &str) -> ParamView {
+fn external_id(i: usize, vendor: &str, max: usize) -> ParamView {
+    let x = ids::Charset { max, ..ids::EXTERNAL_ID };
     ParamView {
         name: external_id_param(i),
         description: if i == 0 {
@@ -137,9 +138,9 @@ fn external_id(i: usize, vendor: &str) -> ParamView {
         no_echo: true,
         has_lengths: true,
         min_length: i64::try_from(ids::EXTERNAL_ID.min).unwrap_or(i64::MAX),
-        max_length: i64::try_from(ids::EXTERNAL_ID.max).unwrap_or(i64::MAX),
-        pattern: format!("^[{}]+$", ids::EXTERNAL_ID.word_class()),
-        constraint: ids::EXTERNAL_ID.describe(false),
+        max_length: i64::try_from(x.max).unwrap_or(i64::MAX),
+        pattern: format!("^[{}]+$", x.word_class()),
+        constraint: x.describe(false),
         has_default: false,
         default: String::new(),
     }

@@ -44,13 +44,13 @@ in_account() {
   fi
 }
 CROSSROLE_EXTERNAL_ID_1="$(sed -n 1p "$here/../external-ids.txt")"
-if ! [[ $CROSSROLE_EXTERNAL_ID_1 =~ ^[A-Za-z0-9_+=,.@:/-]{2,1224}$ ]]; then
-  echo "error: CROSSROLE_EXTERNAL_ID_1 is not an ExternalId (2 to 1,224 characters of A-Z a-z 0-9 _ + = , . @ : / -)" >&2
+if ! [[ $CROSSROLE_EXTERNAL_ID_1 =~ ^[A-Za-z0-9_+=,.@:/-]{2,912}$ ]]; then
+  echo "error: CROSSROLE_EXTERNAL_ID_1 is not an ExternalId (2 to 912 characters of A-Z a-z 0-9 _ + = , . @ : / -)" >&2
   exit 1
 fi
 CROSSROLE_EXTERNAL_ID_2="$(sed -n 2p "$here/../external-ids.txt")"
-if ! [[ $CROSSROLE_EXTERNAL_ID_2 =~ ^[A-Za-z0-9_+=,.@:/-]{2,1224}$ ]]; then
-  echo "error: CROSSROLE_EXTERNAL_ID_2 is not an ExternalId (2 to 1,224 characters of A-Z a-z 0-9 _ + = , . @ : / -)" >&2
+if ! [[ $CROSSROLE_EXTERNAL_ID_2 =~ ^[A-Za-z0-9_+=,.@:/-]{2,912}$ ]]; then
+  echo "error: CROSSROLE_EXTERNAL_ID_2 is not an ExternalId (2 to 912 characters of A-Z a-z 0-9 _ + = , . @ : / -)" >&2
   exit 1
 fi
 

@@ -11,7 +11,7 @@ variable "external_ids" {
   }
 
   validation {
-    condition     = alltrue([for id in var.external_ids : length(id) >= 2 && length(id) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", id))])
-    error_message = "Each ExternalId is 2 to 1,224 characters of A-Z a-z 0-9 _ + = , . @ : / -."
+    condition     = alltrue([for id in var.external_ids : length(id) >= 2 && length(id) <= 912 && can(regex("^[\\w+=,.@:/-]+$", id))])
+    error_message = "Each ExternalId is 2 to 912 characters of A-Z a-z 0-9 _ + = , . @ : / -."
   }
 }
