@@ -181,11 +181,10 @@ fn measured_trust(
     };
     let count = ext.count();
     let rest = sized(0);
-    let max = if count == 0 {
-        ids::EXTERNAL_ID.max
-    } else {
-        (quotas::TRUST_POLICY.saturating_sub(rest) / count).min(ids::EXTERNAL_ID.max)
-    };
+    let max = quotas::TRUST_POLICY
+        .saturating_sub(rest)
+        .checked_div(count)
+        .map_or(ids::EXTERNAL_ID.max, |m| m.min(ids::EXTERNAL_ID.max));
     if count > 0 && max < ids::EXTERNAL_ID.min {
         b.p.push(
             id_field,
