@@ -192,7 +192,7 @@ fn worst_case(name: &str, param: &serde_yaml::Value) -> String {
     if pattern == "^[0-9]{12}$" {
         return "9".repeat(12);
     }
-    let max = param["MaxLength"].as_u64().map(|n| n as usize).or_else(|| {
+    let max = param["MaxLength"].as_u64().map(|n| usize::try_from(n).unwrap()).or_else(|| {
         let inner = pattern.rsplit_once('{')?.1.split_once('}')?.0;
         inner.split(',').next_back()?.parse().ok()
     });
