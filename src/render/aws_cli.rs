@@ -47,12 +47,25 @@ pub(crate) struct CliView {
     preset: String,
     what: String,
     accounts: Vec<Account>,
+    /// Hub and spoke: the calls made in every member account of `accounts.txt`, with the account
+    /// read from there, and the accounts whose default profile is their name.
+    has_members: bool,
+    member_steps: Vec<Step>,
+    has_named_members: bool,
+    named_members: Vec<NamedMember>,
+    member_count: i64,
     /// Vendor role: ExternalId placeholders to fill, from `external-ids.txt` or the environment.
     external_ids: Vec<ExternalIdSlot>,
     has_external_ids: bool,
     ids_file_known: bool,
     is_vendor: bool,
     account_placeholder: &'static str,
+}
+
+#[derive(Serialize)]
+pub(crate) struct NamedMember {
+    account: String,
+    profile: String,
 }
 
 #[derive(Serialize)]
@@ -311,6 +324,7 @@ fn placeholder(i: u8) -> String {
 pub(crate) fn build(model: &Plan) -> (CliView, Vec<OutputFile>) {
     let mut files = Files { out: Vec::new() };
     let mut accounts = Vec::new();
+    let mut member_steps = Vec::new();
     let hub_user = model.hub().map(|h| h.user.name.clone()).unwrap_or_default();
     let hub_account = model.hub().map(|h| h.account.to_string()).unwrap_or_default();
     let env_for = |account: String| {
@@ -339,15 +353,17 @@ pub(crate) fn build(model: &Plan) -> (CliView, Vec<OutputFile>) {
             let steps = role_steps(&mut files, role, "vendor-role-", &env_for(ACCOUNT_PLACEHOLDER.into()));
             accounts.push(account("", "", "the customer account".into(), steps));
         } else if model.spokes().is_some_and(|h| matches!(h.deploy, DeployPlan::Stacks)) {
-            // With a StackSet, CloudFormation creates the member roles; the script does the hub.
-            for m in model.members() {
-                let id = m.account.to_string();
-                let steps = role_steps(&mut files, role, &format!("member-{id}-"), &env_for(id.clone()));
-                let label = m.name.clone().unwrap_or_else(|| id.clone());
-                accounts.push(account(&id, &label, format!("member account {id}"), steps));
-            }
+            // One set of documents for every member account (the script fills in the account, read
+            // from accounts.txt): the output does not grow with the accounts. With a StackSet,
+            // CloudFormation creates the member roles and the script does the hub.
+            member_steps = role_steps(&mut files, role, "member-", &env_for(ACCOUNT_PLACEHOLDER.into()));
         }
     }
+    let named_members = model
+        .members()
+        .iter()
+        .filter_map(|m| m.name.clone().map(|n| NamedMember { account: m.account.to_string(), profile: n }))
+        .collect();
     let count = model.vendor().map_or(0, |v| v.external_ids.count());
     let external_ids: Vec<ExternalIdSlot> = (0..count)
         .map(|i| {
@@ -371,6 +387,11 @@ pub(crate) fn build(model: &Plan) -> (CliView, Vec<OutputFile>) {
             Setup::VendorRole => "the vendor role in the account of the profile".into(),
         },
         accounts,
+        has_members: !member_steps.is_empty(),
+        member_steps,
+        named_members,
+        has_named_members: model.members().iter().any(|m| m.name.is_some()),
+        member_count: i64::try_from(model.members().len()).unwrap_or(i64::MAX),
         has_external_ids: !external_ids.is_empty(),
         external_ids,
         ids_file_known: model.vendor().is_some_and(|v| v.external_ids.known().is_some()),

@@ -144,7 +144,10 @@ fn every_vendor_role_trust_requires_the_external_id_in_both_formats() {
             let prm = &doc["Parameters"][p.as_str()];
             assert_eq!(prm["NoEcho"].as_bool(), Some(true), "{name}: {p}");
             assert_eq!(prm["AllowedPattern"].as_str(), Some(r"^[\w+=,.@:/-]+$"), "{name}: {p}");
-            assert_eq!((prm["MinLength"].as_i64(), prm["MaxLength"].as_i64()), (Some(2), Some(1224)), "{name}: {p}");
+            // STS takes 2 to 1,224 characters; several IDs share the trust budget, so less each.
+            let max = prm["MaxLength"].as_i64().unwrap();
+            assert_eq!(prm["MinLength"].as_i64(), Some(2), "{name}: {p}");
+            assert!(max <= 1224 && (params.len() > 1 || max == 1224), "{name}: {p} MaxLength {max}");
         }
         let statements = doc["Resources"]["VendorRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
             .as_sequence()

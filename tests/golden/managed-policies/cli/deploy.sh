@@ -6,16 +6,14 @@
 #
 # Each account is reached through a named profile (aws configure --profile NAME):
 #   CROSSROLE_PROFILE_999999999999 (default 999999999999): hub account 999999999999
-#   CROSSROLE_PROFILE_111111111111 (default 111111111111): member account 111111111111
-#   CROSSROLE_PROFILE_222222222222 (default 222222222222): member account 222222222222
+#   CROSSROLE_PROFILE_<account id> (default: the account's name in the config, else its id): each of
+#   the 2 member accounts listed in ../accounts.txt
 #
 # Safe to re-run: a user, group, role or managed policy that exists is reported and skipped; group
 # and role policies, memberships and attachments are put again (IAM makes that a no-op).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 profile_999999999999="${CROSSROLE_PROFILE_999999999999:-999999999999}"
-profile_111111111111="${CROSSROLE_PROFILE_111111111111:-111111111111}"
-profile_222222222222="${CROSSROLE_PROFILE_222222222222:-222222222222}"
 
 # exists WHAT COMMAND...: true (and says so) when COMMAND finds WHAT.
 exists() {
@@ -68,22 +66,34 @@ aws iam attach-group-policy --group-name micetro-integration --policy-arn arn:aw
 aws iam attach-group-policy --group-name micetro-integration --policy-arn arn:aws:iam::aws:policy/AmazonRoute53FullAccess --profile "$profile_999999999999" >/dev/null
 aws iam attach-group-policy --group-name micetro-integration --policy-arn arn:aws:iam::aws:policy/IAMReadOnlyAccess --profile "$profile_999999999999" >/dev/null
 
-echo "== member account 111111111111 (profile $profile_111111111111) =="
-in_account 111111111111 "$profile_111111111111"
-exists 'role MicetroAccess' aws iam get-role --role-name MicetroAccess --profile "$profile_111111111111" ||
-  create 'role MicetroAccess' aws iam create-role --role-name MicetroAccess --path / --description 'Assumed by the micetro integration from the hub account. Managed by crossrole.' --max-session-duration 3600 --assume-role-policy-document file://policies/member-111111111111-trust.json --profile "$profile_111111111111"
-aws iam update-assume-role-policy --role-name MicetroAccess --policy-document file://policies/member-111111111111-trust.json --profile "$profile_111111111111" >/dev/null
-aws iam attach-role-policy --role-name MicetroAccess --policy-arn arn:aws:iam::aws:policy/AmazonEC2FullAccess --profile "$profile_111111111111" >/dev/null
-aws iam attach-role-policy --role-name MicetroAccess --policy-arn arn:aws:iam::aws:policy/AmazonRoute53FullAccess --profile "$profile_111111111111" >/dev/null
-aws iam attach-role-policy --role-name MicetroAccess --policy-arn arn:aws:iam::aws:policy/IAMReadOnlyAccess --profile "$profile_111111111111" >/dev/null
+# member_profile ACCOUNT: the profile for a member account.
+member_profile() {
+  local var="CROSSROLE_PROFILE_$1"
+  if [ -n "${!var:-}" ]; then
+    echo "${!var}"
+    return
+  fi
+  echo "$1"
+}
 
-echo "== member account 222222222222 (profile $profile_222222222222) =="
-in_account 222222222222 "$profile_222222222222"
-exists 'role MicetroAccess' aws iam get-role --role-name MicetroAccess --profile "$profile_222222222222" ||
-  create 'role MicetroAccess' aws iam create-role --role-name MicetroAccess --path / --description 'Assumed by the micetro integration from the hub account. Managed by crossrole.' --max-session-duration 3600 --assume-role-policy-document file://policies/member-222222222222-trust.json --profile "$profile_222222222222"
-aws iam update-assume-role-policy --role-name MicetroAccess --policy-document file://policies/member-222222222222-trust.json --profile "$profile_222222222222" >/dev/null
-aws iam attach-role-policy --role-name MicetroAccess --policy-arn arn:aws:iam::aws:policy/AmazonEC2FullAccess --profile "$profile_222222222222" >/dev/null
-aws iam attach-role-policy --role-name MicetroAccess --policy-arn arn:aws:iam::aws:policy/AmazonRoute53FullAccess --profile "$profile_222222222222" >/dev/null
-aws iam attach-role-policy --role-name MicetroAccess --policy-arn arn:aws:iam::aws:policy/IAMReadOnlyAccess --profile "$profile_222222222222" >/dev/null
+# Every member account of accounts.txt, the same calls with the account filled into the documents.
+while read -r account_id <&3; do
+  if ! [[ $account_id =~ ^[0-9]{12}$ ]]; then
+    echo "error: \"$account_id\" in accounts.txt is not a 12-digit AWS account id" >&2
+    exit 1
+  fi
+  profile="$(member_profile "$account_id")"
+  echo "== member account $account_id (profile $profile) =="
+  in_account "$account_id" "$profile"
+  for f in "$here"/policies/member-*.json; do
+    sed -e "s|@@CROSSROLE_ACCOUNT_ID@@|$account_id|g" "$f" >"policies/${f##*/}"
+  done
+  exists 'role MicetroAccess' aws iam get-role --role-name MicetroAccess --profile "$profile" ||
+    create 'role MicetroAccess' aws iam create-role --role-name MicetroAccess --path / --description 'Assumed by the micetro integration from the hub account. Managed by crossrole.' --max-session-duration 3600 --assume-role-policy-document file://policies/member-trust.json --profile "$profile"
+  aws iam update-assume-role-policy --role-name MicetroAccess --policy-document file://policies/member-trust.json --profile "$profile" >/dev/null
+  aws iam attach-role-policy --role-name MicetroAccess --policy-arn arn:aws:iam::aws:policy/AmazonEC2FullAccess --profile "$profile" >/dev/null
+  aws iam attach-role-policy --role-name MicetroAccess --policy-arn arn:aws:iam::aws:policy/AmazonRoute53FullAccess --profile "$profile" >/dev/null
+  aws iam attach-role-policy --role-name MicetroAccess --policy-arn arn:aws:iam::aws:policy/IAMReadOnlyAccess --profile "$profile" >/dev/null
+done 3<"$here/../accounts.txt"
 
 echo "done"

@@ -6,16 +6,14 @@
 #
 # Each account is reached through a named profile (aws configure --profile NAME):
 #   CROSSROLE_PROFILE_099999999999 (default 099999999999): hub account 099999999999
-#   CROSSROLE_PROFILE_011111111111 (default 011111111111): member account 011111111111
-#   CROSSROLE_PROFILE_022222222222 (default on): member account 022222222222
+#   CROSSROLE_PROFILE_<account id> (default: the account's name in the config, else its id): each of
+#   the 2 member accounts listed in ../accounts.txt
 #
 # Safe to re-run: a user, group, role or managed policy that exists is reported and skipped; group
 # and role policies, memberships and attachments are put again (IAM makes that a no-op).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 profile_099999999999="${CROSSROLE_PROFILE_099999999999:-099999999999}"
-profile_011111111111="${CROSSROLE_PROFILE_011111111111:-011111111111}"
-profile_022222222222="${CROSSROLE_PROFILE_022222222222:-on}"
 
 # exists WHAT COMMAND...: true (and says so) when COMMAND finds WHAT.
 exists() {
@@ -68,20 +66,36 @@ exists 'managed policy 2012-10-17-permissions (its document is not updated; dele
   create 'managed policy 2012-10-17-permissions (its document is not updated; delete it to re-create)' aws iam create-policy --policy-name 2012-10-17-permissions --policy-document file://policies/hub-own-permissions.json --description 'crossrole: the integration'\''s permissions in the hub account itself' --profile "$profile_099999999999"
 aws iam attach-group-policy --group-name 2012-10-17 --policy-arn arn:aws:iam::099999999999:policy/2012-10-17-permissions --profile "$profile_099999999999" >/dev/null
 
-echo "== member account 011111111111 (profile $profile_011111111111) =="
-in_account 011111111111 "$profile_011111111111"
-exists 'role 1_000' aws iam get-role --role-name 1_000 --profile "$profile_011111111111" ||
-  create 'role 1_000' aws iam create-role --role-name 1_000 --path '/a$${b}/c$/' --description 'Tricky: "quotes", ${aws:username}, $${x}, %{if}, back\slash, tab	and
-newline, ünïcødé ÿ, 011111111111, no, *, &anchor, #hash, key: value' --max-session-duration 43200 --assume-role-policy-document file://policies/member-011111111111-trust.json --permissions-boundary arn:aws:iam::011111111111:policy/ExampleBoundary --tags '[{"Key":"a:b/c=d+e-f@g_h.i","Value":""},{"Key":"yes","Value":"011111111111"},{"Key":"Ünïcode key","Value":"välue with spaces: and = + - @ / ."}]' --profile "$profile_011111111111"
-aws iam update-assume-role-policy --role-name 1_000 --policy-document file://policies/member-011111111111-trust.json --profile "$profile_011111111111" >/dev/null
-aws iam put-role-policy --role-name 1_000 --policy-name micetro-permissions --policy-document file://policies/member-011111111111-permissions.json --profile "$profile_011111111111" >/dev/null
+# member_profile ACCOUNT: the profile for a member account.
+member_profile() {
+  local var="CROSSROLE_PROFILE_$1"
+  if [ -n "${!var:-}" ]; then
+    echo "${!var}"
+    return
+  fi
+  case $1 in
+    022222222222) echo on ;;
+    *) echo "$1" ;;
+  esac
+}
 
-echo "== member account 022222222222 (profile $profile_022222222222) =="
-in_account 022222222222 "$profile_022222222222"
-exists 'role 1_000' aws iam get-role --role-name 1_000 --profile "$profile_022222222222" ||
-  create 'role 1_000' aws iam create-role --role-name 1_000 --path '/a$${b}/c$/' --description 'Tricky: "quotes", ${aws:username}, $${x}, %{if}, back\slash, tab	and
-newline, ünïcødé ÿ, 011111111111, no, *, &anchor, #hash, key: value' --max-session-duration 43200 --assume-role-policy-document file://policies/member-022222222222-trust.json --permissions-boundary arn:aws:iam::022222222222:policy/ExampleBoundary --tags '[{"Key":"a:b/c=d+e-f@g_h.i","Value":""},{"Key":"yes","Value":"011111111111"},{"Key":"Ünïcode key","Value":"välue with spaces: and = + - @ / ."}]' --profile "$profile_022222222222"
-aws iam update-assume-role-policy --role-name 1_000 --policy-document file://policies/member-022222222222-trust.json --profile "$profile_022222222222" >/dev/null
-aws iam put-role-policy --role-name 1_000 --policy-name micetro-permissions --policy-document file://policies/member-022222222222-permissions.json --profile "$profile_022222222222" >/dev/null
+# Every member account of accounts.txt, the same calls with the account filled into the documents.
+while read -r account_id <&3; do
+  if ! [[ $account_id =~ ^[0-9]{12}$ ]]; then
+    echo "error: \"$account_id\" in accounts.txt is not a 12-digit AWS account id" >&2
+    exit 1
+  fi
+  profile="$(member_profile "$account_id")"
+  echo "== member account $account_id (profile $profile) =="
+  in_account "$account_id" "$profile"
+  for f in "$here"/policies/member-*.json; do
+    sed -e "s|@@CROSSROLE_ACCOUNT_ID@@|$account_id|g" "$f" >"policies/${f##*/}"
+  done
+  exists 'role 1_000' aws iam get-role --role-name 1_000 --profile "$profile" ||
+    create 'role 1_000' aws iam create-role --role-name 1_000 --path '/a$${b}/c$/' --description 'Tricky: "quotes", ${aws:username}, $${x}, %{if}, back\slash, tab	and
+newline, ünïcødé ÿ, 011111111111, no, *, &anchor, #hash, key: value' --max-session-duration 43200 --assume-role-policy-document file://policies/member-trust.json --permissions-boundary arn:aws:iam::"${account_id}":policy/ExampleBoundary --tags '[{"Key":"a:b/c=d+e-f@g_h.i","Value":""},{"Key":"yes","Value":"011111111111"},{"Key":"Ünïcode key","Value":"välue with spaces: and = + - @ / ."}]' --profile "$profile"
+  aws iam update-assume-role-policy --role-name 1_000 --policy-document file://policies/member-trust.json --profile "$profile" >/dev/null
+  aws iam put-role-policy --role-name 1_000 --policy-name micetro-permissions --policy-document file://policies/member-permissions.json --profile "$profile" >/dev/null
+done 3<"$here/../accounts.txt"
 
 echo "done"
