@@ -128,8 +128,28 @@ fn stage(dirs: &mut CreatedDirs, target: PathBuf, bytes: &[u8]) -> Result<Staged
     let mut tmp =
         builder.tempfile_in(&parent).with_context(|| format!("creating a temporary file in {}", parent.display()))?;
     tmp.write_all(bytes).with_context(|| format!("writing {}", target.display()))?;
-    tmp.as_file().sync_all().with_context(|| format!("writing {}", target.display()))?;
     Ok(Staged { tmp: tmp.into_temp_path(), target })
+}
+
+/// Flushes the staged files to disk: one `syncfs` of the output's file system on Linux, an fsync
+/// per file elsewhere.
+fn durable(dir: &Path, staged: &[Staged]) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = staged;
+        let d = std::fs::File::open(dir).with_context(|| format!("opening {}", dir.display()))?;
+        rustix::fs::syncfs(&d).with_context(|| format!("flushing {} to disk", dir.display()))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        for s in staged {
+            std::fs::File::open(&s.tmp)
+                .and_then(|f| f.sync_all())
+                .with_context(|| format!("writing {}", s.target.display()))?;
+        }
+        Ok(())
+    }
 }
 
 fn commit(staged: Staged) -> Result<()> {
@@ -201,7 +221,9 @@ pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool) -> Result<Rep
         staged.push(stage(&mut dirs, dir.join(MANIFEST), manifest_text(&new).as_bytes())?);
         Ok(staged)
     })();
-    let staged = match staged {
+    // Every staged file is on disk before the first rename, so a crash never leaves a renamed
+    // file that is empty or short.
+    let staged = match staged.and_then(|s| durable(dir, &s).map(|()| s)) {
         Ok(s) => s,
         Err(e) => {
             dirs.undo();

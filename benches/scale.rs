@@ -1,0 +1,88 @@
+//! `cargo bench --bench scale`: emits 10, 100, 1,000 and 10,000 member accounts in every format
+//! (`--format all`, the Micetro preset, hub and spoke) and prints, per size, the wall time, the
+//! peak memory and the bytes written, next to a floor: writing the same bytes to the same number
+//! of files with `std::fs::write`. Each size runs in its own process so its peak memory is its
+//! own (Linux: `VmHWM` of /proc/self/status). No assertions: the numbers go into README.
+
+// A benchmark is test code: a failure should stop it loudly.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::cast_precision_loss)]
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+const SIZES: [usize; 4] = [10, 100, 1_000, 10_000];
+
+fn accounts(n: usize) -> String {
+    (1..=n).map(|i| format!("{:012}", 100_000_000_000 + i * 7)).collect::<Vec<_>>().join(",")
+}
+
+fn peak_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn files(dir: &Path, out: &mut Vec<(std::path::PathBuf, Vec<u8>)>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            files(&p, out);
+        } else {
+            let bytes = std::fs::read(&p).unwrap();
+            out.push((p, bytes));
+        }
+    }
+}
+
+/// One size, in this process: emit, then the floor. Prints one tab-separated line.
+fn one(n: usize) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let ids = accounts(n);
+    let args = ["crossrole", "emit", "--hub-account", "999999999999", "--accounts", &ids, "--format", "all", "--out"];
+    let mut argv: Vec<&str> = args.to_vec();
+    let out_s = out.to_str().unwrap();
+    argv.push(out_s);
+    let start = Instant::now();
+    let (mut so, mut se) = (Vec::new(), Vec::new());
+    let code = crossrole::main_with(argv, &mut so, &mut se);
+    let emit = start.elapsed();
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&se));
+    let peak = peak_kib();
+    let mut written = Vec::new();
+    files(&out, &mut written);
+    let bytes: usize = written.iter().map(|(_, b)| b.len()).sum();
+    let floor_dir = tmp.path().join("floor");
+    let start = Instant::now();
+    for (p, b) in &written {
+        let target = floor_dir.join(p.strip_prefix(&out).unwrap());
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(&target, b).unwrap();
+    }
+    let floor = start.elapsed();
+    println!("{n}\t{}\t{bytes}\t{:.4}\t{:.4}\t{peak}", written.len(), emit.as_secs_f64(), floor.as_secs_f64());
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--one") {
+        one(args[i + 1].parse().unwrap());
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    println!("| accounts | files | bytes written | emit (s) | floor (s) | emit / floor | peak memory (MiB) |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    for n in SIZES {
+        let o = Command::new(&exe).args(["--one", &n.to_string()]).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let line = String::from_utf8_lossy(&o.stdout);
+        let f: Vec<&str> = line.trim().split('\t').collect();
+        let (emit, floor): (f64, f64) = (f[3].parse().unwrap(), f[4].parse().unwrap());
+        let peak: f64 = f[5].parse::<f64>().unwrap() / 1024.0;
+        println!("| {} | {} | {} | {emit:.3} | {floor:.3} | {:.1}x | {peak:.0} |", f[0], f[1], f[2], emit / floor);
+    }
+}
