@@ -30,8 +30,52 @@ def hub_template(golden):
     return os.path.join(golden, "cloudformation", "account.yaml" if is_single_account(golden) else "hub.yaml")
 
 
+# Terraform layouts of a hub-and-spoke golden (terraform.layout):
+# - "providers": one root, terraform/{providers,members,hub,...}.tf, an aliased provider and a
+#   modules/member-role instance per member account;
+# - "per-account": a hub root terraform/hub/ and a member root terraform/member/ (one provider,
+#   ../modules/member-role) that terraform/members.sh applies once per account of accounts.txt;
+# - "stackset": one root with the hub and an aws_cloudformation_stack_set whose body is
+#   terraform/member-role.yaml.
+PROVIDERS, PER_ACCOUNT, STACKSET = "providers", "per-account", "stackset"
+
+
+def tf_layout(golden):
+    """The Terraform layout of a hub-and-spoke golden (None for a single account or a vendor role)."""
+    if is_vendor(golden) or is_single_account(golden):
+        return None
+    tf = os.path.join(golden, "terraform")
+    if os.path.exists(os.path.join(tf, "member", "main.tf")):
+        return PER_ACCOUNT
+    if os.path.exists(os.path.join(tf, "stackset.tf")):
+        return STACKSET
+    if os.path.exists(os.path.join(tf, "members.tf")):
+        return PROVIDERS
+    raise SystemExit(f"{golden}: unknown Terraform layout (no member/main.tf, stackset.tf or members.tf)")
+
+
+def tf_hub_root(golden):
+    """The Terraform root directory that holds the hub (the account itself in a single account)."""
+    tf = os.path.join(golden, "terraform")
+    return os.path.join(tf, "hub") if tf_layout(golden) == PER_ACCOUNT else tf
+
+
 def hub_tf(golden):
-    return os.path.join(golden, "terraform", "main.tf" if is_single_account(golden) else "hub.tf")
+    return os.path.join(tf_hub_root(golden), "main.tf" if is_single_account(golden) else "hub.tf")
+
+
+def is_stackset(golden):
+    """CloudFormation deploys the member role through a StackSet (cloudformation/stackset.yaml)."""
+    return os.path.exists(os.path.join(golden, "cloudformation", "stackset.yaml"))
+
+
+def accounts_txt(golden):
+    """The account ids of accounts.txt (None without the file), in file order."""
+    path = os.path.join(golden, "accounts.txt")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return [line.strip() for line in f if line.strip() and not line.lstrip().startswith("#")]
 
 
 def member_accounts(config):

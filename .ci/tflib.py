@@ -19,7 +19,8 @@ def evaluate(expressions, prelude=""):
                 raise SystemExit(f"terraform {cmd[0]} failed:\n{r.stdout}{r.stderr}")
         r = subprocess.run(["terraform", "output", "-json"], cwd=tmp, env=env, capture_output=True, text=True, check=True)
         values = json.loads(r.stdout)
-        return [values[f"v{i}"]["value"] for i in range(len(expressions))]
+        # Terraform leaves an output whose value is null out of the state: it is None here.
+        return [values[f"v{i}"]["value"] if f"v{i}" in values else None for i in range(len(expressions))]
 
 
 def parses(path):

@@ -19,6 +19,7 @@ python scripts/gen_iam_db.py --check
 if command -v terraform >/dev/null 2>&1; then
   python .ci/check_roundtrip.py .
   python .ci/check_parity.py .
+  python .ci/check_tf_validate.py .
   python .ci/check_roundtrip.py . --fuzz 60 target/debug/crossrole
 elif [ -n "${CI:-}" ]; then
   echo "terraform is required under CI" >&2

@@ -61,19 +61,6 @@ fn manifest_text(entries: &BTreeMap<String, String>) -> String {
     s
 }
 
-fn list_files(dir: &Path, base: &Path, out: &mut Vec<String>) -> Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
-        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
-        let path = entry.path();
-        if entry.file_type().with_context(|| format!("inspecting {}", path.display()))?.is_dir() {
-            list_files(&path, base, out)?;
-        } else if let Ok(rel) = path.strip_prefix(base) {
-            out.push(rel.to_string_lossy().replace('\\', "/"));
-        }
-    }
-    Ok(())
-}
-
 fn target(dir: &Path, rel: &str) -> PathBuf {
     rel.split('/').fold(dir.to_path_buf(), |p, seg| p.join(seg))
 }
@@ -113,17 +100,21 @@ struct Staged {
     target: PathBuf,
 }
 
-fn stage(dirs: &mut CreatedDirs, target: PathBuf, bytes: &[u8]) -> Result<Staged> {
+/// A shared secret (an ExternalId) is written readable by its owner only (0600); every other
+/// file as the umask says.
+fn stage(dirs: &mut CreatedDirs, target: PathBuf, bytes: &[u8], secret: bool) -> Result<Staged> {
     let parent = target.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     dirs.ensure(&parent)?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".crossrole-");
     // Temporary files are private (0600) by default; the result is an ordinary file, so let the
     // umask decide as it would for any file the user creates.
+    #[cfg(not(unix))]
+    let _ = secret;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+        builder.permissions(std::fs::Permissions::from_mode(if secret { 0o600 } else { 0o666 }));
     }
     let mut tmp =
         builder.tempfile_in(&parent).with_context(|| format!("creating a temporary file in {}", parent.display()))?;
@@ -152,32 +143,49 @@ fn durable(dir: &Path, staged: &[Staged]) -> Result<()> {
     }
 }
 
+/// A secret file left readable by others (an older crossrole wrote it so) is rewritten 0600.
+fn loosened(path: &Path, rel: &str) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        crate::render::is_secret(rel) && std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, rel);
+        false
+    }
+}
+
 fn commit(staged: Staged) -> Result<()> {
     let target = staged.target;
     staged.tmp.persist(&target).map_err(|e| e.error).with_context(|| format!("replacing {}", target.display()))
 }
 
-/// Files in `dir` that crossrole may not overwrite or remove: not in the manifest, or changed
-/// since crossrole wrote them.
-fn foreign_files(dir: &Path, manifest: &BTreeMap<String, String>) -> Result<Vec<String>> {
-    let mut present = Vec::new();
-    list_files(dir, dir, &mut present)?;
+/// Files in `dir` that crossrole may not overwrite or remove: a file at a path it is about to
+/// write that it did not write, and a file it wrote that was edited since and would now be
+/// replaced or removed. Everything else in the directory (a `.terraform/` directory, a lock file,
+/// a `backend.tf`, notes) is the user's and is left alone.
+fn foreign_files(dir: &Path, manifest: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Vec<String> {
     let mut foreign = Vec::new();
-    for rel in present {
-        if rel == MANIFEST {
+    let touched = new.keys().chain(manifest.keys().filter(|k| !new.contains_key(*k)));
+    for rel in touched.collect::<BTreeSet<_>>() {
+        let path = target(dir, rel);
+        let Ok(bytes) = std::fs::read(&path) else { continue };
+        let hash = content_hash(&bytes);
+        if new.get(rel) == Some(&hash) {
+            // Already what crossrole would write: replacing it loses nothing.
             continue;
         }
-        match manifest.get(&rel) {
+        match manifest.get(rel) {
             None => foreign.push(format!("{rel} (not written by crossrole)")),
-            Some(hash) => {
-                let bytes = std::fs::read(target(dir, &rel)).with_context(|| format!("reading {rel}"))?;
-                if &content_hash(&bytes) != hash {
-                    foreign.push(format!("{rel} (edited since crossrole wrote it)"));
-                }
+            Some(old) if *old != hash => {
+                foreign.push(format!("{rel} (edited since crossrole wrote it)"));
             }
+            Some(_) => {}
         }
     }
-    Ok(foreign)
+    foreign
 }
 
 pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool) -> Result<Report> {
@@ -185,21 +193,21 @@ pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool) -> Result<Rep
         bail!("--out: {} exists and is not a directory", dir.display());
     }
     let manifest = if dir.exists() { read_manifest(dir)? } else { BTreeMap::new() };
+    let new: BTreeMap<String, String> =
+        files.iter().map(|f| (f.path.clone(), content_hash(f.contents.as_bytes()))).collect();
     if dir.exists() && !force {
-        let foreign = foreign_files(dir, &manifest)?;
+        let foreign = foreign_files(dir, &manifest, &new);
         if !foreign.is_empty() {
             let shown: Vec<&str> = foreign.iter().take(5).map(String::as_str).collect();
             let more = if foreign.len() > 5 { format!(" and {} more", foreign.len() - 5) } else { String::new() };
             bail!(
-                "--out: {} holds files crossrole would overwrite or did not write: {}{more}; choose another --out, remove them, or pass --force",
+                "--out: {} holds files crossrole would have to overwrite or remove: {}{more}; choose another --out, move them away, or pass --force",
                 dir.display(),
                 shown.join(", ")
             );
         }
     }
 
-    let new: BTreeMap<String, String> =
-        files.iter().map(|f| (f.path.clone(), content_hash(f.contents.as_bytes()))).collect();
     let mut union = manifest.clone();
     union.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
 
@@ -208,17 +216,17 @@ pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool) -> Result<Rep
     let mut report = Report::default();
     let mut dirs = CreatedDirs::default();
     let staged = (|| -> Result<Vec<Staged>> {
-        let mut staged = vec![stage(&mut dirs, dir.join(MANIFEST), manifest_text(&union).as_bytes())?];
+        let mut staged = vec![stage(&mut dirs, dir.join(MANIFEST), manifest_text(&union).as_bytes(), false)?];
         for f in files {
             let path = target(dir, &f.path);
-            if std::fs::read(&path).is_ok_and(|old| old == f.contents.as_bytes()) {
+            if std::fs::read(&path).is_ok_and(|old| old == f.contents.as_bytes()) && !loosened(&path, &f.path) {
                 report.unchanged.push(f.path.clone());
                 continue;
             }
-            staged.push(stage(&mut dirs, path, f.contents.as_bytes())?);
+            staged.push(stage(&mut dirs, path, f.contents.as_bytes(), crate::render::is_secret(&f.path))?);
             report.written.push(f.path.clone());
         }
-        staged.push(stage(&mut dirs, dir.join(MANIFEST), manifest_text(&new).as_bytes())?);
+        staged.push(stage(&mut dirs, dir.join(MANIFEST), manifest_text(&new).as_bytes(), false)?);
         Ok(staged)
     })();
     // Every staged file is on disk before the first rename, so a crash never leaves a renamed
@@ -298,6 +306,47 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn external_ids_are_readable_by_their_owner_only() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let mode = |p: &str| std::fs::metadata(out.join(p)).unwrap().permissions().mode() & 0o777;
+        write(&out, &[file("external-ids.txt", "id\n"), file(crate::render::TF_EXTERNAL_IDS, "{}")], false).unwrap();
+        assert_eq!(mode("external-ids.txt"), 0o600);
+        assert_eq!(mode(crate::render::TF_EXTERNAL_IDS), 0o600);
+        // Written world-readable by an older version: tightened although unchanged.
+        std::fs::set_permissions(out.join("external-ids.txt"), std::fs::Permissions::from_mode(0o644)).unwrap();
+        let r = write(&out, &[file("external-ids.txt", "id\n"), file(crate::render::TF_EXTERNAL_IDS, "{}")], false)
+            .unwrap();
+        assert_eq!(r.written, vec!["external-ids.txt"]);
+        assert_eq!(mode("external-ids.txt"), 0o600);
+    }
+
+    #[test]
+    fn files_crossrole_does_not_write_are_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        write(&out, &[file("terraform/main.tf", "1")], false).unwrap();
+        // What `terraform init` and a user beside Terraform add.
+        for (p, c) in [
+            ("terraform/.terraform/modules/modules.json", "{}"),
+            ("terraform/.terraform.lock.hcl", "lock"),
+            ("terraform/backend.tf", "terraform {}"),
+            ("terraform/override_override.tf", "x"),
+            ("notes.txt", "mine"),
+        ] {
+            std::fs::create_dir_all(out.join(p).parent().unwrap()).unwrap();
+            std::fs::write(out.join(p), c).unwrap();
+        }
+        let r = write(&out, &[file("terraform/main.tf", "2")], false).unwrap();
+        assert_eq!(r.written, vec!["terraform/main.tf"]);
+        assert_eq!(std::fs::read_to_string(out.join("terraform/backend.tf")).unwrap(), "terraform {}");
+        assert!(out.join("terraform/.terraform/modules/modules.json").exists());
+        assert!(check(&out, &[file("terraform/main.tf", "2")]).unwrap().is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn written_files_get_ordinary_permissions() {
         use std::os::unix::fs::PermissionsExt as _;
         let tmp = tempfile::tempdir().unwrap();
@@ -313,9 +362,11 @@ mod tests {
         let out = tmp.path().join("out");
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        std::fs::write(out.join("x.txt"), "my own x").unwrap();
         let err = write(&out, &[file("x.txt", "1")], false).unwrap_err();
-        assert!(err.to_string().contains("notes.txt (not written by crossrole)"), "{err}");
-        assert!(!out.join("x.txt").exists());
+        assert!(err.to_string().contains("x.txt (not written by crossrole)"), "{err}");
+        assert!(!err.to_string().contains("notes.txt"), "{err}");
+        assert_eq!(std::fs::read_to_string(out.join("x.txt")).unwrap(), "my own x");
         write(&out, &[file("x.txt", "1")], true).unwrap();
         assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
 

@@ -22,6 +22,11 @@ use view::{Formats, Target};
 /// Terraform loads `*.auto.tfvars.json` by itself, so known ExternalIds need no `-var`.
 pub(crate) const TF_EXTERNAL_IDS: &str = "terraform/external-ids.auto.tfvars.json";
 
+/// Files holding a shared secret (a vendor role's ExternalIds): written 0600.
+pub(crate) fn is_secret(path: &str) -> bool {
+    path == external_id::FILE || path == TF_EXTERNAL_IDS
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct OutputFile {
     /// Relative to the output directory, `/`-separated.

@@ -115,23 +115,26 @@ fn foreign_or_edited_files_are_kept_unless_forced() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
+    // A file crossrole would not write is the user's business; one where it would write is not
+    // overwritten.
     write(&out.join("main.tf"), "# mine\n");
+    write(&out.join("accounts.txt"), "# my list\n");
     let args = ["emit", "--hub-account", "999999999999", "--accounts", "111111111111", "--out", "out"];
     let o = crossrole(&args, tmp.path());
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
-        "error: --out: out holds files crossrole would overwrite or did not write: main.tf (not written by crossrole); choose another --out, remove them, or pass --force\n"
+        "error: --out: out holds files crossrole would have to overwrite or remove: accounts.txt (not written by crossrole); choose another --out, move them away, or pass --force\n"
     );
-    assert_eq!(tree(&out).len(), 1);
+    assert_eq!(tree(&out).len(), 2);
 
     let mut forced = args.to_vec();
     forced.push("--force");
     assert!(crossrole(&forced, tmp.path()).status.success());
     assert_eq!(std::fs::read_to_string(out.join("main.tf")).unwrap(), "# mine\n");
+    assert!(crossrole(&args, tmp.path()).status.success(), "main.tf alone does not block a run");
 
     // A generated file edited by hand is not overwritten either.
-    std::fs::remove_file(out.join("main.tf")).unwrap();
     write(&out.join("terraform/hub.tf"), "# edited\n");
     let o = crossrole(&args, tmp.path());
     assert_eq!(o.status.code(), Some(2));

@@ -14,7 +14,8 @@ use super::*;
 enum OutDir {
     /// No output directory yet.
     Absent,
-    /// An earlier crossrole run, then a file crossrole did not write.
+    /// The user's own file where crossrole would write (`out/DEPLOY.md`), beside notes of theirs
+    /// that crossrole leaves alone.
     WithForeignFile,
     /// An earlier crossrole run, then a generated file edited by hand.
     WithEditedFile,
@@ -447,9 +448,9 @@ fn rows() -> Vec<Row> {
         Row {
             out: OutDir::WithForeignFile,
             ..row(
-                "foreign file in the output directory",
+                "a file of the user's where crossrole would write",
                 "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
-                "error: --out: out holds files crossrole would overwrite or did not write: notes.txt (not written by crossrole); choose another --out, remove them, or pass --force\n",
+                "error: --out: out holds files crossrole would have to overwrite or remove: DEPLOY.md (not written by crossrole); choose another --out, move them away, or pass --force\n",
             )
         },
         Row {
@@ -457,7 +458,7 @@ fn rows() -> Vec<Row> {
             ..row(
                 "generated file edited by hand",
                 "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
-                "error: --out: out holds files crossrole would overwrite or did not write: cloudformation/hub.yaml (edited since crossrole wrote it); choose another --out, remove them, or pass --force\n",
+                "error: --out: out holds files crossrole would have to overwrite or remove: cloudformation/hub.yaml (edited since crossrole wrote it); choose another --out, move them away, or pass --force\n",
             )
         },
         Row {
@@ -722,7 +723,8 @@ fn prepare(dir: &Path, out: OutDir) {
     match out {
         OutDir::Absent => {}
         OutDir::WithForeignFile => {
-            emit(dir);
+            std::fs::create_dir_all(dir.join("out")).unwrap();
+            std::fs::write(dir.join("out/DEPLOY.md"), "my notes\n").unwrap();
             std::fs::write(dir.join("out/notes.txt"), "mine\n").unwrap();
         }
         OutDir::WithEditedFile => {
