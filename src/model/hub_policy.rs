@@ -254,6 +254,21 @@ fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
     let all_arns = || inp.accounts.iter().map(|a| role_arn(inp, a)).collect::<Vec<_>>();
     match shape {
         Shape::PerAccount => {
+            // Every account id has 12 digits, so every policy has the size of the first: a setup
+            // far over the budget is refused without building thousands of documents.
+            let one = inp
+                .accounts
+                .first()
+                .map_or(0, |a| assume_doc("AssumeMemberRole", vec![role_arn(inp, a)], vec![]).iam_size(inp.env));
+            let budget = GROUP_INLINE.saturating_sub(inp.used_inline);
+            if one * inp.accounts.len() > budget {
+                return Err(format!(
+                    "{}: {} characters for {} accounts, but only {budget} of the group's {GROUP_INLINE} inline characters are left",
+                    shape.name(),
+                    one * inp.accounts.len(),
+                    inp.accounts.len()
+                ));
+            }
             let inline = inp
                 .accounts
                 .iter()
@@ -265,6 +280,15 @@ fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
                 })
                 .collect();
             inline_plan(inp, shape, inline, "(one inline group policy per member account)")
+        }
+        Shape::SingleStatement if inp.accounts.len() > spread::capacity(inp, GROUP_INLINE) => {
+            // More role ARNs than fit even an empty group: refused without building the document.
+            Err(format!(
+                "{}: {} role ARNs, but one group's {GROUP_INLINE} inline characters hold at most {}",
+                shape.name(),
+                inp.accounts.len(),
+                spread::capacity(inp, GROUP_INLINE)
+            ))
         }
         Shape::SingleStatement => {
             let inline = one_inline("assume-member-roles", assume_doc("AssumeMemberRoles", all_arns(), vec![]));

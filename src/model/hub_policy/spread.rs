@@ -17,7 +17,7 @@ pub(crate) fn numbered(base: &Entity, n: usize) -> Entity {
 }
 
 /// How many role ARNs one group's statement can list within `budget` characters.
-fn capacity(inp: &Inputs<'_>, budget: usize) -> usize {
+pub(super) fn capacity(inp: &Inputs<'_>, budget: usize) -> usize {
     // Every account id has 12 digits, so each ARN costs the same: measure with two distinct ones
     // (a statement lists each resource once).
     let ids: Vec<AccountId> =
