@@ -171,6 +171,8 @@ pub(crate) struct RawRole {
 pub(crate) struct Config {
     pub(crate) raw: RawConfig,
     pub(crate) keys: BTreeSet<String>,
+    /// The text as written: whether an account id was quoted is only visible there.
+    pub(crate) text: String,
 }
 
 impl Config {
@@ -187,7 +189,7 @@ impl Config {
         let raw: RawConfig = serde_yaml::from_str(text)?;
         let mut keys = BTreeSet::new();
         collect_keys(&serde_yaml::from_str(text)?, "", &mut keys);
-        Ok(Config { raw, keys })
+        Ok(Config { raw, keys, text: text.to_string() })
     }
 }
 

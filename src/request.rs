@@ -65,6 +65,8 @@ pub(crate) struct Request {
     pub(crate) raw: RawConfig,
     /// Every key path the config file has (`hub`, `hub.user`, `hub.user.name`, ...).
     keys: BTreeSet<String>,
+    /// The config file's text (account ids are checked against how they were written).
+    pub(crate) text: String,
     /// Every flag given (`--trust`).
     flags: BTreeSet<&'static str>,
 }
@@ -98,7 +100,7 @@ impl Request {
     /// Merges flags and config, checking every keyword; all problems are returned together.
     pub(crate) fn new(args: &EmitArgs, config: Config) -> (Request, Problems) {
         let mut p = Problems::default();
-        let Config { raw, keys } = config;
+        let Config { raw, keys, text } = config;
         let role_key = if keys.contains("role") { "role" } else { "member_role" };
         let flags = given_flags(args);
         let setup = flag_or_key(("--setup", args.setup.as_ref()), ("setup".into(), raw.setup.as_ref())).and_then(|g| {
@@ -129,7 +131,7 @@ impl Request {
         );
         let preset = flag_or_key(("--preset", args.preset.as_ref()), ("preset".into(), raw.preset.as_ref()))
             .unwrap_or_else(|| Given::default_at(DEFAULT_PRESET.to_string(), "preset"));
-        let accounts = accounts(args, &raw);
+        let accounts = accounts(args, &raw, &text);
         let request = Request {
             preset,
             setup,
@@ -143,6 +145,7 @@ impl Request {
             hub_account: account(
                 ("--hub-account", args.hub_account.as_deref()),
                 ("hub.account", raw.hub.account.as_ref()),
+                &text,
             ),
             accounts,
             role_name: flag_or_key(
@@ -152,6 +155,7 @@ impl Request {
             vendor_account: account(
                 ("--vendor-account", args.vendor_account.as_deref()),
                 ("vendor.account", raw.vendor.account.as_ref()),
+                &text,
             ),
             external_ids: flag_or_key(
                 ("--external-id", args.external_ids.as_ref()),
@@ -168,6 +172,7 @@ impl Request {
             role_key,
             raw,
             keys,
+            text,
             flags,
         };
         (request, p)
@@ -291,16 +296,17 @@ fn given_flags(args: &EmitArgs) -> BTreeSet<&'static str> {
 fn account(
     flag: (&'static str, Option<&str>),
     key: (&'static str, Option<&Value>),
+    text: &str,
 ) -> Option<Given<Result<AccountId, String>>> {
     match (flag, key) {
         ((f, Some(s)), _) => Some(Given { value: AccountId::parse(s), field: f.into() }),
-        (_, (k, Some(v))) => Some(Given { value: AccountId::from_yaml(v), field: k.into() }),
+        (_, (k, Some(v))) => Some(Given { value: AccountId::from_yaml(v, text), field: k.into() }),
         _ => None,
     }
 }
 
 /// The member accounts from `--accounts` (which replaces the config's list) or `accounts:`.
-fn accounts(args: &EmitArgs, raw: &RawConfig) -> Vec<AccountEntry> {
+fn accounts(args: &EmitArgs, raw: &RawConfig, text: &str) -> Vec<AccountEntry> {
     if let Some(list) = &args.accounts {
         let entries = list
             .iter()
@@ -317,11 +323,11 @@ fn accounts(args: &EmitArgs, raw: &RawConfig) -> Vec<AccountEntry> {
         .enumerate()
         .map(|(i, a)| match a {
             RawAccount::Id(v) => AccountEntry {
-                id: Given { value: AccountId::from_yaml(v), field: format!("accounts[{i}]") },
+                id: Given { value: AccountId::from_yaml(v, text), field: format!("accounts[{i}]") },
                 name: None,
             },
             RawAccount::Detailed(d) => AccountEntry {
-                id: Given { value: AccountId::from_yaml(&d.id), field: format!("accounts[{i}].id") },
+                id: Given { value: AccountId::from_yaml(&d.id, text), field: format!("accounts[{i}].id") },
                 name: d.name.clone().map(|n| Given { value: n, field: format!("accounts[{i}].name") }),
             },
         })

@@ -17,13 +17,27 @@ impl AccountId {
         }
     }
 
-    /// From a YAML value: a YAML number is refused, because leading zeros are already gone.
-    pub(crate) fn from_yaml(v: &Value) -> Result<Self, String> {
+    /// From a YAML value of a config whose text is `source`: a YAML number is refused, because
+    /// leading zeros are already gone, and so is an unquoted id with a leading zero, which YAML 1.1
+    /// readers (PyYAML, many CI tools) take for an octal number.
+    pub(crate) fn from_yaml(v: &Value, source: &str) -> Result<Self, String> {
         match v {
-            Value::String(s) => Self::parse(s),
-            Value::Number(n) => Err(format!(
+            Value::String(s) => {
+                let id = Self::parse(s)?;
+                let quoted = source.contains(&format!("\"{s}\"")) || source.contains(&format!("'{s}'"));
+                if s.starts_with('0') && !source.is_empty() && !quoted {
+                    return Err(format!(
+                        "{s} is not quoted: YAML 1.1 readers (PyYAML, many CI tools) take a number with a leading zero for octal; quote account ids (\"{s}\")"
+                    ));
+                }
+                Ok(id)
+            }
+            Value::Number(n) if n.as_u64().is_some() && source.contains(&n.to_string()) => Err(format!(
                 "{n} is a YAML number, not a string: quote account ids (\"{:0>12}\"), since a number loses leading zeros",
                 n.to_string()
+            )),
+            Value::Number(n) => Err(format!(
+                "a YAML number (written in hex, octal, with an exponent or with `_`; it reads as {n}), not a string: quote account ids as their 12 digits"
             )),
             other => Err(format!("{} is not a 12-digit AWS account id", yaml_brief(other))),
         }
@@ -319,7 +333,12 @@ mod tests {
         assert!(AccountId::parse("011111111111").is_ok());
         assert_eq!(AccountId::parse("1111").unwrap_err(), "\"1111\" is not a 12-digit AWS account id");
         let n: Value = serde_yaml::from_str("11111111111").unwrap();
-        assert!(AccountId::from_yaml(&n).unwrap_err().contains("quote account ids (\"011111111111\")"));
+        assert!(AccountId::from_yaml(&n, "11111111111").unwrap_err().contains("quote account ids (\"011111111111\")"));
+        let hex: Value = serde_yaml::from_str("0x1234").unwrap();
+        assert!(AccountId::from_yaml(&hex, "a: 0x1234").unwrap_err().starts_with("a YAML number (written in hex"));
+        let octal: Value = serde_yaml::from_str("033333333333").unwrap();
+        assert!(AccountId::from_yaml(&octal, "a: 033333333333").unwrap_err().contains("is not quoted"));
+        assert!(AccountId::from_yaml(&octal, "a: \"033333333333\"").is_ok());
     }
 
     #[test]

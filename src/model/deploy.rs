@@ -123,7 +123,7 @@ pub(crate) fn deploy(b: &mut Build<'_>, hub: &AccountId, members: &[Member]) -> 
         .organization
         .management_account
         .as_ref()
-        .and_then(|v| b.p.check("organization.management_account", AccountId::from_yaml(v)));
+        .and_then(|v| b.p.check("organization.management_account", AccountId::from_yaml(v, &b.req.text)));
     if b.req.deploy.value == Deploy::Stacks {
         if b.req.has_key("stackset") {
             b.p.push(

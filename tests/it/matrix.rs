@@ -75,6 +75,16 @@ fn rows() -> Vec<Row> {
             "error: accounts[0]: 111111111111 is a YAML number, not a string: quote account ids (\"111111111111\"), since a number loses leading zeros\n",
         ),
         row(
+            "unquoted account id with a leading zero",
+            "hub: {account: \"999999999999\"}\naccounts: [033333333333]\n",
+            "error: accounts[0]: 033333333333 is not quoted: YAML 1.1 readers (PyYAML, many CI tools) take a number with a leading zero for octal; quote account ids (\"033333333333\")\n",
+        ),
+        row(
+            "account id written as a hexadecimal number",
+            "hub: {account: 0x1234}\naccounts: [\"111111111111\"]\n",
+            "error: hub.account: a YAML number (written in hex, octal, with an exponent or with `_`; it reads as 4660), not a string: quote account ids as their 12 digits\n",
+        ),
+        row(
             "leading zero lost in a YAML number",
             "hub: {account: \"999999999999\"}\naccounts: [11111111111]\n",
             "error: accounts[0]: 11111111111 is a YAML number, not a string: quote account ids (\"011111111111\"), since a number loses leading zeros\n",
