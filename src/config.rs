@@ -186,11 +186,73 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Self::default());
         }
-        let raw: RawConfig = serde_yaml::from_str(text)?;
+        let raw: RawConfig = match serde_yaml::from_str(text) {
+            Ok(raw) => raw,
+            Err(first) => return Err(anyhow::anyhow!(every_unknown_key(text, &first))),
+        };
         let mut keys = BTreeSet::new();
         collect_keys(&serde_yaml::from_str(text)?, "", &mut keys);
         Ok(Config { raw, keys, text: text.to_string() })
     }
+}
+
+/// The first error, and when it is an unknown key, every other unknown key too (one line each):
+/// serde stops at the first, so each is removed and the rest parsed again. The later keys are
+/// located by searching the text for them.
+fn every_unknown_key(text: &str, first: &serde_yaml::Error) -> String {
+    let mut lines = vec![first.to_string()];
+    let Ok(mut value) = serde_yaml::from_str::<Value>(text) else { return lines.join("\n") };
+    let mut message = first.to_string();
+    for _ in 0..64 {
+        let Some((path, key)) = unknown_field(&message) else { break };
+        if !remove_key(&mut value, &path, &key) {
+            break;
+        }
+        let Ok(again) = serde_yaml::to_string(&value) else { break };
+        let Err(next) = serde_yaml::from_str::<RawConfig>(&again) else { break };
+        message = next.to_string();
+        let Some((_, next_key)) = unknown_field(&message) else { break };
+        let bare = message.split(" at line ").next().unwrap_or(&message).to_string();
+        lines.push(match line_of(text, &next_key) {
+            Some(n) => format!("{bare} at line {n}"),
+            None => bare,
+        });
+    }
+    lines.join("\n")
+}
+
+/// (`hub.user`, `nmae`) from serde's "hub.user: unknown field `nmae`, expected ...".
+fn unknown_field(message: &str) -> Option<(Vec<String>, String)> {
+    let (path, rest) = match message.split_once(": unknown field `") {
+        Some((path, rest)) => (path.split('.').map(str::to_string).collect(), rest),
+        None => (Vec::new(), message.strip_prefix("unknown field `")?),
+    };
+    let key = rest.split_once('`')?.0.to_string();
+    Some((path, key))
+}
+
+fn remove_key(value: &mut Value, path: &[String], key: &str) -> bool {
+    let mut at = value;
+    for seg in path {
+        match at.get_mut(seg.as_str()) {
+            Some(next) => at = next,
+            None => return false,
+        }
+    }
+    at.as_mapping_mut().and_then(|m| m.remove(key)).is_some()
+}
+
+/// The first line where `key` is written as a key (`key:` at the start, after `- `, `{` or `,`).
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    let pattern = format!("{key}:");
+    text.lines()
+        .position(|l| {
+            l.match_indices(&pattern).any(|(i, _)| {
+                let before = l[..i].trim_end();
+                before.is_empty() || before.ends_with('-') || before.ends_with('{') || before.ends_with(',')
+            })
+        })
+        .map(|i| i + 1)
 }
 
 /// Key paths of the mappings in `v` (lists are not entered: their items have no options).
@@ -213,6 +275,19 @@ mod tests {
         let err = format!("{:#}", Config::parse("hub:\n  acount: \"1\"\n").unwrap_err());
         assert!(err.contains("unknown field `acount`"), "{err}");
         assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_at_once() {
+        let err = format!(
+            "{:#}",
+            Config::parse("tier: required\nhub:\n  acount: \"1\"\n  user: {nmae: x}\nregion: x\n").unwrap_err()
+        );
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 3, "{err}");
+        assert!(lines[0].contains("unknown field `acount`") && lines[0].contains("line 3"), "{err}");
+        assert!(lines[1].starts_with("hub.user: unknown field `nmae`") && lines[1].ends_with("at line 4"), "{err}");
+        assert!(lines[2].starts_with("unknown field `region`") && lines[2].ends_with("at line 5"), "{err}");
     }
 
     #[test]

@@ -425,6 +425,13 @@ fn rows() -> Vec<Row> {
             "error: parsing config config.yaml: member_role: unknown field `nmae`, expected one of `name`, `path`, `description`, `max_session_duration`, `permissions_boundary`, `tags`, `trust`, `permission_sets` at line 3 column 15\n",
         ),
         row(
+            "three unknown keys, all in one run",
+            "hub: {acount: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role:\n  nmae: x\nteir: required\n",
+            "error: parsing config config.yaml: hub: unknown field `acount`, expected one of `account`, `user`, `group`, `permission_sets`, `assume_policy`, `manage_own_account`, `access_key` at line 1 column 7\n\
+                 error: parsing config config.yaml: member_role: unknown field `nmae`, expected one of `name`, `path`, `description`, `max_session_duration`, `permissions_boundary`, `tags`, `trust`, `permission_sets` at line 4\n\
+                 error: parsing config config.yaml: unknown field `teir`, expected one of `setup`, `preset`, `hub`, `accounts`, `member_role`, `role`, `vendor`, `tags`, `tier`, `mode`, `deploy`, `organization`, `stackset`, `terraform` at line 5\n",
+        ),
+        row(
             "malformed YAML",
             "hub:\n  account: \"999999999999\n",
             "error: parsing config config.yaml: found unexpected end of stream at line 3 column 1, while scanning a quoted scalar at line 2 column 12\n",
