@@ -259,27 +259,47 @@ pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool) -> Result<Rep
     Ok(report)
 }
 
-/// `--check`: the files that differ from what is on disk (missing ones included), and stale ones.
-pub(crate) fn check(dir: &Path, files: &[OutputFile]) -> Result<Vec<String>> {
+/// `--check`: one line per file that differs from what is on disk (missing ones included) or is
+/// stale, and a unified diff of them (`a/` on disk, `b/` generated). Secret files are named, never
+/// shown.
+pub(crate) fn check(dir: &Path, files: &[OutputFile]) -> Result<(Vec<String>, String)> {
     let mut drift = Vec::new();
+    let mut patch = String::new();
+    let mut diff = |rel: &str, old: &str, new: &str| {
+        if crate::render::is_secret(rel) {
+            patch.push_str(&format!("# {rel}: not shown (it holds ExternalIds)\n"));
+            return;
+        }
+        let (a, b) = (format!("a/{rel}"), format!("b/{rel}"));
+        patch.push_str(
+            &similar::TextDiff::from_lines(old, new).unified_diff().context_radius(3).header(&a, &b).to_string(),
+        );
+    };
     for f in files {
         let path = target(dir, &f.path);
         match std::fs::read(&path) {
             Ok(old) if old == f.contents.as_bytes() => {}
-            Ok(_) => drift.push(format!("{} differs", f.path)),
-            Err(_) => drift.push(format!("{} is missing", f.path)),
+            Ok(old) => {
+                drift.push(format!("{} differs", f.path));
+                diff(&f.path, &String::from_utf8_lossy(&old), &f.contents);
+            }
+            Err(_) => {
+                drift.push(format!("{} is missing", f.path));
+                diff(&f.path, "", &f.contents);
+            }
         }
     }
     if dir.exists() {
         let manifest = read_manifest(dir)?;
         let new: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for stale in manifest.keys().filter(|k| !new.contains(k.as_str())) {
-            if target(dir, stale).exists() {
+            if let Ok(old) = std::fs::read(target(dir, stale)) {
                 drift.push(format!("{stale} is no longer generated"));
+                diff(stale, &String::from_utf8_lossy(&old), "");
             }
         }
     }
-    Ok(drift)
+    Ok((drift, patch))
 }
 
 #[cfg(test)]
@@ -300,8 +320,13 @@ mod tests {
         assert_eq!(r.unchanged, vec!["a/x.txt"]);
         assert_eq!(r.removed, vec!["b.txt"]);
         assert!(!out.join("b.txt").exists());
-        assert!(check(&out, &[file("a/x.txt", "1")]).unwrap().is_empty());
-        assert_eq!(check(&out, &[file("a/x.txt", "2")]).unwrap(), vec!["a/x.txt differs"]);
+        assert!(check(&out, &[file("a/x.txt", "1")]).unwrap().0.is_empty());
+        let (drift, patch) = check(&out, &[file("a/x.txt", "2")]).unwrap();
+        assert_eq!(drift, vec!["a/x.txt differs"]);
+        assert_eq!(
+            patch,
+            "--- a/a/x.txt\n+++ b/a/x.txt\n@@ -1 +1 @@\n-1\n\\ No newline at end of file\n+2\n\\ No newline at end of file\n"
+        );
     }
 
     #[cfg(unix)]
@@ -342,7 +367,7 @@ mod tests {
         assert_eq!(r.written, vec!["terraform/main.tf"]);
         assert_eq!(std::fs::read_to_string(out.join("terraform/backend.tf")).unwrap(), "terraform {}");
         assert!(out.join("terraform/.terraform/modules/modules.json").exists());
-        assert!(check(&out, &[file("terraform/main.tf", "2")]).unwrap().is_empty());
+        assert!(check(&out, &[file("terraform/main.tf", "2")]).unwrap().0.is_empty());
     }
 
     #[cfg(unix)]

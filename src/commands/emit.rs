@@ -34,10 +34,12 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
         return Ok(EXIT_OK);
     }
     if args.check {
-        let drift = output::check(&args.out, &files)?;
+        // The lines name what drifted; the patch (on standard output) shows how.
+        let (drift, patch) = output::check(&args.out, &files)?;
         for d in &drift {
             let _ = writeln!(stderr, "drift: {d}");
         }
+        stdout.write_all(patch.as_bytes()).context("writing the diff to stdout")?;
         return Ok(if drift.is_empty() { EXIT_OK } else { EXIT_DRIFT });
     }
     let report = output::write(&args.out, &files, args.force)?;

@@ -107,6 +107,9 @@ fn rerun_is_a_no_op_and_check_detects_drift() {
     let o = crossrole_in_process(&changed, tmp.path());
     assert_eq!(o.code, 1);
     assert!(o.stderr.contains("drift: terraform/members.tf differs"), "{}", o.stderr);
+    // The diff of each drifted file goes to standard output, as `git diff` would show it.
+    assert!(o.stdout.contains("--- a/terraform/members.tf\n+++ b/terraform/members.tf\n"), "{}", o.stdout);
+    assert!(o.stdout.contains("\n+module \"member_222222222222\" {\n"), "{}", o.stdout);
     assert_eq!(tree(tmp.path()), first, "--check wrote files");
 }
 
