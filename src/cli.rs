@@ -16,6 +16,7 @@ Examples:
   crossrole emit --preset microtica --external-id generate
   crossrole emit --preset zeet --vendor-account 123456789012 --external-id \"$ZEET_EXTERNAL_ID\"
   crossrole catalog
+  crossrole completions bash > ~/.local/share/bash-completion/completions/crossrole
 
 Exit codes: 0 success, 1 --check found differences, 2 bad input or any other error.";
 
@@ -34,6 +35,13 @@ pub(crate) enum Command {
     Emit(Box<EmitArgs>),
     /// List the presets and permission sets of the catalog
     Catalog(CatalogArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff; `crossrole man > crossrole.1`)
+    Man,
 }
 
 #[derive(Debug, Args)]

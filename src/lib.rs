@@ -35,6 +35,8 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     let result = match cli.command {
         Command::Emit(args) => commands::emit::run(&args, stdout, stderr),
         Command::Catalog(args) => commands::catalog::run(&args, stdout),
+        Command::Completions { shell } => commands::completions(shell, stdout),
+        Command::Man => commands::man(stdout),
     };
     match result {
         Ok(code) => code,

@@ -7,7 +7,7 @@ pub(crate) mod emit;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 
 use crate::model::problems::Problems;
 
@@ -40,4 +40,31 @@ pub(crate) fn print_error(err: &anyhow::Error, stderr: &mut dyn Write) {
     for line in root.lines() {
         let _ = writeln!(stderr, "error: {prefix}{line}");
     }
+}
+
+/// `crossrole completions SHELL`: the completion script, generated from the same clap definition
+/// as `--help` (keyword values included).
+pub(crate) fn completions(shell: clap_complete::Shell, stdout: &mut dyn Write) -> anyhow::Result<u8> {
+    let mut cmd = <crate::Cli as clap::CommandFactory>::command();
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "crossrole", &mut buf);
+    stdout.write_all(&buf).context("writing the completion script")?;
+    Ok(EXIT_OK)
+}
+
+/// `crossrole man`: the manual page in roff, with a section per subcommand.
+pub(crate) fn man(stdout: &mut dyn Write) -> anyhow::Result<u8> {
+    let cmd = <crate::Cli as clap::CommandFactory>::command();
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(cmd.clone()).render(&mut buf).context("rendering the manual page")?;
+    // The options of each subcommand as a section of the one page.
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        buf.extend_from_slice(format!(".SH \"CROSSROLE {}\"\n", sub.get_name().to_uppercase()).as_bytes());
+        if let Some(about) = sub.get_about() {
+            buf.extend_from_slice(format!("{about}\n").as_bytes());
+        }
+        clap_mangen::Man::new(sub.clone()).render_options_section(&mut buf).context("rendering the manual page")?;
+    }
+    stdout.write_all(&buf).context("writing the manual page")?;
+    Ok(EXIT_OK)
 }

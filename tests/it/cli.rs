@@ -361,3 +361,34 @@ fn a_generated_external_id_is_kept_and_reused() {
     let tfvars = std::fs::read_to_string(tmp.path().join("out/terraform/external-ids.auto.tfvars.json")).unwrap();
     assert!(tfvars.contains(&format!("\"{id}\"")), "{tfvars}");
 }
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_clap_definition() {
+    let tmp = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let o = crossrole_in_process(&["completions", shell], tmp.path());
+        assert_eq!(o.code, 0, "{shell}: {}", o.stderr);
+        // Subcommands and flags everywhere; keyword values where the shell completes values.
+        for word in ["emit", "tf-layout"] {
+            assert!(o.stdout.contains(word), "{shell} completion lacks {word}");
+        }
+        if ["bash", "zsh", "fish"].contains(&shell) {
+            assert!(o.stdout.contains("per-account") && o.stdout.contains("stackset"), "{shell}: no keyword values");
+        }
+    }
+    let bash = crossrole_in_process(&["completions", "bash"], tmp.path()).stdout;
+    std::fs::write(tmp.path().join("c.bash"), &bash).unwrap();
+    let syntax = Command::new("bash").args(["-n", "c.bash"]).current_dir(tmp.path()).output().unwrap();
+    assert!(syntax.status.success(), "{}", stderr(&syntax));
+
+    let man = crossrole_in_process(&["man"], tmp.path());
+    assert_eq!(man.code, 0, "{}", man.stderr);
+    assert!(
+        man.stdout.starts_with(".ie \\n(.g .ds Aq") || man.stdout.contains(".TH crossrole"),
+        "{}",
+        &man.stdout[..200]
+    );
+    for word in [".SH \"CROSSROLE EMIT\"", "tf\\-layout", ".SH \"CROSSROLE CATALOG\""] {
+        assert!(man.stdout.contains(word), "the manual page lacks {word}");
+    }
+}
