@@ -42,6 +42,8 @@ pub(crate) enum Command {
     },
     /// Print the manual page (roff; `crossrole man > crossrole.1`)
     Man,
+    /// Print the JSON Schema (draft 2020-12) of the config file, for editors and CI checks
+    Schema,
 }
 
 #[derive(Debug, Args)]

@@ -5,13 +5,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_yaml::Value;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawConfig {
     /// `hub-and-spoke` (default), `single-account` or `vendor-role` (default for vendor presets).
+    #[serde(default)]
+    #[schemars(schema_with = "crate::schema::setup")]
     pub(crate) setup: Option<String>,
     /// Catalog preset that picks the default permission sets (default: `micetro`).
     pub(crate) preset: Option<String>,
@@ -30,12 +33,18 @@ pub(crate) struct RawConfig {
     #[serde(default)]
     pub(crate) tags: BTreeMap<String, String>,
     /// `required` or `recommended` (default; grants required + recommended).
+    #[serde(default)]
+    #[schemars(schema_with = "crate::schema::tier")]
     pub(crate) tier: Option<String>,
     /// `inline` (default: least-privilege policies built from the catalog) or `managed` (the AWS
     /// managed policies the catalog names as the alternative, as seed 002's console steps do).
+    #[serde(default)]
+    #[schemars(schema_with = "crate::schema::mode")]
     pub(crate) mode: Option<String>,
     /// `stacks` (default: one member stack per account) or `stackset` (one StackSet rolls the
     /// member role out to every target account).
+    #[serde(default)]
+    #[schemars(schema_with = "crate::schema::deploy")]
     pub(crate) deploy: Option<String>,
     /// The AWS Organization the StackSet targets (service-managed) and the hub may be limited to.
     #[serde(default)]
@@ -47,20 +56,26 @@ pub(crate) struct RawConfig {
     pub(crate) terraform: RawTerraform,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawOrganization {
     /// `o-` and 10 to 32 lower-case letters or digits.
+    #[serde(default)]
+    #[schemars(schema_with = "crate::schema::org_id")]
     pub(crate) id: Option<String>,
     /// Organizational units (`ou-...`) or the root (`r-...`) the StackSet deploys to, with every
     /// account that joins them later.
+    #[serde(default)]
+    #[schemars(schema_with = "crate::schema::org_units")]
     pub(crate) units: Option<Vec<String>>,
     /// The organization's management account, when the stack set is created there (default: the
     /// hub account, registered as a delegated administrator for StackSets).
+    #[serde(default)]
+    #[schemars(schema_with = "crate::schema::account_id")]
     pub(crate) management_account: Option<Value>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawStackSet {
     /// Keep an account's member role when the account leaves the target units (default: false,
@@ -70,16 +85,20 @@ pub(crate) struct RawStackSet {
     pub(crate) template_url: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTerraform {
     /// `auto` (default), `providers`, `per-account` or `stackset`.
+    #[serde(default)]
+    #[schemars(schema_with = "crate::schema::tf_layout")]
     pub(crate) layout: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawHub {
+    #[serde(default)]
+    #[schemars(schema_with = "crate::schema::account_id")]
     pub(crate) account: Option<Value>,
     #[serde(default)]
     pub(crate) user: RawEntity,
@@ -88,21 +107,29 @@ pub(crate) struct RawHub {
     /// Permission sets for the hub user's own identity (default: the preset's `hub_sets`).
     pub(crate) permission_sets: Option<Vec<String>>,
     /// How the group is allowed to assume the member roles (default: `auto`).
+    #[serde(default)]
+    #[schemars(schema_with = "crate::schema::assume_shape")]
     pub(crate) assume_policy: Option<String>,
     /// Also grant the member permission sets in the hub account itself (seed 002: "if you want to
     /// manage Route53 and VPCs on this account"), through a managed policy on the group.
     pub(crate) manage_own_account: Option<bool>,
     /// `none` (default: DEPLOY.md gives the create-access-key step) or `secrets-manager` (the
     /// stack or module creates the key and keeps it in a Secrets Manager secret).
+    #[serde(default)]
+    #[schemars(schema_with = "crate::schema::access_key")]
     pub(crate) access_key: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawVendor {
     /// The vendor's account (default: the preset's).
+    #[serde(default)]
+    #[schemars(schema_with = "crate::schema::account_id")]
     pub(crate) account: Option<Value>,
     /// One ExternalId, a list (a rotation window), `generate`, or `none` to opt out.
+    #[serde(default)]
+    #[schemars(schema_with = "crate::schema::external_id")]
     pub(crate) external_id: Option<RawExternalId>,
     /// Require MFA in the trust policy (only for vendors whose people assume the role by hand).
     pub(crate) require_mfa: Option<bool>,
@@ -112,7 +139,7 @@ pub(crate) struct RawVendor {
     pub(crate) template_url: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum RawExternalId {
     One(String),
@@ -128,28 +155,29 @@ impl RawExternalId {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawEntity {
     pub(crate) name: Option<String>,
     pub(crate) path: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum RawAccount {
     Detailed(RawAccountDetailed),
-    Id(Value),
+    Id(#[schemars(schema_with = "crate::schema::account_id")] Value),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawAccountDetailed {
+    #[schemars(schema_with = "crate::schema::account_id")]
     pub(crate) id: Value,
     pub(crate) name: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRole {
     pub(crate) name: Option<String>,
@@ -160,6 +188,8 @@ pub(crate) struct RawRole {
     #[serde(default)]
     pub(crate) tags: BTreeMap<String, String>,
     /// `principal-arn` (default), `user` or `account`.
+    #[serde(default)]
+    #[schemars(schema_with = "crate::schema::trust")]
     pub(crate) trust: Option<String>,
     /// Permission sets (default: the preset's `member_sets`).
     pub(crate) permission_sets: Option<Vec<String>>,

@@ -128,7 +128,7 @@ pub(crate) fn name<K: ValueEnum>(k: &K) -> String {
     k.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default()
 }
 
-fn names<K: ValueEnum>() -> Vec<String> {
+pub(crate) fn names<K: ValueEnum>() -> Vec<String> {
     K::value_variants().iter().map(name).collect()
 }
 

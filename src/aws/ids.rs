@@ -252,6 +252,11 @@ pub(crate) fn external_id(s: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
+/// `org_id`'s rule as a regex (the JSON Schema of the config).
+pub(crate) const ORG_ID_PATTERN: &str = "^o-[a-z0-9]{10,32}$";
+/// `org_unit`'s rule as a regex.
+pub(crate) const ORG_UNIT_PATTERN: &str = "^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$";
+
 /// An AWS Organizations id as `aws:PrincipalOrgID` compares it: `o-` and 10 to 32 of `[a-z0-9]`.
 pub(crate) fn org_id(s: &str) -> Result<String, String> {
     let rest = s.strip_prefix("o-").unwrap_or("");
