@@ -15,6 +15,7 @@ Examples:
   crossrole emit --setup single-account --hub-account 123456789012 --mode managed
   crossrole emit --preset microtica --external-id generate
   crossrole emit --preset zeet --vendor-account 123456789012 --external-id \"$ZEET_EXTERNAL_ID\"
+  crossrole init --preset zeet --out crossrole.yaml
   crossrole catalog
   crossrole completions bash > ~/.local/share/bash-completion/completions/crossrole
 
@@ -44,6 +45,27 @@ pub(crate) enum Command {
     Man,
     /// Print the JSON Schema (draft 2020-12) of the config file, for editors and CI checks
     Schema,
+    /// Write a commented starter config (and the schema beside it) that emit --config accepts as it is
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InitArgs {
+    /// Catalog preset [default: micetro]
+    #[arg(long, value_name = "NAME")]
+    pub(crate) preset: Option<String>,
+    /// What to set up [default: vendor-role for vendor presets, else hub-and-spoke]
+    #[arg(long, value_name = "SETUP", value_parser = values::<Setup>())]
+    pub(crate) setup: Option<String>,
+    /// The config file to write; crossrole.schema.json goes beside it
+    #[arg(short, long, value_name = "FILE", default_value = "crossrole.yaml")]
+    pub(crate) out: PathBuf,
+    /// Use this catalog file instead of the embedded one
+    #[arg(long, value_name = "FILE")]
+    pub(crate) catalog: Option<PathBuf>,
+    /// Overwrite the config and schema files if they exist
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -49,6 +49,11 @@ fn engine() -> Result<Tera> {
     Ok(tera)
 }
 
+/// One built-in template with its own context (`crossrole init`).
+pub(crate) fn render_template(name: &str, ctx: &Context) -> Result<String> {
+    render_one(&engine()?, name, ctx)
+}
+
 fn render_one(tera: &Tera, name: &str, ctx: &Context) -> Result<String> {
     tera.render(name, ctx).with_context(|| format!("rendering template {name}"))
 }

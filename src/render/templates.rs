@@ -13,6 +13,7 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("cloudformation/hub.yaml.tera", include_str!("../../templates/cloudformation/hub.yaml.tera")),
     ("cloudformation/role.yaml.tera", include_str!("../../templates/cloudformation/role.yaml.tera")),
     ("cloudformation/stackset.yaml.tera", include_str!("../../templates/cloudformation/stackset.yaml.tera")),
+    ("init/config.yaml.tera", include_str!("../../templates/init/config.yaml.tera")),
     ("terraform/_group.tf.tera", include_str!("../../templates/terraform/_group.tf.tera")),
     ("terraform/_policy.tf.tera", include_str!("../../templates/terraform/_policy.tf.tera")),
     ("terraform/hub.tf.tera", include_str!("../../templates/terraform/hub.tf.tera")),

@@ -392,3 +392,38 @@ fn completions_and_the_manual_page_come_from_the_clap_definition() {
         assert!(man.stdout.contains(word), "the manual page lacks {word}");
     }
 }
+
+#[test]
+fn init_writes_a_starter_config_that_emit_accepts_as_it_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let schema = crossrole_in_process(&["schema"], tmp.path()).stdout;
+    for (preset, setup) in
+        [("micetro", "hub-and-spoke"), ("micetro", "single-account"), ("microtica", ""), ("zeet", ""), ("vendor", "")]
+    {
+        let dir = tmp.path().join(format!("{preset}-{setup}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut args = vec!["init", "--preset", preset];
+        if !setup.is_empty() {
+            args.extend(["--setup", setup]);
+        }
+        let o = crossrole_in_process(&args, &dir);
+        assert_eq!(o.code, 0, "{preset} {setup}: {}", o.stderr);
+        let config = std::fs::read_to_string(dir.join("crossrole.yaml")).unwrap();
+        assert!(config.starts_with("# yaml-language-server: $schema=crossrole.schema.json\n"), "{config}");
+        assert_eq!(std::fs::read_to_string(dir.join("crossrole.schema.json")).unwrap(), schema);
+        let o = crossrole_in_process(&["emit", "--config", "crossrole.yaml"], &dir);
+        assert_eq!(o.code, 0, "{preset} {setup}: emit refused the starter config: {}", o.stderr);
+        // Never overwritten without --force.
+        std::fs::write(dir.join("crossrole.yaml"), "# mine\n").unwrap();
+        let o = crossrole_in_process(&["init", "--preset", preset], &dir);
+        assert_eq!(o.code, 2);
+        assert_eq!(
+            o.stderr,
+            "error: --out: crossrole.yaml and crossrole.schema.json already exist; crossrole init never overwrites without --force\n"
+        );
+        assert_eq!(std::fs::read_to_string(dir.join("crossrole.yaml")).unwrap(), "# mine\n");
+    }
+    let o = crossrole_in_process(&["init", "--preset", "zeet", "--setup", "hub-and-spoke"], tmp.path());
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("--setup: hub-and-spoke does not go with preset \"zeet\""), "{}", o.stderr);
+}

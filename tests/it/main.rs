@@ -38,8 +38,13 @@ pub(crate) fn crossrole_in_process(args: &[&str], cwd: &Path) -> InProcess {
         path_next = matches!(*a, "--config" | "-c" | "--catalog" | "--out" | "-o");
         argv.push(arg);
     }
-    if args.first() == Some(&"emit") && !args.iter().any(|a| *a == "--out" || *a == "-o") {
-        argv.extend(["--out".to_string(), cwd.join("out").display().to_string()]);
+    let default_out = match args.first() {
+        Some(&"emit") => Some("out"),
+        Some(&"init") => Some("crossrole.yaml"),
+        _ => None,
+    };
+    if let Some(out) = default_out.filter(|_| !args.iter().any(|a| *a == "--out" || *a == "-o")) {
+        argv.extend(["--out".to_string(), cwd.join(out).display().to_string()]);
     }
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = crossrole::main_with(argv, &mut out, &mut err);
