@@ -37,7 +37,8 @@ pub(crate) struct RawConfig {
     #[schemars(schema_with = "crate::schema::tier")]
     pub(crate) tier: Option<String>,
     /// `inline` (default: least-privilege policies built from the catalog) or `managed` (the AWS
-    /// managed policies the catalog names as the alternative, as seed 002's console steps do).
+    /// managed policies the catalog names as the alternative, as the console steps of Micetro: Configuring
+    /// AWS Multi-Account Setup do).
     #[serde(default)]
     #[schemars(schema_with = "crate::schema::mode")]
     pub(crate) mode: Option<String>,
@@ -110,7 +111,7 @@ pub(crate) struct RawHub {
     #[serde(default)]
     #[schemars(schema_with = "crate::schema::assume_shape")]
     pub(crate) assume_policy: Option<String>,
-    /// Also grant the member permission sets in the hub account itself (seed 002: "if you want to
+    /// Also grant the member permission sets in the hub account itself (Micetro: Configuring AWS Multi-Account Setup: "if you want to
     /// manage Route53 and VPCs on this account"), through a managed policy on the group.
     pub(crate) manage_own_account: Option<bool>,
     /// `none` (default: DEPLOY.md gives the create-access-key step) or `secrets-manager` (the

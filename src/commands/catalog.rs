@@ -123,14 +123,8 @@ fn list(catalog: &Catalog) -> String {
     for s in &catalog.permission_sets {
         let required: usize = s.statements.iter().map(|st| st.required.len()).sum();
         let recommended: usize = s.statements.iter().map(|st| st.recommended.len()).sum();
-        let seeds: Vec<&str> = s
-            .sources
-            .iter()
-            .filter_map(|id| catalog.sources.iter().find(|src| &src.id == id))
-            .map(|src| src.seed.as_str())
-            .collect();
         out.push_str(&format!(
-            "  {:<28} {} ({} required, {} recommended actions{}; seeds {}){}\n",
+            "  {:<28} {} ({} required, {} recommended actions{}; sources {}){}\n",
             s.name,
             s.title,
             required,
@@ -140,7 +134,7 @@ fn list(catalog: &Catalog) -> String {
             } else {
                 format!("; managed: {}", s.managed_policies.join(", "))
             },
-            seeds.join(", "),
+            s.sources.join(", "),
             if s.dangerous { " [dangerous: only when named explicitly]" } else { "" }
         ));
         if let Some(d) = &s.differences {
@@ -149,7 +143,7 @@ fn list(catalog: &Catalog) -> String {
     }
     out.push_str("\nSources:\n");
     for src in &catalog.sources {
-        out.push_str(&format!("  {:<28} seed {}: {}\n", src.id, src.seed, src.title));
+        out.push_str(&format!("  {:<28} {}\n", src.id, src.title));
     }
     out.push_str(&format!(
         "\nResource placeholders: {}\n",
