@@ -76,6 +76,9 @@ pub(crate) struct CatalogArgs {
     /// Name the IAM service definitions crossrole checks actions against, with their version and date
     #[arg(long)]
     pub(crate) about: bool,
+    /// The whole catalog as JSON, each action with its IAM access level, for tools
+    #[arg(long, conflicts_with = "about")]
+    pub(crate) json: bool,
     #[command(subcommand)]
     pub(crate) show: Option<CatalogCommand>,
 }

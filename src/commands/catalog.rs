@@ -16,12 +16,66 @@ use crate::suggest::did_you_mean;
 pub(crate) fn run(args: &CatalogArgs, stdout: &mut dyn Write) -> Result<u8> {
     let catalog = super::load_catalog(args.catalog.as_deref())?;
     let out = match (&args.show, args.about) {
+        _ if args.json => json(&catalog),
         (_, true) => about(),
         (Some(CatalogCommand::Show { set }), false) => show(&catalog, set)?,
         (None, false) => list(&catalog),
     };
     stdout.write_all(out.as_bytes()).context("writing to stdout")?;
     Ok(EXIT_OK)
+}
+
+/// `catalog --json`: presets, sets (each action with its access level, wildcards with what they
+/// expand to, the set's risky actions) and sources, with the IAM data's version.
+fn json(catalog: &Catalog) -> String {
+    use serde_json::json;
+    let action = |a: &String| {
+        let expands: Vec<String> =
+            if iam::is_pattern(a) { iam::expand(a).iter().map(iam::Action::full_name).collect() } else { Vec::new() };
+        json!({
+            "action": a,
+            "access_level": iam::find(a).map(|x| x.access_level().name()),
+            "expands_to": expands,
+        })
+    };
+    let sets: Vec<serde_json::Value> = catalog
+        .permission_sets
+        .iter()
+        .map(|s| {
+            json!({
+                "name": s.name, "title": s.title, "description": s.description,
+                "scope": match s.scope { catalog::Scope::HubIdentity => "hub-identity", catalog::Scope::Account => "account" },
+                "sources": s.sources, "dangerous": s.dangerous, "managed_policies": s.managed_policies,
+                "differences": s.differences, "risky": s.warnings,
+                "statements": s.statements.iter().map(|st| json!({
+                    "sid": st.sid, "resources": st.resources,
+                    "required": st.required.iter().map(action).collect::<Vec<_>>(),
+                    "recommended": st.recommended.iter().map(action).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let presets: Vec<serde_json::Value> = catalog
+        .presets
+        .iter()
+        .map(|p| {
+            json!({
+                "name": p.name, "description": p.description, "hub_sets": p.hub_sets, "member_sets": p.member_sets,
+                "single_account_sets": p.single_account_sets,
+                "vendor": p.vendor.as_ref().map(|v| json!({ "title": v.title, "account": v.account })),
+                "discovery": p.discovery.map(|_| "inline-group-policies"),
+            })
+        })
+        .collect();
+    let (name, version, date) = iam::source_info();
+    let doc = json!({
+        "iam_data": { "source": name, "version": version, "date": date },
+        "presets": presets,
+        "permission_sets": sets,
+        "sources": catalog.sources.iter().map(|s| json!({ "id": s.id, "title": s.title })).collect::<Vec<_>>(),
+    });
+    // A JSON value with string keys always pretty-prints.
+    format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
 }
 
 fn about() -> String {

