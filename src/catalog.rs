@@ -23,10 +23,19 @@ pub(crate) struct Catalog {
     pub(crate) sources: Vec<Source>,
     pub(crate) presets: Vec<Preset>,
     pub(crate) permission_sets: Vec<PermissionSet>,
-    /// The catalog shipped in the binary, whose risky actions were reviewed when it was written
-    /// (`crossrole catalog show` lists them); a user's catalog gets them as warnings on use.
-    #[serde(skip)]
-    pub(crate) embedded: bool,
+}
+
+/// A catalog file added with `--catalog-extra`: any of the three lists.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Extra {
+    version: u32,
+    #[serde(default)]
+    sources: Vec<Source>,
+    #[serde(default)]
+    presets: Vec<Preset>,
+    #[serde(default)]
+    permission_sets: Vec<PermissionSet>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -112,6 +121,10 @@ pub(crate) struct PermissionSet {
     /// the set to show; loading does not print them.
     #[serde(skip)]
     pub(crate) warnings: Vec<String>,
+    /// From the embedded catalog, whose risky actions were reviewed when it was written; a
+    /// user's set (`--catalog`, `--catalog-extra`) gets them as warnings when a run uses it.
+    #[serde(skip)]
+    pub(crate) reviewed: bool,
 }
 
 impl PermissionSet {
@@ -141,7 +154,58 @@ pub(crate) struct CatalogStatement {
 
 impl Catalog {
     pub(crate) fn embedded() -> Result<Self> {
-        Ok(Catalog { embedded: true, ..Self::parse(EMBEDDED, "the embedded catalog")? })
+        let mut catalog = Self::parse(EMBEDDED, "the embedded catalog")?;
+        for set in &mut catalog.permission_sets {
+            set.reviewed = true;
+        }
+        Ok(catalog)
+    }
+
+    /// This catalog with the sources, presets and sets of `files` added: a name already taken is
+    /// an error naming both places, and the whole is checked again as one catalog.
+    pub(crate) fn with_extras(mut self, files: &[std::path::PathBuf]) -> Result<Self> {
+        let mut problems = Vec::new();
+        for path in files {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading catalog {}", path.display()))?;
+            let extra: Extra =
+                serde_yaml::from_str(&text).with_context(|| format!("parsing catalog {}", path.display()))?;
+            let at = path.display();
+            if extra.version != 1 {
+                problems.push(format!("{at}: version: {} is not supported (expected 1)", extra.version));
+            }
+            for s in &extra.sources {
+                if self.sources.iter().any(|x| x.id == s.id) {
+                    problems.push(format!("{at}: source {:?} is already in the catalog", s.id));
+                }
+            }
+            for p in &extra.presets {
+                if self.preset(&p.name).is_some() {
+                    problems.push(format!("{at}: preset {:?} is already in the catalog", p.name));
+                }
+            }
+            for s in &extra.permission_sets {
+                if self.set(&s.name).is_some() {
+                    problems.push(format!("{at}: permission set {:?} is already in the catalog", s.name));
+                }
+            }
+            self.sources.extend(extra.sources);
+            self.presets.extend(extra.presets);
+            self.permission_sets.extend(extra.permission_sets);
+        }
+        if !problems.is_empty() {
+            bail!("{}", problems.join("\n"));
+        }
+        let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+        let warnings = self.check().with_context(|| format!("checking the catalog with {}", names.join(", ")))?;
+        for set in &mut self.permission_sets {
+            set.warnings.clear();
+        }
+        for (i, w) in warnings {
+            if let Some(set) = self.permission_sets.get_mut(i) {
+                set.warnings.push(w);
+            }
+        }
+        Ok(self)
     }
 
     pub(crate) fn from_file(path: &Path) -> Result<Self> {

@@ -63,6 +63,9 @@ pub(crate) struct InitArgs {
     /// Use this catalog file instead of the embedded one
     #[arg(long, value_name = "FILE")]
     pub(crate) catalog: Option<PathBuf>,
+    /// Add the sets, presets and sources of this catalog file to the catalog (repeatable)
+    #[arg(long = "catalog-extra", value_name = "FILE")]
+    pub(crate) catalog_extra: Vec<PathBuf>,
     /// Overwrite the config and schema files if they exist
     #[arg(long)]
     pub(crate) force: bool,
@@ -73,6 +76,9 @@ pub(crate) struct CatalogArgs {
     /// Use this catalog file instead of the embedded one
     #[arg(long, value_name = "FILE", global = true)]
     pub(crate) catalog: Option<PathBuf>,
+    /// Add the sets, presets and sources of this catalog file to the catalog (repeatable)
+    #[arg(long = "catalog-extra", value_name = "FILE", global = true)]
+    pub(crate) catalog_extra: Vec<PathBuf>,
     /// Name the IAM service definitions crossrole checks actions against, with their version and date
     #[arg(long)]
     pub(crate) about: bool,
@@ -102,6 +108,9 @@ pub(crate) struct EmitArgs {
     /// Use this catalog file instead of the embedded one
     #[arg(long, value_name = "FILE")]
     pub(crate) catalog: Option<PathBuf>,
+    /// Add the sets, presets and sources of this catalog file to the catalog (repeatable)
+    #[arg(long = "catalog-extra", value_name = "FILE")]
+    pub(crate) catalog_extra: Vec<PathBuf>,
     /// What to set up [default: vendor-role for vendor presets, else hub-and-spoke]
     #[arg(long, value_name = "SETUP", value_parser = values::<Setup>())]
     pub(crate) setup: Option<String>,

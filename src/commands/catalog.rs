@@ -14,7 +14,7 @@ use crate::suggest::did_you_mean;
 /// `crossrole catalog`: the presets, permission sets and sources of the catalog; `--about` names
 /// the IAM data, `show SET` details one set.
 pub(crate) fn run(args: &CatalogArgs, stdout: &mut dyn Write) -> Result<u8> {
-    let catalog = super::load_catalog(args.catalog.as_deref())?;
+    let catalog = super::load_catalog(args.catalog.as_deref(), &args.catalog_extra)?;
     let out = match (&args.show, args.about) {
         _ if args.json => json(&catalog),
         (_, true) => about(),

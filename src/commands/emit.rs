@@ -16,7 +16,7 @@ use crate::request::Request;
 use crate::suggest::did_you_mean;
 
 pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8> {
-    let catalog = load_catalog(args.catalog.as_deref())?;
+    let catalog = load_catalog(args.catalog.as_deref(), &args.catalog_extra)?;
     let config = match &args.config {
         Some(p) => Config::load(p)?,
         None => Config::default(),

@@ -55,7 +55,7 @@ fn choices<K: ValueEnum>() -> String {
 }
 
 pub(crate) fn run(args: &InitArgs, stdout: &mut dyn Write) -> Result<u8> {
-    let catalog = super::load_catalog(args.catalog.as_deref())?;
+    let catalog = super::load_catalog(args.catalog.as_deref(), &args.catalog_extra)?;
     let (preset, setup) = choose(&catalog, args)?;
     let schema_path = args.out.parent().map_or_else(|| PathBuf::from(SCHEMA_FILE), |d| d.join(SCHEMA_FILE));
     let targets = [&args.out, &schema_path];

@@ -18,11 +18,13 @@ pub const EXIT_DRIFT: u8 = 1;
 /// Bad input, a refusal, or any other error.
 pub const EXIT_ERROR: u8 = 2;
 
-pub(crate) fn load_catalog(path: Option<&Path>) -> Result<crate::catalog::Catalog> {
-    match path {
-        Some(p) => crate::catalog::Catalog::from_file(p),
-        None => crate::catalog::Catalog::embedded(),
-    }
+/// The catalog: the embedded one or `--catalog FILE`, with every `--catalog-extra FILE` added.
+pub(crate) fn load_catalog(path: Option<&Path>, extras: &[std::path::PathBuf]) -> Result<crate::catalog::Catalog> {
+    let base = match path {
+        Some(p) => crate::catalog::Catalog::from_file(p)?,
+        None => crate::catalog::Catalog::embedded()?,
+    };
+    if extras.is_empty() { Ok(base) } else { base.with_extras(extras) }
 }
 
 /// One `error:` line per problem: a `Problems` names each field; any other error is printed with

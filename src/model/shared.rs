@@ -151,7 +151,7 @@ pub(crate) fn resolve_sets<'c>(
             b.p.push(at, format!("{name:?} reads the hub user's own identity: it belongs in the hub.permission_sets of a hub-and-spoke or single-account setup"));
             continue;
         }
-        if !catalog.embedded {
+        if !set.reviewed {
             b.warnings.extend(set.warnings.iter().map(|w| format!("{at}: {name:?}: catalog {w}")));
         }
         if set.dangerous {

