@@ -47,6 +47,34 @@ pub(crate) enum Command {
     Schema,
     /// Write a commented starter config (and the schema beside it) that emit --config accepts as it is
     Init(InitArgs),
+    /// The access review of a setup: who may assume which role in which accounts, under which
+    /// conditions, with which permissions, and the limits it uses (text, Markdown, Mermaid, DOT, JSON)
+    Explain(Box<ExplainArgs>),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    #[command(flatten)]
+    pub(crate) setup: SetupArgs,
+    /// How to print it
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) format: ExplainFormat,
+}
+
+/// `crossrole explain --format`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ExplainFormat {
+    /// Plain text for a terminal
+    #[default]
+    Text,
+    /// Markdown for a review or a pull request
+    Markdown,
+    /// A Mermaid flowchart (GitHub renders it)
+    Mermaid,
+    /// A Graphviz DOT graph
+    Dot,
+    /// JSON for tools
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -99,9 +127,9 @@ pub(crate) enum CatalogCommand {
     },
 }
 
+/// What is set up: the config and the flags that override it (`emit` and `explain` take them).
 #[derive(Debug, Args)]
-#[command(after_help = EXAMPLES)]
-pub(crate) struct EmitArgs {
+pub(crate) struct SetupArgs {
     /// Config file (YAML); flags override its values
     #[arg(short, long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
@@ -151,6 +179,13 @@ pub(crate) struct EmitArgs {
     /// quick-create link in DEPLOY.md
     #[arg(long, value_name = "URL")]
     pub(crate) template_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
+pub(crate) struct EmitArgs {
+    #[command(flatten)]
+    pub(crate) setup: SetupArgs,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub(crate) format: Format,
@@ -169,4 +204,13 @@ pub(crate) struct EmitArgs {
     /// Overwrite files in --out that crossrole did not write or that were edited since
     #[arg(long)]
     pub(crate) force: bool,
+}
+
+/// `emit` reads its setup fields as its own (`args.config`).
+impl std::ops::Deref for EmitArgs {
+    type Target = SetupArgs;
+
+    fn deref(&self) -> &SetupArgs {
+        &self.setup
+    }
 }

@@ -9,7 +9,7 @@ use clap::ValueEnum;
 use serde_yaml::Value;
 
 use crate::aws::ids::AccountId;
-use crate::cli::EmitArgs;
+use crate::cli::SetupArgs;
 use crate::config::{Config, RawAccount, RawConfig};
 use crate::keyword::{self, AccessKey, AssumeShape, Deploy, Mode, Setup, TfLayout, Tier, Trust};
 use crate::model::problems::Problems;
@@ -98,7 +98,7 @@ fn keyword<K: ValueEnum + Copy + Default>(
 
 impl Request {
     /// Merges flags and config, checking every keyword; all problems are returned together.
-    pub(crate) fn new(args: &EmitArgs, config: Config) -> (Request, Problems) {
+    pub(crate) fn new(args: &SetupArgs, config: Config) -> (Request, Problems) {
         let mut p = Problems::default();
         let Config { raw, keys, text } = config;
         let role_key = if keys.contains("role") { "role" } else { "member_role" };
@@ -274,7 +274,7 @@ fn refusal(setup: Setup, opt: &OptionSpec) -> &'static str {
     }
 }
 
-fn given_flags(args: &EmitArgs) -> BTreeSet<&'static str> {
+fn given_flags(args: &SetupArgs) -> BTreeSet<&'static str> {
     [
         ("--hub-account", args.hub_account.is_some()),
         ("--accounts", args.accounts.is_some()),
@@ -306,7 +306,7 @@ fn account(
 }
 
 /// The member accounts from `--accounts` (which replaces the config's list) or `accounts:`.
-fn accounts(args: &EmitArgs, raw: &RawConfig, text: &str) -> Vec<AccountEntry> {
+fn accounts(args: &SetupArgs, raw: &RawConfig, text: &str) -> Vec<AccountEntry> {
     if let Some(list) = &args.accounts {
         let entries = list
             .iter()
@@ -351,6 +351,6 @@ pub(crate) mod testing {
         let Command::Emit(args) = Cli::try_parse_from(argv).expect("valid flags").command else {
             panic!("not an emit command")
         };
-        Request::new(&args, config)
+        Request::new(&args.setup, config)
     }
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod catalog;
 pub(crate) mod emit;
+pub(crate) mod explain;
 pub(crate) mod init;
 
 use std::io::Write;

@@ -9,7 +9,7 @@ use super::shared::{self, RoleBasics, managed_alternatives, resolve_sets, role_b
 use super::{Build, Entity, HubAndSpoke, Member, Role, accounts};
 use crate::aws::quotas;
 use crate::catalog::{Discovery, PermissionSet};
-use crate::keyword::{Mode, Trust};
+use crate::keyword::{AssumeShape, Mode, Trust};
 
 pub(crate) fn build(b: &mut Build<'_>) -> Option<HubAndSpoke> {
     let hub_account = accounts::hub_account(b);
@@ -148,8 +148,13 @@ fn discovery_warning(b: &mut Build<'_>, assume: &AssumePlan, members: usize) {
     } else {
         format!("any of the {members} member accounts")
     };
+    let way_out = if b.req.assume_policy.value == AssumeShape::Auto {
+        "list the accounts (accounts:) to keep them discoverable"
+    } else {
+        "or use auto"
+    };
     b.warnings.push(format!(
-        "{}: {}: the {} integration finds its accounts by reading the role ARNs in its user's groups' inline policies, and this shape lists none there, so it will not find {which}; add them to it by hand, or use auto",
+        "{}: {}: the {} integration finds its accounts by reading the role ARNs in its user's groups' inline policies, and this shape lists none there, so it will not find {which}; add them to it by hand, {way_out}",
         b.req.assume_policy.field,
         assume.shape.name(),
         preset.name

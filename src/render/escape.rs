@@ -207,6 +207,14 @@ pub(crate) fn md_text(s: &str) -> String {
     out
 }
 
+/// The body of a fenced code block (a diagram): refused if a line would close the fence.
+pub(crate) fn md_fenced(s: &str) -> Result<String, String> {
+    match s.lines().find(|l| l.trim_start().starts_with("```") || l.trim_start().starts_with("~~~")) {
+        Some(l) => Err(format!("{l:?} would close the code block")),
+        None => Ok(s.trim_end().to_string()),
+    }
+}
+
 /// A Markdown code span.
 pub(crate) fn md_code(s: &str) -> String {
     let fence = if s.contains('`') { "``" } else { "`" };

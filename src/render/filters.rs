@@ -91,6 +91,7 @@ pub(crate) fn register(tera: &mut Tera) {
     register_checked(tera, "sh_dq", escape::sh_dq);
     register_checked(tera, "sh_regex", escape::sh_regex);
     register_checked(tera, "md_link", escape::md_link);
+    register_checked(tera, "md_fenced", escape::md_fenced);
     register_checked(tera, "md_text", |s| Ok(escape::md_text(s)));
     register_checked(tera, "md_code", |s| Ok(escape::md_code(s)));
     // The inside of an HCL quoted string, for text around the template's own quotes.

@@ -3,6 +3,7 @@
 
 pub(crate) mod aws_cli;
 pub(crate) mod escape;
+pub(crate) mod explain;
 pub(crate) mod filters;
 pub(crate) mod templates;
 pub(crate) mod text;
@@ -180,6 +181,7 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
         deploy_ctx.insert(needs_s3, &needs);
     }
     deploy_ctx.insert("hub_users_need_s3", &false);
+    deploy_ctx.insert("diagram", &explain::mermaid(&explain::access(None, model)));
     if formats.cfn {
         let (files, needs_s3) = extra_user_stacks(&tera, model, &cfn_ctx, &mut out.warnings)?;
         out.files.extend(files);

@@ -94,6 +94,8 @@ mod tests {
         MarkdownLink,
         /// A command in a Markdown code span: a shell word that holds no backtick.
         MarkdownCommand,
+        /// The body of a fenced block that is not shell or HCL (a Mermaid diagram).
+        FencedCode,
     }
 
     /// The filters made for each context: an interpolation must end in one of them. `int` (an
@@ -109,6 +111,7 @@ mod tests {
             Context::MarkdownText => &["md_text", "md_code", "int"],
             Context::MarkdownLink => &["md_link"],
             Context::MarkdownCommand => &["sh_str", "sh_var", "int"],
+            Context::FencedCode => &["md_fenced"],
         }
     }
 
@@ -178,6 +181,7 @@ mod tests {
             "hcl" => Context::HclValue,
             "sh" if in_quotes => Context::ShellDoubleQuoted,
             "sh" => Context::ShellWord,
+            "code" => Context::FencedCode,
             _ if code_span => Context::MarkdownCommand,
             _ if line.ends_with('<') => Context::MarkdownLink,
             _ => Context::MarkdownText,

@@ -490,3 +490,42 @@ fn an_extra_catalog_adds_sets_checked_like_the_embedded_ones() {
         o.stderr
     );
 }
+
+#[test]
+fn explain_reviews_who_may_assume_what_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = repo().join("examples/two-accounts.yaml");
+    let run = |format: &str| {
+        let o =
+            crossrole_in_process(&["explain", "--config", config.to_str().unwrap(), "--format", format], tmp.path());
+        assert_eq!(o.code, 0, "{format}: {}", o.stderr);
+        o.stdout
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(json["principals"][0]["name"], "micetro-integration");
+    assert_eq!(json["accounts"], serde_json::json!(["111111111111", "222222222222"]));
+    assert!(json["role"]["conditions"][0].as_str().unwrap().starts_with("ArnEquals aws:PrincipalArn "));
+    let dns = json["role"]["sets"].as_array().unwrap().iter().find(|s| s["name"] == "micetro-dns").unwrap();
+    assert!(dns["access_levels"]["Write"].as_u64().unwrap() > 0, "{dns}");
+    let text = run("text");
+    assert!(
+        text.contains("hub user micetro-integration in account 999999999999") && text.contains("role trust policy: "),
+        "{text}"
+    );
+    assert!(run("markdown").starts_with("## Access review: hub-and-spoke setup"));
+    assert!(run("mermaid").contains("a111111111111([\"account 111111111111\"])"));
+    assert!(run("dot").starts_with("digraph crossrole {"));
+    // Thousands of accounts are one node, not thousands.
+    let big = crossrole_in_process(
+        &[
+            "explain",
+            "--config",
+            repo().join("tests/fixtures/multi-user.yaml").to_str().unwrap(),
+            "--format",
+            "mermaid",
+        ],
+        tmp.path(),
+    )
+    .stdout;
+    assert!(big.contains("90 accounts, 500000000101 to 500000009090") && big.matches("-->").count() == 2, "{big}");
+}
