@@ -50,6 +50,38 @@ pub(crate) enum Command {
     /// The access review of a setup: who may assume which role in which accounts, under which
     /// conditions, with which permissions, and the limits it uses (text, Markdown, Mermaid, DOT, JSON)
     Explain(Box<ExplainArgs>),
+    /// The exact IAM JSON documents of a setup as IAM stores them, for review or the console; their
+    /// sizes against the quotas go to standard error
+    Policy(Box<PolicyArgs>),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PolicyArgs {
+    #[command(flatten)]
+    pub(crate) setup: SetupArgs,
+    /// Only this entity's documents
+    #[arg(long, value_enum)]
+    pub(crate) entity: Option<PolicyEntity>,
+    /// The member account the role's documents are for [default: the first member account]
+    #[arg(long, value_name = "ID")]
+    pub(crate) account: Option<String>,
+    /// Only trust policies (`--trust` is emit's trust mode, which this command takes too)
+    #[arg(long)]
+    pub(crate) trust_only: bool,
+    /// One line per document instead of pretty-printed
+    #[arg(long)]
+    pub(crate) minify: bool,
+}
+
+/// `crossrole policy --entity`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum PolicyEntity {
+    /// The hub's (or single account's) groups
+    Hub,
+    /// The role in a member account
+    Member,
+    /// The vendor role
+    Vendor,
 }
 
 #[derive(Debug, Args)]

@@ -40,6 +40,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
         Command::Man => commands::man(stdout),
         Command::Init(args) => commands::init::run(&args, stdout),
         Command::Explain(args) => commands::explain::run(&args, stdout, stderr),
+        Command::Policy(args) => commands::policy::run(&args, stdout, stderr),
         Command::Schema => stdout.write_all(schema::json().as_bytes()).map(|()| EXIT_OK).map_err(anyhow::Error::from),
     };
     match result {

@@ -5,6 +5,7 @@ pub(crate) mod catalog;
 pub(crate) mod emit;
 pub(crate) mod explain;
 pub(crate) mod init;
+pub(crate) mod policy;
 
 use std::io::Write;
 use std::path::Path;

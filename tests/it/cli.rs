@@ -529,3 +529,32 @@ fn explain_reviews_who_may_assume_what_in_every_format() {
     .stdout;
     assert!(big.contains("90 accounts, 500000000101 to 500000009090") && big.matches("-->").count() == 2, "{big}");
 }
+
+#[test]
+fn policy_prints_the_documents_iam_stores_with_their_sizes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = repo().join("examples/two-accounts.yaml");
+    let c = config.to_str().unwrap();
+    let o = crossrole_in_process(
+        &["policy", "--config", c, "--entity", "member", "--trust-only", "--account", "222222222222"],
+        tmp.path(),
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let trust: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(trust["Statement"][0]["Principal"]["AWS"][0], "arn:aws:iam::999999999999:root");
+    assert_eq!(o.stderr, "member/role MicetroAccess/trust: 276 of 2048 characters\n");
+    let all = crossrole_in_process(&["policy", "--config", c, "--minify"], tmp.path());
+    let docs: serde_json::Value = serde_json::from_str(&all.stdout).unwrap();
+    assert_eq!(all.stdout.lines().count(), 1);
+    assert!(
+        docs["hub/group micetro-integration/assume-member-role-111111111111"]["Statement"][0]["Resource"][0]
+            .as_str()
+            .unwrap()
+            .ends_with(":111111111111:role/integrations/MicetroAccess")
+    );
+    let o = crossrole_in_process(&["policy", "--config", c, "--account", "333333333333"], tmp.path());
+    assert_eq!(
+        (o.code, o.stderr.as_str()),
+        (2, "error: --account: \"333333333333\" is not a member account of this setup\n")
+    );
+}
