@@ -152,25 +152,48 @@ def for_moto(template):
     return t, removed
 
 
-def deploy(aws, template, stack, params, filled):
-    """Deploys `template` with the real CLI; returns the names the template's Refs stand for."""
+def deploy(aws, template, stack, params, filled, command=None, filler=None):
+    """Deploys `template` with the real CLI; returns the names the template's Refs stand for.
+    Every AWS::IAM::Group of the template is created before the stack and every
+    AWS::IAM::UserToGroupAddition filled after it (any number of them, with or without a HubGroup).
+    `command`, if given, maps the path of the template moto can deploy to the CLI arguments
+    (without `aws`) to run instead of the default `cloudformation deploy` (a DEPLOY.md line);
+    `filler`, if given, makes the fills instead of `aws` (an object with the same `run`)."""
     deployed, removed = for_moto(template)
     env = {"AWS::Partition": PARTITION, "AWS::AccountId": aws.account, **params}
-    for logical, res in removed.items():
-        if res["Type"] == "AWS::IAM::Group":
-            p = res["Properties"]
-            aws.run("iam", "create-group", "--group-name", p["GroupName"], "--path", p.get("Path", "/"))
-            filled.append(f"{aws.label}: {logical} ({res['Type']}): iam create-group {p['GroupName']}")
-            env[logical] = p["GroupName"]
+    filler = filler or aws
+
+    def side_by_side(fn, items):
+        # Several groups or memberships: one CLI process each, a few at a time.
+        if len(items) > 1:
+            with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+                return list(pool.map(fn, items))
+        return [fn(i) for i in items]
+
+    def create_group(item):
+        logical, res = item
+        p = res["Properties"]
+        filler.run("iam", "create-group", "--group-name", p["GroupName"], "--path", p.get("Path", "/"))
+        filled.append(f"{filler.label}: {logical} ({res['Type']}): iam create-group {p['GroupName']}")
+
+    groups = [(k, r) for k, r in removed.items() if r["Type"] == "AWS::IAM::Group"]
+    side_by_side(create_group, groups)
+    for logical, res in groups:
+        env[logical] = res["Properties"]["GroupName"]
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
         json.dump(deployed, f)  # JSON is YAML; the CLI takes either
         path = f.name
-    args = ["cloudformation", "deploy", "--template-file", path, "--stack-name", stack,
-            "--capabilities", "CAPABILITY_NAMED_IAM", "--no-fail-on-empty-changeset"]
-    if params:
-        args += ["--parameter-overrides", *[f"{k}={v}" for k, v in params.items()]]
-    aws.run(*args)
-    os.unlink(path)
+    if command:
+        args = command(path)
+    else:
+        args = ["cloudformation", "deploy", "--template-file", path, "--stack-name", stack,
+                "--capabilities", "CAPABILITY_NAMED_IAM", "--no-fail-on-empty-changeset"]
+        if params:
+            args += ["--parameter-overrides", *[f"{k}={v}" for k, v in params.items()]]
+    try:
+        aws.run(*args)
+    finally:
+        os.unlink(path)
     status = aws.run("cloudformation", "describe-stacks", "--stack-name", stack)["Stacks"][0]["StackStatus"]
     if status not in ("CREATE_COMPLETE", "UPDATE_COMPLETE"):
         raise Failure(f"{aws.label}: stack {stack} is {status}")
@@ -180,12 +203,18 @@ def deploy(aws, template, stack, params, filled):
         if not got.get(logical):
             raise Failure(f"{aws.label}: {stack}: {logical} ({res['Type']}) got no physical id: moto skipped it")
         env[logical] = got[logical]
+    additions = []
     for logical, res in removed.items():
         if res["Type"] == "AWS::IAM::UserToGroupAddition":
             group = cfn_eval(res["Properties"]["GroupName"], env)
-            for user in cfn_eval(res["Properties"]["Users"], env):
-                aws.run("iam", "add-user-to-group", "--group-name", group, "--user-name", user)
-                filled.append(f"{aws.label}: {logical} ({res['Type']}): iam add-user-to-group {user} -> {group}")
+            additions += [(logical, res["Type"], group, user) for user in cfn_eval(res["Properties"]["Users"], env)]
+
+    def add(item):
+        logical, kind, group, user = item
+        filler.run("iam", "add-user-to-group", "--group-name", group, "--user-name", user)
+        filled.append(f"{filler.label}: {logical} ({kind}): iam add-user-to-group {user} -> {group}")
+
+    side_by_side(add, additions)
     return env
 
 

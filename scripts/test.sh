@@ -30,4 +30,6 @@ else
 fi
 # Deploys through the real aws CLI against a local moto server (127.0.0.1 only).
 .ci/.venv-moto/bin/python .ci/deploy_moto.py . two-accounts managed-policies sixty-accounts tricky-values single-account vendor-microtica vendor-zeet vendor-generic
+# StackSets (service- and self-managed) and a hub spread over several users, deployed the same way.
+.ci/.venv-moto/bin/python .ci/deploy_stackset_moto.py . organization-stackset stackset-management stackset-self-managed multi-user
 echo "all checks passed"

@@ -143,6 +143,7 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
             .map_err(|e| anyhow!("building the template context: {e}"))
     };
     let mut cfn_ctx = ctx_for(Target::CfnHub, Target::CfnMember)?;
+    cfn_ctx.insert("header_s3", &false);
     access_key_warnings(model, formats, &mut out.warnings);
     let (cfn_files, deploy) = match model.kind() {
         Setup::HubAndSpoke => (CFN_HUB_AND_SPOKE, "DEPLOY-hub-and-spoke.md.tera"),
@@ -174,8 +175,8 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
     for (t, path, needs_s3) in cfn_files.iter().copied().chain(stackset_file) {
         let mut needs = false;
         if formats.cfn {
-            let text = text::normalise(&render_one(&tera, t, &cfn_ctx)?);
-            needs = check_cloudformation(path, &text, &mut out.warnings)?;
+            let (text, s3) = render_cfn(&tera, t, &cfn_ctx, path, &mut out.warnings)?;
+            needs = s3;
             out.files.push(OutputFile { path: path.to_string(), contents: text });
         }
         deploy_ctx.insert(needs_s3, &needs);
@@ -227,8 +228,8 @@ fn extra_user_stacks(
         let mut ctx = ctx.clone();
         ctx.insert_value("u", user.clone());
         let path = view::extra_user_template(i + 2);
-        let text = text::normalise(&render_one(tera, "cloudformation/hub-user.yaml.tera", &ctx)?);
-        if check_cloudformation(&path, &text, &mut Vec::new())? {
+        let (text, s3) = render_cfn(tera, "cloudformation/hub-user.yaml.tera", &ctx, &path, &mut Vec::new())?;
+        if s3 {
             large.push(text.len());
         }
         files.push(OutputFile { path, contents: text });
@@ -289,6 +290,21 @@ fn access_key_warnings(model: &Plan, formats: Formats, warnings: &mut Vec<String
         warnings
             .push("hub.access_key: cli/deploy.sh does not create the access key; DEPLOY.md gives the command".into());
     }
+}
+
+/// A CloudFormation template, checked; one over the inline limit is rendered again so that the
+/// deploy command in its header carries `--s3-bucket`. Returns it and whether it needs S3.
+fn render_cfn(tera: &Tera, template: &str, ctx: &Context, path: &str, warnings: &mut Vec<String>) -> Result<(String, bool)> {
+    let mut ctx = ctx.clone();
+    ctx.insert("header_s3", &false);
+    let text = text::normalise(&render_one(tera, template, &ctx)?);
+    if !check_cloudformation(path, &text, warnings)? {
+        return Ok((text, false));
+    }
+    ctx.insert("header_s3", &true);
+    let text = text::normalise(&render_one(tera, template, &ctx)?);
+    check_cloudformation(path, &text, &mut Vec::new())?;
+    Ok((text, true))
 }
 
 /// Parses the template back and enforces CloudFormation's limits, so a template bug or an
