@@ -170,27 +170,35 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
     }
 
     // DEPLOY.md adds `--s3-bucket` to the deploy command of each template that needs it.
-    let mut deploy_ctx = cfn_ctx.clone();
+    // DEPLOY.md reads the same context, with the flags gathered below (set after the templates
+    // that read `header_s3`, so cloning a context of thousands of accounts is not needed).
+    let mut flags: Vec<(&str, bool)> = Vec::new();
     let stackset_file = stackset.map(|_| (CFN_STACKSET.0, CFN_STACKSET.1, "stackset_needs_s3"));
     for (t, path, needs_s3) in cfn_files.iter().copied().chain(stackset_file) {
         let mut needs = false;
         if formats.cfn {
-            let (text, s3) = render_cfn(&tera, t, &cfn_ctx, path, &mut out.warnings)?;
+            let (text, s3) = render_cfn(&tera, t, &mut cfn_ctx, path, &mut out.warnings)?;
             needs = s3;
             out.files.push(OutputFile { path: path.to_string(), contents: text });
         }
-        deploy_ctx.insert(needs_s3, &needs);
+        flags.push((needs_s3, needs));
     }
-    deploy_ctx.insert("hub_users_need_s3", &false);
-    deploy_ctx.insert("diagram", &explain::mermaid(&explain::access(None, model)));
+    let mut hub_users_need_s3 = false;
     if formats.cfn {
-        let (files, needs_s3) = extra_user_stacks(&tera, model, &cfn_ctx, &mut out.warnings)?;
+        let (files, needs_s3) = extra_user_stacks(&tera, model, &mut cfn_ctx, &mut out.warnings)?;
         out.files.extend(files);
-        deploy_ctx.insert("hub_users_need_s3", &needs_s3);
+        hub_users_need_s3 = needs_s3;
     }
     out.files.push(OutputFile {
         path: "DEPLOY.md".into(),
-        contents: text::normalise(&render_one(&tera, deploy, &deploy_ctx)?),
+        contents: text::normalise(&render_one(&tera, deploy, &{
+            for (k, v) in flags {
+                cfn_ctx.insert(k, &v);
+            }
+            cfn_ctx.insert("hub_users_need_s3", &hub_users_need_s3);
+            cfn_ctx.insert("diagram", &explain::mermaid(&explain::access(None, model)));
+            cfn_ctx
+        })?),
     });
     out.files.extend(data_files(model, formats)?);
     if formats.tf {
@@ -217,18 +225,17 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
 fn extra_user_stacks(
     tera: &Tera,
     model: &Plan,
-    ctx: &Context,
+    ctx: &mut Context,
     warnings: &mut Vec<String>,
 ) -> Result<(Vec<OutputFile>, bool)> {
-    let users = ctx.get("extra_users").and_then(tera::Value::as_array).unwrap_or_default();
+    let users = ctx.get("extra_users").and_then(tera::Value::as_array).map(<[tera::Value]>::to_vec).unwrap_or_default();
     let count = model.hub().map_or(0, |h| h.extra_users.len());
     let mut files = Vec::new();
     let mut large = Vec::new();
-    for (i, user) in users.iter().enumerate().take(count) {
-        let mut ctx = ctx.clone();
-        ctx.insert_value("u", user.clone());
+    for (i, user) in users.into_iter().enumerate().take(count) {
+        ctx.insert_value("u", user);
         let path = view::extra_user_template(i + 2);
-        let (text, s3) = render_cfn(tera, "cloudformation/hub-user.yaml.tera", &ctx, &path, &mut Vec::new())?;
+        let (text, s3) = render_cfn(tera, "cloudformation/hub-user.yaml.tera", ctx, &path, &mut Vec::new())?;
         if s3 {
             large.push(text.len());
         }
@@ -294,15 +301,22 @@ fn access_key_warnings(model: &Plan, formats: Formats, warnings: &mut Vec<String
 
 /// A CloudFormation template, checked; one over the inline limit is rendered again so that the
 /// deploy command in its header carries `--s3-bucket`. Returns it and whether it needs S3.
-fn render_cfn(tera: &Tera, template: &str, ctx: &Context, path: &str, warnings: &mut Vec<String>) -> Result<(String, bool)> {
-    let mut ctx = ctx.clone();
+fn render_cfn(
+    tera: &Tera,
+    template: &str,
+    ctx: &mut Context,
+    path: &str,
+    warnings: &mut Vec<String>,
+) -> Result<(String, bool)> {
     ctx.insert("header_s3", &false);
-    let text = text::normalise(&render_one(tera, template, &ctx)?);
+    let text = text::normalise(&render_one(tera, template, ctx)?);
     if !check_cloudformation(path, &text, warnings)? {
         return Ok((text, false));
     }
     ctx.insert("header_s3", &true);
-    let text = text::normalise(&render_one(tera, template, &ctx)?);
+    let rendered = render_one(tera, template, ctx);
+    ctx.insert("header_s3", &false);
+    let text = text::normalise(&rendered?);
     check_cloudformation(path, &text, &mut Vec::new())?;
     Ok((text, true))
 }
