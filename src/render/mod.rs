@@ -156,20 +156,13 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
     });
     // A stack set carries the member template as its body (both formats need it).
     if let Some(s) = stackset {
-        let body = text::normalise(&render_one(&tera, CFN_MEMBER_TEMPLATE, &cfn_ctx)?);
-        if body.len() > CFN_INLINE_BODY && s.template_url.is_none() {
-            bail!(
-                "stackset.template_url: the member template is {} bytes, over the {CFN_INLINE_BODY} bytes a StackSet takes as TemplateBody: upload cloudformation/member.yaml to S3 and give its https URL as stackset.template_url",
-                body.len()
-            );
-        }
+        let body = stackset_body(&tera, &cfn_ctx, s)?;
         if formats.tf && s.template_url.is_none() {
             out.files.push(OutputFile { path: TF_STACKSET_BODY.into(), contents: body.clone() });
         }
         cfn_ctx.insert("member_body", &body);
     }
 
-    // DEPLOY.md adds `--s3-bucket` to the deploy command of each template that needs it.
     // DEPLOY.md reads the same context, with the flags gathered below (set after the templates
     // that read `header_s3`, so cloning a context of thousands of accounts is not needed).
     let mut flags: Vec<(&str, bool)> = Vec::new();
@@ -248,6 +241,18 @@ fn extra_user_stacks(
         ));
     }
     Ok((files, !large.is_empty()))
+}
+
+/// The member template as a StackSet body, which must fit `TemplateBody` unless it is uploaded.
+fn stackset_body(tera: &Tera, ctx: &Context, s: &crate::model::deploy::StackSet) -> Result<String> {
+    let body = text::normalise(&render_one(tera, CFN_MEMBER_TEMPLATE, ctx)?);
+    if body.len() > CFN_INLINE_BODY && s.template_url.is_none() {
+        bail!(
+            "stackset.template_url: the member template is {} bytes, over the {CFN_INLINE_BODY} bytes a StackSet takes as TemplateBody: upload cloudformation/member.yaml to S3 and give its https URL as stackset.template_url",
+            body.len()
+        );
+    }
+    Ok(body)
 }
 
 /// The Terraform files of the setup's layout.

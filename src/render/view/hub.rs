@@ -95,22 +95,44 @@ pub(crate) struct HubView {
     hub_group_count: i64,
 }
 
-pub(crate) fn hub_view(model: &Plan, hub: &Hub, target: Target) -> HubView {
+/// The accounts the `u`-th hub user's groups list: how many, the first and the last.
+fn account_span(model: &Plan, u: usize) -> (i64, String, String) {
     let shards = model.assume().map(|a| a.shards.as_slice()).unwrap_or_default();
-    let span = |u: usize| {
-        let accounts: Vec<&str> = shards
-            .get(u)
-            .into_iter()
-            .flat_map(|s| &s.groups)
-            .flat_map(|g| &g.accounts)
-            .map(AccountId::as_str)
-            .collect();
-        (
-            i64::try_from(accounts.len()).unwrap_or(i64::MAX),
-            accounts.first().map(|a| (*a).to_string()).unwrap_or_default(),
-            accounts.last().map(|a| (*a).to_string()).unwrap_or_default(),
-        )
-    };
+    let accounts: Vec<&str> =
+        shards.get(u).into_iter().flat_map(|s| &s.groups).flat_map(|g| &g.accounts).map(AccountId::as_str).collect();
+    (
+        i64::try_from(accounts.len()).unwrap_or(i64::MAX),
+        accounts.first().map(|a| (*a).to_string()).unwrap_or_default(),
+        accounts.last().map(|a| (*a).to_string()).unwrap_or_default(),
+    )
+}
+
+/// The `groups` shape's further users, each with its groups and its own stack.
+fn extra_user_views(model: &Plan, hub: &Hub, target: Target) -> Vec<ExtraUserView> {
+    hub.extra_users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let (account_count, first_account, last_account) = account_span(model, i + 1);
+            let groups: Vec<&ExtraGroup> = hub.extra_groups.iter().filter(|g| g.user == i + 1).collect();
+            ExtraUserView {
+                logical: format!("HubUser{}", i + 2),
+                tf_name: format!("hub_{}", i + 2),
+                name: u.name.clone(),
+                group_tf_names: groups.iter().map(|g| format!("hub_{}", g.number)).collect(),
+                groups: groups.iter().map(|g| extra_group_view(g, target)).collect(),
+                stack_name: format!("crossrole-hub-user-{}", i + 2),
+                template_file: extra_user_template(i + 2),
+                account_count,
+                first_account,
+                last_account,
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn hub_view(model: &Plan, hub: &Hub, target: Target) -> HubView {
+    let span = |u: usize| account_span(model, u);
     let (user_account_count, user_first_account, user_last_account) = span(0);
     HubView {
         user_extra_group_tf_names: hub
@@ -123,36 +145,7 @@ pub(crate) fn hub_view(model: &Plan, hub: &Hub, target: Target) -> HubView {
         user_account_count,
         user_first_account,
         user_last_account,
-        extra_users: hub
-            .extra_users
-            .iter()
-            .enumerate()
-            .map(|(i, u)| {
-                let (account_count, first_account, last_account) = span(i + 1);
-                ExtraUserView {
-                    logical: format!("HubUser{}", i + 2),
-                    tf_name: format!("hub_{}", i + 2),
-                    name: u.name.clone(),
-                    group_tf_names: hub
-                        .extra_groups
-                        .iter()
-                        .filter(|g| g.user == i + 1)
-                        .map(|g| format!("hub_{}", g.number))
-                        .collect(),
-                    groups: hub
-                        .extra_groups
-                        .iter()
-                        .filter(|g| g.user == i + 1)
-                        .map(|g| extra_group_view(g, target))
-                        .collect(),
-                    stack_name: format!("crossrole-hub-user-{}", i + 2),
-                    template_file: extra_user_template(i + 2),
-                    account_count,
-                    first_account,
-                    last_account,
-                }
-            })
-            .collect(),
+        extra_users: extra_user_views(model, hub, target),
         user_extra_groups: hub
             .extra_groups
             .iter()
