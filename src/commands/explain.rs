@@ -5,28 +5,12 @@ use std::io::Write;
 
 use anyhow::{Context as _, Result};
 
-use super::{EXIT_OK, load_catalog};
+use super::EXIT_OK;
 use crate::cli::{ExplainArgs, ExplainFormat};
-use crate::config::Config;
-use crate::model;
 use crate::render::explain::{access, dot, mermaid, text};
-use crate::request::Request;
-
-/// Stands for `--external-id generate` here: explain reads and writes no files.
-const GENERATED: &str = "generated-by-crossrole";
 
 pub(crate) fn run(args: &ExplainArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8> {
-    let s = &args.setup;
-    let catalog = load_catalog(s.catalog.as_deref(), &s.catalog_extra)?;
-    let config = match &s.config {
-        Some(p) => Config::load(p)?,
-        None => Config::default(),
-    };
-    let (mut req, problems) = Request::new(s, config);
-    if req.external_ids.as_ref().is_some_and(|g| g.value == [crate::model::vendor::GENERATE]) {
-        req.generated_external_id = Some(GENERATED.into());
-    }
-    let plan = model::build(&catalog, &req, problems)?;
+    let (catalog, plan) = super::read_only_plan(&args.setup)?;
     for w in &plan.warnings {
         let _ = writeln!(stderr, "warning: {w}");
     }

@@ -47,6 +47,22 @@ pub(crate) fn print_error(err: &anyhow::Error, stderr: &mut dyn Write) {
     }
 }
 
+/// The plan of a setup for a command that only reads it (`explain`, `policy`): `generate` stands
+/// for an ExternalId without reading or writing external-ids.txt. Returns the catalog too.
+pub(crate) fn read_only_plan(s: &crate::cli::SetupArgs) -> Result<(crate::catalog::Catalog, crate::model::Plan)> {
+    let catalog = load_catalog(s.catalog.as_deref(), &s.catalog_extra)?;
+    let config = match &s.config {
+        Some(p) => crate::config::Config::load(p)?,
+        None => crate::config::Config::default(),
+    };
+    let (mut req, problems) = crate::request::Request::new(s, config);
+    if req.external_ids.as_ref().is_some_and(|g| g.value == [crate::model::vendor::GENERATE]) {
+        req.generated_external_id = Some("generated-by-crossrole".into());
+    }
+    let plan = crate::model::build(&catalog, &req, problems)?;
+    Ok((catalog, plan))
+}
+
 /// `crossrole completions SHELL`: the completion script, generated from the same clap definition
 /// as `--help` (keyword values included).
 pub(crate) fn completions(shell: clap_complete::Shell, stdout: &mut dyn Write) -> anyhow::Result<u8> {

@@ -6,18 +6,13 @@ use std::io::Write;
 
 use anyhow::{Context as _, Result, anyhow};
 
-use super::{EXIT_OK, load_catalog};
+use super::EXIT_OK;
 use crate::aws::ids::AccountId;
 use crate::aws::quotas;
 use crate::cli::{PolicyArgs, PolicyEntity};
-use crate::config::Config;
+use crate::model::Plan;
 use crate::model::policy::{PolicyDocument, Var};
 use crate::model::problems::Problems;
-use crate::model::{self, Plan};
-use crate::request::Request;
-
-/// No policies (the further groups have no managed ones).
-static EMPTY: Vec<crate::model::NamedPolicy> = Vec::new();
 
 /// A document to print: where it belongs, its name, its quota.
 struct Doc<'p> {
@@ -28,17 +23,7 @@ struct Doc<'p> {
 }
 
 pub(crate) fn run(args: &PolicyArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8> {
-    let s = &args.setup;
-    let catalog = load_catalog(s.catalog.as_deref(), &s.catalog_extra)?;
-    let config = match &s.config {
-        Some(p) => Config::load(p)?,
-        None => Config::default(),
-    };
-    let (mut req, problems) = Request::new(s, config);
-    if req.external_ids.as_ref().is_some_and(|g| g.value == [crate::model::vendor::GENERATE]) {
-        req.generated_external_id = Some("generated-by-crossrole".into());
-    }
-    let plan = model::build(&catalog, &req, problems)?;
+    let (_, plan) = super::read_only_plan(&args.setup)?;
     let account = member_account(args, &plan)?;
     let docs: Vec<Doc<'_>> = documents(&plan)
         .into_iter()
@@ -103,20 +88,19 @@ fn env(plan: &Plan, account: &str) -> impl Fn(Var) -> String {
     }
 }
 
-fn documents(plan: &Plan) -> Vec<Doc<'_>> {
+fn documents<'p>(plan: &'p Plan) -> Vec<Doc<'p>> {
     let mut docs = Vec::new();
     if let Some(hub) = plan.hub() {
-        let groups = std::iter::once((&hub.group.name, &hub.inline, &hub.managed)).chain(
-            hub.extra_groups.iter().map(|g| (&g.group.name, &g.inline, &hub.managed)).map(|(n, i, _)| (n, i, &EMPTY)),
-        );
-        for (name, inline, managed) in groups {
-            for (p, quota) in inline
-                .iter()
-                .map(|p| (p, quotas::GROUP_INLINE))
-                .chain(managed.iter().map(|p| (p, quotas::MANAGED_POLICY)))
-            {
-                docs.push(Doc { key: format!("hub/group {name}/{}", p.name), doc: &p.doc, quota, trust: false });
-            }
+        let group = |name: &str, p: &'p crate::model::NamedPolicy, quota| Doc {
+            key: format!("hub/group {name}/{}", p.name),
+            doc: &p.doc,
+            quota,
+            trust: false,
+        };
+        docs.extend(hub.inline.iter().map(|p| group(&hub.group.name, p, quotas::GROUP_INLINE)));
+        docs.extend(hub.managed.iter().map(|p| group(&hub.group.name, p, quotas::MANAGED_POLICY)));
+        for g in &hub.extra_groups {
+            docs.extend(g.inline.iter().map(|p| group(&g.group.name, p, quotas::GROUP_INLINE)));
         }
     }
     if let Some(role) = plan.role() {

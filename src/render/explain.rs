@@ -235,7 +235,9 @@ fn where_(a: &Access) -> String {
         (0, Some(org)) if !a.units.is_empty() => {
             format!("every account under {} of {org}, and accounts that join later", a.units.join(", "))
         }
-        (0, _) if a.setup == "vendor-role" => "the customer account it is deployed in".into(),
+        (0, _) if a.setup == keyword::name(&keyword::Setup::VendorRole) => {
+            "the customer account it is deployed in".into()
+        }
         (0, _) => "the account itself".into(),
         (n, _) if n <= DRAWN_ACCOUNTS => format!("{n} accounts: {}", a.accounts.join(", ")),
         (n, _) => format!("{n} accounts, {} to {} (accounts.txt lists them)", a.accounts[0], a.accounts[n - 1]),
