@@ -20,6 +20,8 @@ BAD = [
     ({"organization": {"id": "o-ABC"}}, "a malformed organization id"),
     ({"organization": {"units": ["ou-x"]}}, "a malformed unit"),
     ({"terraform": {"layout": "per-acount"}}, "a misspelled layout"),
+    ({"member_role": {"statements": [{"sid": "A", "actions": ["s3:GetObject"]}]}}, "a statement without resources"),
+    ({"hub": {"statements": [{"sid": "A", "actions": [], "resources": ["*"], "effect": "Deny"}]}}, "a statement key crossrole does not take"),
 ]
 
 

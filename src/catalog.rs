@@ -8,6 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
+pub(crate) mod custom;
 pub(crate) mod placeholder;
 
 use placeholder::{Placeholder, parse_placeholders};
@@ -125,20 +126,10 @@ pub(crate) struct PermissionSet {
     /// user's set (`--catalog`, `--catalog-extra`) gets them as warnings when a run uses it.
     #[serde(skip)]
     pub(crate) reviewed: bool,
-}
-
-impl PermissionSet {
-    /// Whether any action of the set (all tiers) supports the condition key (`crate::iam`).
-    #[allow(dead_code, reason = "for conditions on catalog statements (issue 12)")]
-    pub(crate) fn supports_condition_key(&self, key: &str) -> bool {
-        let actions: Vec<&str> = self
-            .statements
-            .iter()
-            .flat_map(|st| st.required.iter().chain(&st.recommended))
-            .map(String::as_str)
-            .collect();
-        crate::iam::supports_condition_key(&actions, key)
-    }
+    /// Where a set that is not from a catalog file was written (`member_role.statements`), for
+    /// messages.
+    #[serde(skip)]
+    pub(crate) origin: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -150,6 +141,12 @@ pub(crate) struct CatalogStatement {
     pub(crate) required: Vec<String>,
     #[serde(default)]
     pub(crate) recommended: Vec<String>,
+    /// The statement's `Condition`: operator, key, values.
+    #[serde(default)]
+    pub(crate) conditions: custom::Conditions,
+    /// A config statement whose risky actions were reviewed (`dangerous: true` on it).
+    #[serde(skip)]
+    pub(crate) dangerous: bool,
 }
 
 impl Catalog {
@@ -196,7 +193,31 @@ impl Catalog {
             bail!("{}", problems.join("\n"));
         }
         let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
-        let warnings = self.check().with_context(|| format!("checking the catalog with {}", names.join(", ")))?;
+        self.rechecked(format!("checking the catalog with {}", names.join(", ")))
+    }
+
+    /// This catalog with the sets a config writes itself (`custom`); a catalog set of the same
+    /// name is an error.
+    pub(crate) fn with_config_sets(mut self, sets: Vec<PermissionSet>, config: &Path) -> Result<Self> {
+        if sets.is_empty() {
+            return Ok(self);
+        }
+        for s in &sets {
+            if self.set(&s.name).is_some() {
+                bail!(
+                    "{}: the catalog already has a permission set named {:?}, the name these statements take",
+                    s.origin.as_deref().unwrap_or_default(),
+                    s.name
+                );
+            }
+        }
+        self.permission_sets.extend(sets);
+        self.rechecked(format!("checking the statements of config {}", config.display()))
+    }
+
+    /// Checked again as one catalog after sets were added, each set's warnings replaced.
+    fn rechecked(mut self, what: String) -> Result<Self> {
+        let warnings = self.check().context(what)?;
         for set in &mut self.permission_sets {
             set.warnings.clear();
         }
@@ -309,7 +330,7 @@ fn check_set<'a>(
     problems: &mut Vec<String>,
     iam: &mut iam_check::Findings,
 ) {
-    let at = format!("permission_sets[{i}] ({})", set.name);
+    let at = set.origin.clone().unwrap_or_else(|| format!("permission_sets[{i}] ({})", set.name));
     if !is_kebab(&set.name) {
         problems.push(format!("{at}.name: must be lower-case kebab-case"));
     }
@@ -328,7 +349,10 @@ fn check_set<'a>(
     }
     let mut sids = BTreeSet::new();
     for (j, st) in set.statements.iter().enumerate() {
-        let at = format!("{at}.statements[{j}]");
+        let at = match &set.origin {
+            Some(field) => format!("{field}[{j}]"),
+            None => format!("{at}.statements[{j}]"),
+        };
         check_statement(&at, (i, set), st, &mut sids, problems, iam);
     }
 }
@@ -360,6 +384,7 @@ fn check_statement<'a>(
         }
     }
     iam_check::check_statement(&format!("{at} ({})", st.sid), i, set, st, iam);
+    iam_check::check_conditions(&format!("{at} ({})", st.sid), i, st, iam);
     problems.append(&mut iam.errors);
     for r in &st.resources {
         match parse_placeholders(r) {
@@ -569,15 +594,5 @@ permission_sets:
         assert!(!w.iter().any(|l| l.contains("(Scoped)")), "sts:AssumeRole on named roles is not flagged");
         let c = Catalog::parse(&one_set(true, &statements), "test").unwrap();
         assert_eq!(c.warnings().count(), 0);
-    }
-
-    #[test]
-    fn a_set_tells_which_condition_keys_its_actions_support() {
-        let c = Catalog::embedded().unwrap();
-        assert!(c.set("micetro-dns").unwrap().supports_condition_key("aws:ResourceAccount"));
-        assert!(c.set("microtica-ec2-nodes").unwrap().supports_condition_key("iam:PassedToService"));
-        assert!(c.set("zeet-secrets").unwrap().supports_condition_key("secretsmanager:SecretId"));
-        assert!(!c.set("micetro-dns").unwrap().supports_condition_key("iam:PassedToService"));
-        assert!(!c.set("zeet-logs").unwrap().supports_condition_key("s3:prefix"));
     }
 }

@@ -18,6 +18,10 @@ pub(crate) struct RawConfig {
     pub(crate) setup: Option<String>,
     /// Catalog preset that picks the default permission sets (default: `micetro`).
     pub(crate) preset: Option<String>,
+    /// Catalog files whose sets and presets are added to the catalog, as `--catalog-extra` does
+    /// (relative paths are read from this file's directory).
+    #[serde(default)]
+    pub(crate) catalog_files: Vec<std::path::PathBuf>,
     #[serde(default)]
     pub(crate) hub: RawHub,
     /// Member accounts: `"111111111111"` or `{id: "111111111111", name: prod}`.
@@ -107,6 +111,10 @@ pub(crate) struct RawHub {
     pub(crate) group: RawEntity,
     /// Permission sets for the hub user's own identity (default: the preset's `hub_sets`).
     pub(crate) permission_sets: Option<Vec<String>>,
+    /// Statements of this setup added to the hub group's own policy (the single-account group's
+    /// permissions), checked like the catalog's.
+    #[serde(default)]
+    pub(crate) statements: Vec<crate::catalog::custom::RawStatement>,
     /// How the group is allowed to assume the member roles (default: `auto`).
     #[serde(default)]
     #[schemars(schema_with = "crate::schema::assume_shape")]
@@ -194,6 +202,10 @@ pub(crate) struct RawRole {
     pub(crate) trust: Option<String>,
     /// Permission sets (default: the preset's `member_sets`).
     pub(crate) permission_sets: Option<Vec<String>>,
+    /// Statements of this setup added to the role's policy, next to its permission sets, checked
+    /// like the catalog's (actions, resources, condition keys).
+    #[serde(default)]
+    pub(crate) statements: Vec<crate::catalog::custom::RawStatement>,
 }
 
 /// The config file: its values, and which keys it wrote (for "not valid for this setup", which
@@ -224,6 +236,11 @@ impl Config {
         let mut keys = BTreeSet::new();
         collect_keys(&serde_yaml::from_str(text)?, "", &mut keys);
         Ok(Config { raw, keys, text: text.to_string() })
+    }
+
+    /// The member role's key as written: `role` (the alias) or `member_role`.
+    pub(crate) fn role_key(&self) -> &'static str {
+        if self.keys.contains("role") { "role" } else { "member_role" }
     }
 }
 

@@ -100,8 +100,8 @@ impl Request {
     /// Merges flags and config, checking every keyword; all problems are returned together.
     pub(crate) fn new(args: &SetupArgs, config: Config) -> (Request, Problems) {
         let mut p = Problems::default();
+        let role_key = config.role_key();
         let Config { raw, keys, text } = config;
-        let role_key = if keys.contains("role") { "role" } else { "member_role" };
         let flags = given_flags(args);
         let setup = flag_or_key(("--setup", args.setup.as_ref()), ("setup".into(), raw.setup.as_ref())).and_then(|g| {
             p.check(&g.field, keyword::parse::<Setup>(&g.value)).map(|s| Given { value: s, field: g.field })

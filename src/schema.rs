@@ -43,6 +43,12 @@ fn drop_null_defaults(v: &mut serde_json::Value) {
     }
 }
 
+/// A condition key's values: one string, or a list (booleans and numbers are taken as text).
+pub(crate) fn condition_values(_: &mut SchemaGenerator) -> Schema {
+    let scalar = json_schema!({ "type": ["string", "boolean", "number"] });
+    json_schema!({ "anyOf": [scalar, { "type": "array", "items": scalar, "minItems": 1 }] })
+}
+
 fn keyword<K: ValueEnum>() -> Schema {
     json_schema!({ "type": "string", "enum": keyword::names::<K>() })
 }

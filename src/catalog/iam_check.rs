@@ -36,20 +36,54 @@ pub(super) fn check_statement(
                 out.errors.push(format!("{at}: {e}"));
             }
         }
-        if !set.dangerous {
+        if !set.dangerous && !st.dangerous {
             for a in &granted {
                 if let Some(r) = iam::risk_of(&a.full_name(), &st.resources) {
                     let through = if iam::is_pattern(action) { format!(" (through {action})") } else { String::new() };
                     out.warnings.push((
                         set_index,
                         format!(
-                            "{at}: {}{through} allows {}: it {} (cloudsplaining); the set is not marked `dangerous: true`",
+                            "{at}: {}{through} allows {}: it {} (cloudsplaining); {}",
                             r.action,
                             r.risk.name(),
-                            r.why
+                            r.why,
+                            if set.origin.is_some() {
+                                "mark the statement `dangerous: true` once reviewed"
+                            } else {
+                                "the set is not marked `dangerous: true`"
+                            }
                         ),
                     ));
                 }
+            }
+        }
+    }
+}
+
+/// A statement's conditions: operators IAM knows (errors), values present, and keys that at least
+/// one of the statement's actions supports (a warning otherwise: IAM never matches such a key, so
+/// the statement would grant nothing, or everything under an `...IfExists` or negated operator).
+pub(super) fn check_conditions(at: &str, set_index: usize, st: &CatalogStatement, out: &mut Findings) {
+    let actions: Vec<&str> = st.required.iter().chain(&st.recommended).map(String::as_str).collect();
+    for (op, keys) in &st.conditions {
+        if let Some(e) = iam::operator_problem(op) {
+            out.errors.push(format!("{at}: conditions: {e}"));
+        }
+        if keys.is_empty() {
+            out.errors.push(format!("{at}: conditions.{op}: names no condition key"));
+        }
+        for (key, values) in keys {
+            if values.0.is_empty() {
+                out.errors.push(format!("{at}: conditions.{op}.{key}: has no value"));
+            }
+            if !iam::supports_condition_key(&actions, key) {
+                out.warnings.push((
+                    set_index,
+                    format!(
+                        "{at}: condition key {key:?} is supported by none of the statement's actions ({}) and is not a global key: IAM would never find it in the request",
+                        actions.join(", ")
+                    ),
+                ));
             }
         }
     }

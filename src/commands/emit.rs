@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::{Context as _, Result};
 
-use super::{EXIT_DRIFT, EXIT_OK, load_catalog};
+use super::{EXIT_DRIFT, EXIT_OK, setup_catalog};
 use crate::cli::EmitArgs;
 use crate::config::Config;
 use crate::external_id;
@@ -16,11 +16,11 @@ use crate::request::Request;
 use crate::suggest::did_you_mean;
 
 pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8> {
-    let catalog = load_catalog(args.catalog.as_deref(), &args.catalog_extra)?;
     let config = match &args.config {
         Some(p) => Config::load(p)?,
         None => Config::default(),
     };
+    let catalog = setup_catalog(args, &config)?;
     let (mut req, problems) = Request::new(args, config);
     let generated_new = resolve_generated_id(args, &mut req)?;
     let plan = model::build(&catalog, &req, problems)?;

@@ -29,6 +29,44 @@ pub(crate) fn load_catalog(path: Option<&Path>, extras: &[std::path::PathBuf]) -
     if extras.is_empty() { Ok(base) } else { base.with_extras(extras) }
 }
 
+/// The catalog of a setup: `load_catalog` with the config's `catalog_files` added, then the
+/// config's own statements as sets of their own.
+pub(crate) fn setup_catalog(
+    s: &crate::cli::SetupArgs,
+    config: &crate::config::Config,
+) -> Result<crate::catalog::Catalog> {
+    use crate::catalog::{Scope, custom};
+    let mut extras = s.catalog_extra.clone();
+    let files = custom::catalog_files(s.config.as_deref(), &config.raw.catalog_files);
+    let missing: Vec<String> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.is_file())
+        .map(|(i, f)| {
+            format!(
+                "catalog_files[{i}]: {} is not a file (relative paths start at the config file's directory)",
+                f.display()
+            )
+        })
+        .collect();
+    anyhow::ensure!(missing.is_empty(), "{}", missing.join("\n"));
+    extras.extend(files);
+    let catalog = load_catalog(s.catalog.as_deref(), &extras)?;
+    let raw = &config.raw;
+    let mut sets = Vec::new();
+    if !raw.member_role.statements.is_empty() {
+        let field = format!("{}.statements", config.role_key());
+        sets.push(custom::statements_set(custom::MEMBER_SET, &field, Scope::Account, &raw.member_role.statements));
+    }
+    if !raw.hub.statements.is_empty() {
+        sets.push(custom::statements_set(custom::HUB_SET, "hub.statements", Scope::HubIdentity, &raw.hub.statements));
+    }
+    match &s.config {
+        Some(path) if !sets.is_empty() => catalog.with_config_sets(sets, path),
+        _ => Ok(catalog),
+    }
+}
+
 /// One `error:` line per problem: a `Problems` names each field; any other error is printed with
 /// its causes as context, one line per line of its root cause (the catalog check lists all its
 /// problems in one).
@@ -50,11 +88,11 @@ pub(crate) fn print_error(err: &anyhow::Error, stderr: &mut dyn Write) {
 /// The plan of a setup for a command that only reads it (`explain`, `policy`): `generate` stands
 /// for an ExternalId without reading or writing external-ids.txt. Returns the catalog too.
 pub(crate) fn read_only_plan(s: &crate::cli::SetupArgs) -> Result<(crate::catalog::Catalog, crate::model::Plan)> {
-    let catalog = load_catalog(s.catalog.as_deref(), &s.catalog_extra)?;
     let config = match &s.config {
         Some(p) => crate::config::Config::load(p)?,
         None => crate::config::Config::default(),
     };
+    let catalog = setup_catalog(s, &config)?;
     let (mut req, problems) = crate::request::Request::new(s, config);
     if req.external_ids.as_ref().is_some_and(|g| g.value == [crate::model::vendor::GENERATE]) {
         req.generated_external_id = Some("generated-by-crossrole".into());

@@ -84,9 +84,68 @@ pub(crate) fn supports_condition_key(actions: &[&str], key: &str) -> bool {
     })
 }
 
+/// IAM's condition operators ("IAM JSON policy elements: Condition operators"), without the
+/// `IfExists` suffix and the `ForAllValues:` / `ForAnyValue:` set prefixes.
+const OPERATORS: &[&str] = &[
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "BinaryEquals",
+    "Bool",
+    "DateEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateNotEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "Null",
+    "NumericEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericNotEquals",
+    "StringEquals",
+    "StringEqualsIgnoreCase",
+    "StringLike",
+    "StringNotEquals",
+    "StringNotEqualsIgnoreCase",
+    "StringNotLike",
+];
+
+/// Why IAM would refuse the condition operator, if it would (operators are case-sensitive).
+pub(crate) fn operator_problem(op: &str) -> Option<String> {
+    let set = op.strip_prefix("ForAllValues:").or_else(|| op.strip_prefix("ForAnyValue:"));
+    let base = set.unwrap_or(op);
+    let base = base.strip_suffix("IfExists").filter(|b| *b != "Null").unwrap_or(base);
+    if OPERATORS.contains(&base) {
+        return None;
+    }
+    let closest = OPERATORS.iter().find(|o| o.eq_ignore_ascii_case(base));
+    Some(match closest {
+        Some(o) => format!("condition operator {op:?} is not in IAM's case: write {}", op.replacen(base, o, 1)),
+        None => format!("{op:?} is not an IAM condition operator (StringEquals, ArnLike, Bool, ...)"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operators_take_their_prefixes_and_suffix() {
+        for op in
+            ["StringEquals", "ForAnyValue:StringLike", "ArnLikeIfExists", "ForAllValues:StringEqualsIfExists", "Null"]
+        {
+            assert_eq!(operator_problem(op), None, "{op}");
+        }
+        assert!(operator_problem("stringequals").unwrap().contains("write StringEquals"));
+        assert!(operator_problem("StringIs").unwrap().contains("is not an IAM condition operator"));
+        assert!(operator_problem("NullIfExists").is_some());
+    }
 
     #[test]
     fn keys_match_their_patterns_ignoring_case() {

@@ -15,7 +15,7 @@ use std::cmp::Ordering;
 use std::sync::OnceLock;
 
 pub(crate) use arn::arn_matches;
-pub(crate) use conditions::supports_condition_key;
+pub(crate) use conditions::{operator_problem, supports_condition_key};
 #[cfg(test)]
 pub(crate) use risky::Risk;
 pub(crate) use risky::risk_of;
@@ -34,6 +34,10 @@ pub(crate) enum AccessLevel {
 }
 
 impl AccessLevel {
+    /// In the order AWS's reference lists them.
+    pub(crate) const ALL: [AccessLevel; 5] =
+        [Self::List, Self::Read, Self::Write, Self::PermissionsManagement, Self::Tagging];
+
     fn from_code(code: &str) -> Option<Self> {
         Some(match code {
             "L" => Self::List,
@@ -315,6 +319,11 @@ pub(crate) fn closest_services(prefix: &str, name: &str) -> Vec<String> {
 
 /// The actions an IAM pattern (`ec2:Describe*`, `s3:Get?bject`) grants, matched ignoring case as
 /// IAM does; the service prefix has no wildcards. Sorted as the table is.
+/// The actions a policy's action (a name or a wildcard pattern) grants; none when unknown.
+pub(crate) fn granted(action: &str) -> Vec<Action> {
+    if is_pattern(action) { expand(action) } else { find(action).into_iter().collect() }
+}
+
 pub(crate) fn expand(pattern: &str) -> Vec<Action> {
     let Some((prefix, name)) = pattern.split_once(':') else { return Vec::new() };
     let Some(service) = service(&prefix.to_ascii_lowercase()) else { return Vec::new() };

@@ -8,6 +8,7 @@ use super::policy::{self, Condition, Expr, PolicyDocument, Seg, Statement, Var, 
 use super::shared::{self, RoleBasics, managed_alternatives, resolve_sets, role_basics, sizing_env};
 use super::{Build, Entity, HubAndSpoke, Member, Role, accounts};
 use crate::aws::quotas;
+use crate::catalog::custom;
 use crate::catalog::{Discovery, PermissionSet};
 use crate::keyword::{AssumeShape, Mode, Trust};
 
@@ -69,10 +70,12 @@ type IdentitySize<'a> = dyn Fn(&Entity, &[Entity]) -> usize + 'a;
 /// The hub's own sets and the member role's, each from the config or the preset.
 fn sets<'c>(b: &mut Build<'c>) -> (Vec<&'c PermissionSet>, Vec<&'c PermissionSet>) {
     let raw = &b.req.raw;
-    let hub_names =
+    let mut hub_names =
         raw.hub.permission_sets.clone().or_else(|| b.preset.map(|p| p.hub_sets.clone())).unwrap_or_default();
-    let member_names =
+    let mut member_names =
         raw.member_role.permission_sets.clone().or_else(|| b.preset.map(|p| p.member_sets.clone())).unwrap_or_default();
+    shared::with_config_statements(&mut hub_names, &raw.hub.statements, custom::HUB_SET);
+    shared::with_config_statements(&mut member_names, &raw.member_role.statements, custom::MEMBER_SET);
     let hub_sets = resolve_sets(b, "hub.permission_sets", &hub_names, raw.hub.permission_sets.is_some(), true);
     let field = b.req.role_field("permission_sets");
     let member_sets = resolve_sets(b, &field, &member_names, raw.member_role.permission_sets.is_some(), false);

@@ -8,6 +8,7 @@ use super::problems::Problems;
 use super::{Build, Entity, NamedPolicy, Role};
 use crate::aws::ids::{self, Boundary};
 use crate::aws::quotas;
+use crate::catalog::custom::RawStatement;
 use crate::catalog::placeholder::{Piece, Placeholder, parse_placeholders};
 use crate::catalog::{PermissionSet, Scope};
 use crate::keyword::{Mode, Tier};
@@ -152,7 +153,9 @@ pub(crate) fn resolve_sets<'c>(
             continue;
         }
         if !set.reviewed {
-            b.warnings.extend(set.warnings.iter().map(|w| format!("{at}: {name:?}: catalog {w}")));
+            // The config's own statements name their place themselves.
+            let from = if set.origin.is_some() { String::new() } else { format!("{at}: {name:?}: catalog ") };
+            b.warnings.extend(set.warnings.iter().map(|w| format!("{from}{w}")));
         }
         if set.dangerous {
             if explicit {
@@ -169,12 +172,27 @@ pub(crate) fn resolve_sets<'c>(
     out
 }
 
+/// The set names with the config's own statements' set (`set`, put in the catalog by
+/// `commands::setup_catalog`) when it has any.
+pub(crate) fn with_config_statements(names: &mut Vec<String>, statements: &[RawStatement], set: &str) {
+    if !statements.is_empty() {
+        names.push(set.to_string());
+    }
+}
+
 /// The AWS managed alternatives of `sets` (mode managed), sorted and once each.
 pub(crate) fn managed_alternatives(p: &mut Problems, field: &str, sets: &[&PermissionSet]) -> Vec<String> {
     let mut out = BTreeSet::new();
     for s in sets {
-        if s.managed_policies.is_empty() {
-            p.push(field, format!("{:?} has no managed-policy alternative in the catalog; use mode inline", s.name));
+        match (&s.origin, s.managed_policies.is_empty()) {
+            (Some(origin), _) => p.push(
+                origin,
+                "mode managed attaches AWS managed policies only, so the config's statements would be lost; use mode inline",
+            ),
+            (None, true) => {
+                p.push(field, format!("{:?} has no managed-policy alternative in the catalog; use mode inline", s.name));
+            }
+            (None, false) => {}
         }
         out.extend(s.managed_policies.iter().cloned());
     }
@@ -293,7 +311,20 @@ pub(crate) fn permission_document(
                 continue;
             }
             let resources = st.resources.iter().flat_map(|r| resolve_resource(r, hub)).collect();
-            statements.push(Statement::allow(&format!("{}{}", pascal(&set.name), st.sid), actions, resources));
+            let mut statement = Statement::allow(&format!("{}{}", pascal(&set.name), st.sid), actions, resources);
+            statement.conditions = st
+                .conditions
+                .iter()
+                .flat_map(|(op, keys)| {
+                    keys.iter().map(|(key, values)| policy::Condition {
+                        operator: op.clone(),
+                        key: key.clone(),
+                        values: values.0.iter().map(Expr::lit).collect(),
+                    })
+                })
+                .collect();
+            statement.normalise();
+            statements.push(statement);
         }
     }
     statements.sort_by(|a, b| a.sid.cmp(&b.sid));

@@ -1,7 +1,7 @@
 //! A single account (seed 000): the user and group alone, every permission set on the group.
 
 use super::hub::{self, OwnAccount};
-use super::shared::{managed_alternatives, resolve_sets};
+use super::shared::{self, managed_alternatives, resolve_sets};
 use super::{Build, Hub, accounts};
 use crate::catalog::Scope;
 use crate::keyword::Mode;
@@ -15,7 +15,8 @@ pub(crate) fn build(b: &mut Build<'_>) -> Option<Hub> {
     // One list for the one account: sets that read the user's own identity go to the group's
     // inline policy, the others to the group's permission policy.
     let explicit = b.req.raw.hub.permission_sets.clone();
-    let names = explicit.clone().or_else(|| b.preset.map(|p| p.single_account_sets.clone())).unwrap_or_default();
+    let mut names = explicit.clone().or_else(|| b.preset.map(|p| p.single_account_sets.clone())).unwrap_or_default();
+    shared::with_config_statements(&mut names, &b.req.raw.hub.statements, crate::catalog::custom::HUB_SET);
     let all = resolve_sets(b, "hub.permission_sets", &names, explicit.is_some(), true);
     let (hub_sets, account_sets): (Vec<_>, Vec<_>) = all.into_iter().partition(|s| s.scope == Scope::HubIdentity);
     let (Some(account), Some((user, group))) = (account, entities) else { return None };

@@ -147,8 +147,9 @@ fn requested_ids(b: &mut Build<'_>, title: &str) -> (String, Option<ExternalIds>
 fn role_sets<'c>(b: &mut Build<'c>) -> Vec<&'c PermissionSet> {
     let field = b.req.role_field("permission_sets");
     let explicit = b.req.raw.member_role.permission_sets.clone();
-    let names = explicit.clone().unwrap_or_else(|| b.preset.map(|p| p.member_sets.clone()).unwrap_or_default());
-    if names.is_empty() && explicit.is_none() {
+    let mut names = explicit.clone().unwrap_or_else(|| b.preset.map(|p| p.member_sets.clone()).unwrap_or_default());
+    let statements = &b.req.raw.member_role.statements;
+    if names.is_empty() && explicit.is_none() && statements.is_empty() {
         b.p.push(
             &field,
             format!(
@@ -157,6 +158,7 @@ fn role_sets<'c>(b: &mut Build<'c>) -> Vec<&'c PermissionSet> {
             ),
         );
     }
+    shared::with_config_statements(&mut names, statements, crate::catalog::custom::MEMBER_SET);
     resolve_sets(b, &field, &names, explicit.is_some(), false)
 }
 

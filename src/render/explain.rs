@@ -189,8 +189,7 @@ fn set_access(catalog: Option<&Catalog>, name: &str, tier: Tier) -> SetAccess {
     for st in set.iter().flat_map(|s| &s.statements) {
         let actions = st.required.iter().chain(st.recommended.iter().filter(|_| tier == Tier::Recommended));
         for a in actions {
-            let expanded = if iam::is_pattern(a) { iam::expand(a) } else { iam::find(a).into_iter().collect() };
-            for x in expanded {
+            for x in iam::granted(a) {
                 *levels.entry(x.access_level().name()).or_insert(0) += 1;
             }
         }

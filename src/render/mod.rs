@@ -1,6 +1,7 @@
 //! Model → files. Views are built in Rust, templates arrange the text, and every file is
 //! normalised and parsed back before anything is written.
 
+mod access;
 pub(crate) mod aws_cli;
 pub(crate) mod escape;
 pub(crate) mod explain;
@@ -190,6 +191,8 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
             }
             cfn_ctx.insert("hub_users_need_s3", &hub_users_need_s3);
             cfn_ctx.insert("diagram", &explain::mermaid(&explain::access(None, model)));
+            cfn_ctx.insert("access_levels", &access::level_names());
+            cfn_ctx.insert("access", &access::summary(model));
             cfn_ctx
         })?),
     });

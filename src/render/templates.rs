@@ -6,6 +6,7 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("DEPLOY-hub-and-spoke.md.tera", include_str!("../../templates/DEPLOY-hub-and-spoke.md.tera")),
     ("DEPLOY-single-account.md.tera", include_str!("../../templates/DEPLOY-single-account.md.tera")),
     ("DEPLOY-vendor-role.md.tera", include_str!("../../templates/DEPLOY-vendor-role.md.tera")),
+    ("_access.md.tera", include_str!("../../templates/_access.md.tera")),
     ("cli/deploy.sh.tera", include_str!("../../templates/cli/deploy.sh.tera")),
     ("cloudformation/_group.yaml.tera", include_str!("../../templates/cloudformation/_group.yaml.tera")),
     ("cloudformation/_policy.yaml.tera", include_str!("../../templates/cloudformation/_policy.yaml.tera")),

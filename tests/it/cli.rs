@@ -4,6 +4,7 @@
 use super::*;
 
 fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
 }
 
@@ -42,7 +43,7 @@ fn bad_inputs_exit_2_with_one_line_each_and_write_nothing() {
     assert_rejected(
         "hub:\n  account: \"999999999999\"\n  acount: 1\n",
         &[],
-        "error: parsing config config.yaml: hub: unknown field `acount`, expected one of `account`, `user`, `group`, `permission_sets`, `assume_policy`, `manage_own_account`, `access_key` at line 3 column 3\n",
+        "error: parsing config config.yaml: hub: unknown field `acount`, expected one of `account`, `user`, `group`, `permission_sets`, `statements`, `assume_policy`, `manage_own_account`, `access_key` at line 3 column 3\n",
     );
     assert_rejected(
         "hub: {account: \"999999999999\"\n",
@@ -489,6 +490,54 @@ fn an_extra_catalog_adds_sets_checked_like_the_embedded_ones() {
         "{}",
         o.stderr
     );
+}
+
+#[test]
+fn a_configs_own_statements_and_catalog_files_are_checked_and_emitted_with_their_conditions() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        &tmp.path().join("sets/logs.yaml"),
+        "version: 1\npermission_sets:\n  - {name: my-logs, title: t, description: d, scope: account, sources: [], statements: [{sid: Groups, resources: [\"*\"], required: [logs:DescribeLogGroups]}]}\n",
+    );
+    let config = "catalog_files: [../sets/logs.yaml]\nhub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role:\n  permission_sets: [micetro-dns, my-logs]\n  statements:\n    - sid: Regions\n      actions: [ec2:DescribeRegions]\n      resources: [\"*\"]\n      conditions: {StringEquals: {aws:RequestedRegion: [eu-west-1]}, Bool: {aws:SecureTransport: true}, StringLike: {s3:prefix: logs/*}}\n    - {sid: Objects, actions: [s3:GetObject], resources: [\"arn:${Partition}:s3:::reports/*\"]}\n";
+    write(&tmp.path().join("config/crossrole.yaml"), config);
+    let o = crossrole_in_process(&["emit", "--config", "config/crossrole.yaml", "--format", "both"], tmp.path());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let member = std::fs::read_to_string(tmp.path().join("out/cloudformation/member.yaml")).unwrap();
+    for want in [
+        "Sid: \"CustomRegions\"",
+        "\"aws:SecureTransport\":\n                  - \"true\"",
+        "\"logs:DescribeLogGroups\"",
+        "reports/*",
+    ] {
+        assert!(member.contains(want), "member.yaml lacks {want}:\n{member}");
+    }
+    let tf = std::fs::read_to_string(tmp.path().join("out/terraform/modules/member-role/main.tf")).unwrap();
+    assert!(tf.contains("\"aws:RequestedRegion\" = [") && tf.contains("Sid    = \"CustomObjects\""), "{tf}");
+    // A key no action of the statement has, and an exfiltration action, are warned about, each
+    // once and named by the config's own field.
+    let warnings: Vec<&str> = o.stderr.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(warnings.len(), 2, "{}", o.stderr);
+    assert!(warnings[0].starts_with("warning: member_role.statements[0] (Regions): condition key \"s3:prefix\" is supported by none of the statement's actions"), "{}", o.stderr);
+    assert!(
+        warnings[1].starts_with("warning: member_role.statements[1] (Objects): s3:GetObject allows data exfiltration")
+            && warnings[1].ends_with("mark the statement `dangerous: true` once reviewed"),
+        "{}",
+        o.stderr
+    );
+    // Reviewed: no more warning about it.
+    write(
+        &tmp.path().join("config/crossrole.yaml"),
+        &config.replace(
+            "resources: [\"arn:${Partition}:s3:::reports/*\"]}",
+            "resources: [\"arn:${Partition}:s3:::reports/*\"], dangerous: true}",
+        ),
+    );
+    let o = crossrole_in_process(&["emit", "--config", "config/crossrole.yaml"], tmp.path());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stderr.matches("warning: ").count(), 1, "{}", o.stderr);
+    let deploy = std::fs::read_to_string(tmp.path().join("out/DEPLOY.md")).unwrap();
+    assert!(deploy.contains("| Identity | List | Read | Write | Permissions management | Tagging |"), "{deploy}");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
 
 mod cli;
+mod explain;
 mod golden;
 mod matrix;
 mod parse_back;

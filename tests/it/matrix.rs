@@ -10,6 +10,10 @@ use std::hash::{Hash, Hasher};
 
 use super::*;
 
+/// The row's file is a catalog, given with `--catalog`; the setup has no config file (an empty
+/// one), since the config is read before the catalog.
+const CATALOG_ONLY: &[&str] = &["--catalog", "config.yaml", "--config", "/dev/null"];
+
 #[derive(Clone, Copy)]
 enum OutDir {
     /// No output directory yet.
@@ -417,19 +421,19 @@ fn rows() -> Vec<Row> {
         row(
             "unknown top-level key",
             "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nregion: us-east-1\n",
-            "error: parsing config config.yaml: unknown field `region`, expected one of `setup`, `preset`, `hub`, `accounts`, `member_role`, `role`, `vendor`, `tags`, `tier`, `mode`, `deploy`, `organization`, `stackset`, `terraform` at line 3 column 1\n",
+            "error: parsing config config.yaml: unknown field `region`, expected one of `setup`, `preset`, `catalog_files`, `hub`, `accounts`, `member_role`, `role`, `vendor`, `tags`, `tier`, `mode`, `deploy`, `organization`, `stackset`, `terraform` at line 3 column 1\n",
         ),
         row(
             "unknown nested key",
             "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role: {nmae: x}\n",
-            "error: parsing config config.yaml: member_role: unknown field `nmae`, expected one of `name`, `path`, `description`, `max_session_duration`, `permissions_boundary`, `tags`, `trust`, `permission_sets` at line 3 column 15\n",
+            "error: parsing config config.yaml: member_role: unknown field `nmae`, expected one of `name`, `path`, `description`, `max_session_duration`, `permissions_boundary`, `tags`, `trust`, `permission_sets`, `statements` at line 3 column 15\n",
         ),
         row(
             "three unknown keys, all in one run",
             "hub: {acount: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role:\n  nmae: x\nteir: required\n",
-            "error: parsing config config.yaml: hub: unknown field `acount`, expected one of `account`, `user`, `group`, `permission_sets`, `assume_policy`, `manage_own_account`, `access_key` at line 1 column 7\n\
-                 error: parsing config config.yaml: member_role: unknown field `nmae`, expected one of `name`, `path`, `description`, `max_session_duration`, `permissions_boundary`, `tags`, `trust`, `permission_sets` at line 4\n\
-                 error: parsing config config.yaml: unknown field `teir`, expected one of `setup`, `preset`, `hub`, `accounts`, `member_role`, `role`, `vendor`, `tags`, `tier`, `mode`, `deploy`, `organization`, `stackset`, `terraform` at line 5\n",
+            "error: parsing config config.yaml: hub: unknown field `acount`, expected one of `account`, `user`, `group`, `permission_sets`, `statements`, `assume_policy`, `manage_own_account`, `access_key` at line 1 column 7\n\
+                 error: parsing config config.yaml: member_role: unknown field `nmae`, expected one of `name`, `path`, `description`, `max_session_duration`, `permissions_boundary`, `tags`, `trust`, `permission_sets`, `statements` at line 4\n\
+                 error: parsing config config.yaml: unknown field `teir`, expected one of `setup`, `preset`, `catalog_files`, `hub`, `accounts`, `member_role`, `role`, `vendor`, `tags`, `tier`, `mode`, `deploy`, `organization`, `stackset`, `terraform` at line 5\n",
         ),
         row(
             "malformed YAML",
@@ -514,7 +518,7 @@ fn rows() -> Vec<Row> {
         },
         // Catalog actions checked against the embedded IAM service definitions (src/iam).
         Row {
-            args: &["--catalog", "config.yaml"],
+            args: CATALOG_ONLY,
             ..row(
                 "catalog action that IAM does not have",
                 one_set_catalog!(r#"{sid: Zones, resources: ["*"], required: [route53:GetHostedZoneCnt]}"#),
@@ -522,7 +526,7 @@ fn rows() -> Vec<Row> {
             )
         },
         Row {
-            args: &["--catalog", "config.yaml"],
+            args: CATALOG_ONLY,
             ..row(
                 "catalog action of an unknown service",
                 one_set_catalog!(r#"{sid: Zones, resources: ["*"], required: [route35:ListHostedZones]}"#),
@@ -530,7 +534,7 @@ fn rows() -> Vec<Row> {
             )
         },
         Row {
-            args: &["--catalog", "config.yaml"],
+            args: CATALOG_ONLY,
             ..row(
                 "catalog action in the wrong case",
                 one_set_catalog!(r#"{sid: Regions, resources: ["*"], required: [ec2:describeregions]}"#),
@@ -538,7 +542,7 @@ fn rows() -> Vec<Row> {
             )
         },
         Row {
-            args: &["--catalog", "config.yaml"],
+            args: CATALOG_ONLY,
             ..row(
                 "catalog action as the seeds spell it",
                 one_set_catalog!(r#"{sid: Vpcs, resources: ["*"], required: [ec2:DescribeVPCs]}"#),
@@ -546,7 +550,7 @@ fn rows() -> Vec<Row> {
             )
         },
         Row {
-            args: &["--catalog", "config.yaml"],
+            args: CATALOG_ONLY,
             ..row(
                 "catalog wildcard that matches no action",
                 one_set_catalog!(r#"{sid: Vpcs, resources: ["*"], required: ["ec2:Frobnicate*"]}"#),
@@ -554,7 +558,7 @@ fn rows() -> Vec<Row> {
             )
         },
         Row {
-            args: &["--catalog", "config.yaml"],
+            args: CATALOG_ONLY,
             ..row(
                 "catalog action without resource types scoped to ARNs",
                 one_set_catalog!(
@@ -564,7 +568,7 @@ fn rows() -> Vec<Row> {
             )
         },
         Row {
-            args: &["--catalog", "config.yaml"],
+            args: CATALOG_ONLY,
             ..row(
                 "catalog action scoped to ARNs of another type",
                 one_set_catalog!(
@@ -574,7 +578,7 @@ fn rows() -> Vec<Row> {
             )
         },
         Row {
-            args: &["--catalog", "config.yaml"],
+            args: CATALOG_ONLY,
             ..row(
                 "catalog wildcard scoped to ARNs none of its actions take",
                 one_set_catalog!(
@@ -584,7 +588,7 @@ fn rows() -> Vec<Row> {
             )
         },
         Row {
-            args: &["--catalog", "config.yaml"],
+            args: CATALOG_ONLY,
             ..row(
                 "catalog with several IAM mistakes",
                 one_set_catalog!(
@@ -595,6 +599,36 @@ fn rows() -> Vec<Row> {
                  error: checking catalog config.yaml: permission_sets[0] (mine).statements[1] (Roles): iam:PassRole takes none of the statement's resources; its resource types are role\n",
             )
         },
+        // The config's own statements, checked as the catalog's are.
+        row(
+            "config statements with IAM mistakes",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role:\n  statements:\n    - {sid: Zones, actions: [route53:GetHostedZoneCnt, ec2:describeregions], resources: [\"*\"]}\n    - {sid: Scoped, actions: [route53:ListHostedZones], resources: [\"arn:${Partition}:route53:::hostedzone/Z1\"]}\n",
+            "error: checking the statements of config config.yaml: member_role.statements[0] (Zones): \"route53:GetHostedZoneCnt\" is not an action of route53 (did you mean route53:GetHostedZoneCount?)\n\
+             error: checking the statements of config config.yaml: member_role.statements[0] (Zones): \"ec2:describeregions\" is not in canonical case: write ec2:DescribeRegions\n\
+             error: checking the statements of config config.yaml: member_role.statements[1] (Scoped): route53:ListHostedZones takes no resource type, so IAM grants it on \"*\" only: move it to a statement on [\"*\"]\n",
+        ),
+        row(
+            "config statement with an operator IAM does not have",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmember_role:\n  statements:\n    - {sid: Regions, actions: [ec2:DescribeRegions], resources: [\"*\"], conditions: {stringequals: {aws:RequestedRegion: eu-west-1}, StringIs: {aws:SourceIp: x}}}\n",
+            "error: checking the statements of config config.yaml: member_role.statements[0] (Regions): conditions: \"StringIs\" is not an IAM condition operator (StringEquals, ArnLike, Bool, ...)\n\
+             error: checking the statements of config config.yaml: member_role.statements[0] (Regions): conditions: condition operator \"stringequals\" is not in IAM's case: write StringEquals\n",
+        ),
+        row(
+            "config statement with no actions and no resources",
+            "setup: single-account\nhub:\n  account: \"999999999999\"\n  statements: [{sid: Nothing, actions: [], resources: []}]\n",
+            "error: checking the statements of config config.yaml: hub.statements[0].resources: must not be empty\n\
+             error: checking the statements of config config.yaml: hub.statements[0]: has no actions\n",
+        ),
+        row(
+            "config statements with mode managed",
+            "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\nmode: managed\nmember_role:\n  statements: [{sid: Regions, actions: [ec2:DescribeRegions], resources: [\"*\"]}]\n",
+            "error: member_role.statements: mode managed attaches AWS managed policies only, so the config's statements would be lost; use mode inline\n",
+        ),
+        row(
+            "catalog file named in the config that is missing",
+            "catalog_files: [sets/mine.yaml]\nhub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
+            "error: catalog_files[0]: sets/mine.yaml is not a file (relative paths start at the config file's directory)\n",
+        ),
         Row {
             args: &["--assume-policy", "per-acount", "--trust", "root"],
             ..row(
