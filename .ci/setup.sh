@@ -20,6 +20,8 @@ make_venv .venv requirements.txt
 make_venv .venv-checkov requirements-checkov.txt
 # moto and the aws CLI pin their own botocore; keep them apart from the checkers too.
 make_venv .venv-moto requirements-moto.txt
+# hadolint, actionlint and pre-commit for the CI recipes (.ci/check_recipes.py).
+make_venv .venv-recipes requirements-recipes.txt
 
 # terraform is part of the machine image (no provider plugins are needed: we use `fmt` and a
 # provider-less `apply` of literal outputs). It is not on Debian's or PyPI's registries.
