@@ -37,3 +37,38 @@ if ! command -v shellcheck >/dev/null 2>&1; then
   $sudo apt-get install -y --no-install-recommends shellcheck >/dev/null 2>&1 ||
     { $sudo apt-get update >/dev/null && $sudo apt-get install -y --no-install-recommends shellcheck >/dev/null; }
 fi
+
+# .ci/check_diagrams.py reads explain's drawings with Graphviz and the man page with groff (Debian
+# packages), and the Mermaid drawings with node. Installed when missing; under CI a tool that is
+# still missing fails setup, elsewhere the check skips it loudly.
+apt_tool() {
+  local cmd=$1 package=$2 sudo=""
+  if command -v "$cmd" >/dev/null 2>&1; then return 0; fi
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "setup: installing $package with apt-get (for $cmd)"
+  $sudo apt-get install -y --no-install-recommends "$package" >/dev/null 2>&1 ||
+    { $sudo apt-get update >/dev/null 2>&1 && $sudo apt-get install -y --no-install-recommends "$package" >/dev/null 2>&1; } ||
+    true
+  if ! command -v "$cmd" >/dev/null 2>&1; then
+    echo "*** setup: could not install $package; the checks needing $cmd will be SKIPPED ***" >&2
+    if [ -n "${CI:-}" ]; then exit 1; fi
+  fi
+}
+apt_tool dot graphviz
+apt_tool groff groff-base
+apt_tool node nodejs
+apt_tool npm npm
+
+# Mermaid's own parser, pinned by mermaid/package-lock.json; `npm ci` again only when it changed.
+if command -v npm >/dev/null 2>&1; then
+  stamp=mermaid/node_modules/.crossrole-lock
+  if ! cmp -s mermaid/package-lock.json "$stamp"; then
+    echo "setup: installing $PWD/mermaid from package-lock.json with npm ci (node $(node --version))"
+    if (cd mermaid && npm ci --no-audit --no-fund --loglevel=error); then
+      cp mermaid/package-lock.json "$stamp"
+    else
+      echo "*** setup: npm ci failed in $PWD/mermaid; the Mermaid check will be SKIPPED ***" >&2
+      if [ -n "${CI:-}" ]; then exit 1; fi
+    fi
+  fi
+fi

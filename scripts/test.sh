@@ -16,6 +16,7 @@ cargo test --locked
 python .ci/check_catalog_actions.py src/catalog/permissions.yaml
 python scripts/gen_iam_db.py --check
 python .ci/check_schema.py .
+python .ci/check_diagrams.py . target/debug/crossrole
 .ci/.venv-recipes/bin/python .ci/check_recipes.py .
 .ci/.venv-checkov/bin/python .ci/check_checkov.py .ci/.venv-checkov/bin/checkov tests/golden
 if command -v terraform >/dev/null 2>&1; then
