@@ -17,6 +17,7 @@ Examples:
   crossrole emit --preset zeet --vendor-account 123456789012 --external-id \"$ZEET_EXTERNAL_ID\"
   crossrole init --preset zeet --out crossrole.yaml
   crossrole catalog
+  crossrole templates eject my-templates && crossrole emit --config crossrole.yaml --templates my-templates
   crossrole completions bash > ~/.local/share/bash-completion/completions/crossrole
 
 Exit codes: 0 success, 1 --check found differences, 2 bad input or any other error.";
@@ -26,6 +27,12 @@ Exit codes: 0 success, 1 --check found differences, 2 bad input or any other err
 pub struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
+    /// Colour errors and warnings: auto (on a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, value_enum, default_value_t, global = true, value_name = "WHEN")]
+    pub(crate) color: crate::commands::styled::ColorChoice,
+    /// Print only errors and warnings (no progress or next-step lines)
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,6 +60,27 @@ pub(crate) enum Command {
     /// The exact IAM JSON documents of a setup as IAM stores them, for review or the console; their
     /// sizes against the quotas go to standard error
     Policy(Box<PolicyArgs>),
+    /// The built-in templates: list their names, or eject them into a directory to edit and pass
+    /// to `emit --templates DIR`
+    Templates {
+        #[command(subcommand)]
+        command: TemplatesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TemplatesCommand {
+    /// Print the name of every built-in template, one per line
+    List,
+    /// Write every built-in template under DIR (default: templates), to start from
+    Eject {
+        /// Where to write them
+        #[arg(default_value = "templates")]
+        dir: PathBuf,
+        /// Overwrite templates already there
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -236,6 +264,10 @@ pub(crate) struct EmitArgs {
     /// Overwrite files in --out that crossrole did not write or that were edited since
     #[arg(long)]
     pub(crate) force: bool,
+    /// Templates that replace the built-ins of the same name (`crossrole templates eject` writes
+    /// the built-ins to start from)
+    #[arg(long, value_name = "DIR")]
+    pub(crate) templates: Option<PathBuf>,
 }
 
 /// `emit` reads its setup fields as its own (`args.config`).

@@ -32,7 +32,17 @@ use cli::Command;
 pub use commands::{EXIT_DRIFT, EXIT_ERROR, EXIT_OK};
 
 /// Runs one command, prints errors to `stderr` (one line each) and returns the exit code.
+/// `stderr` is not taken for a terminal: `--color auto` leaves it plain.
 pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    run_for(cli, stdout, stderr, false)
+}
+
+/// `run`, told whether standard error is a terminal (for `--color auto`).
+pub fn run_for(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write, stderr_is_tty: bool) -> u8 {
+    let no_color = std::env::var("NO_COLOR").ok();
+    let color = cli.color.enabled(stderr_is_tty, no_color.as_deref());
+    let mut stderr = commands::styled::Styled::new(stderr, color, cli.quiet);
+    let stderr: &mut dyn Write = &mut stderr;
     let result = match cli.command {
         Command::Emit(args) => commands::emit::run(&args, stdout, stderr),
         Command::Catalog(args) => commands::catalog::run(&args, stdout),
@@ -42,6 +52,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
         Command::Explain(args) => commands::explain::run(&args, stdout, stderr),
         Command::Policy(args) => commands::policy::run(&args, stdout, stderr),
         Command::Schema => stdout.write_all(schema::json().as_bytes()).map(|()| EXIT_OK).map_err(anyhow::Error::from),
+        Command::Templates { command } => commands::templates(&command, stdout, stderr),
     };
     match result {
         Ok(code) => code,

@@ -24,7 +24,11 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     let (mut req, problems) = Request::new(args, config);
     let generated_new = resolve_generated_id(args, &mut req)?;
     let plan = model::build(&catalog, &req, problems)?;
-    let rendered = render::render(&plan, Formats::of(args.format))?;
+    let replaced = match &args.templates {
+        Some(dir) => render::overrides::load(dir)?,
+        None => Vec::new(),
+    };
+    let rendered = render::render_with(&plan, Formats::of(args.format), &replaced)?;
     for w in plan.warnings.iter().chain(&rendered.warnings) {
         let _ = writeln!(stderr, "warning: {w}");
     }
@@ -60,7 +64,44 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
         args.out.display(),
         args.out.join("DEPLOY.md").display()
     );
+    for line in next_steps(&files, &args.out) {
+        let _ = writeln!(stderr, "crossrole: next, {line}");
+    }
     Ok(EXIT_OK)
+}
+
+/// What to run first, per emitted format (DEPLOY.md has the rest): the first template to deploy,
+/// the Terraform root to plan, the CLI script.
+fn next_steps(files: &[OutputFile], out: &std::path::Path) -> Vec<String> {
+    use render::view::{HUB_STACK, SINGLE_STACK, VENDOR_STACK};
+    let has = |p: &str| files.iter().any(|f| f.path == p);
+    let at = |p: &str| out.join(p).display().to_string();
+    let mut steps = Vec::new();
+    let cfn = [
+        ("cloudformation/hub.yaml", HUB_STACK),
+        ("cloudformation/account.yaml", SINGLE_STACK),
+        ("cloudformation/vendor-role.yaml", VENDOR_STACK),
+    ];
+    if let Some((template, stack)) = cfn.iter().find(|(t, _)| has(t)) {
+        let params = if *stack == VENDOR_STACK { " --parameter-overrides ... (DEPLOY.md names them)" } else { "" };
+        steps.push(format!(
+            "CloudFormation: aws cloudformation deploy --template-file {} --stack-name {stack} --capabilities CAPABILITY_NAMED_IAM{params}",
+            at(template)
+        ));
+    }
+    let root = if has("terraform/hub/hub.tf") { "terraform/hub" } else { "terraform" };
+    if has(&format!("{root}/versions.tf")) {
+        let members = if has("terraform/members.sh") {
+            format!(", then bash {} plan", at("terraform/members.sh"))
+        } else {
+            String::new()
+        };
+        steps.push(format!("Terraform: terraform -chdir={0} init && terraform -chdir={0} plan{members}", at(root)));
+    }
+    if has("cli/deploy.sh") {
+        steps.push(format!("AWS CLI: bash {}", at("cli/deploy.sh")));
+    }
+    steps
 }
 
 fn vendor_title(plan: &Plan) -> &str {

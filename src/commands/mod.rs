@@ -6,6 +6,7 @@ pub(crate) mod emit;
 pub(crate) mod explain;
 pub(crate) mod init;
 pub(crate) mod policy;
+pub(crate) mod styled;
 
 use std::io::Write;
 use std::path::Path;
@@ -125,5 +126,32 @@ pub(crate) fn man(stdout: &mut dyn Write) -> anyhow::Result<u8> {
         clap_mangen::Man::new(sub.clone()).render_options_section(&mut buf).context("rendering the manual page")?;
     }
     stdout.write_all(&buf).context("writing the manual page")?;
+    Ok(EXIT_OK)
+}
+
+/// `crossrole templates list|eject`.
+pub(crate) fn templates(
+    command: &crate::cli::TemplatesCommand,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<u8> {
+    use crate::render::{overrides, templates::BUILTIN};
+    match command {
+        crate::cli::TemplatesCommand::List => {
+            for (name, _) in BUILTIN {
+                writeln!(stdout, "{name}").context("writing to stdout")?;
+            }
+        }
+        crate::cli::TemplatesCommand::Eject { dir, force } => {
+            let written = overrides::eject(dir, *force)?;
+            let _ = writeln!(
+                stderr,
+                "crossrole: {} templates written under {}; keep the ones you change, delete the rest, then: crossrole emit --templates {}",
+                written.len(),
+                dir.display(),
+                dir.display()
+            );
+        }
+    }
     Ok(EXIT_OK)
 }

@@ -6,6 +6,7 @@ pub(crate) mod aws_cli;
 pub(crate) mod escape;
 pub(crate) mod explain;
 pub(crate) mod filters;
+pub(crate) mod overrides;
 pub(crate) mod templates;
 pub(crate) mod text;
 pub(crate) mod tf_fmt;
@@ -42,22 +43,55 @@ pub(crate) struct Rendered {
     pub(crate) warnings: Vec<String>,
 }
 
-fn engine() -> Result<Tera> {
+/// The templates: the built-ins, some replaced by the user's (`--templates DIR`).
+struct Engine {
+    tera: Tera,
+    overrides: Vec<overrides::Override>,
+}
+
+impl Engine {
+    /// A broken output: our bug with the built-ins, the replaced templates' otherwise.
+    fn blame(&self, what: &str) -> String {
+        if self.overrides.is_empty() {
+            return format!("internal error: {what}; please report this");
+        }
+        let paths: Vec<String> = self.overrides.iter().map(|o| o.path.display().to_string()).collect();
+        format!("{what} (rendered with your templates {})", paths.join(", "))
+    }
+}
+
+fn engine(replaced: &[overrides::Override]) -> Result<Engine> {
     let mut tera = Tera::new();
     // Escaping is done by our filters, per target language; Tera's HTML escaping must stay off.
     tera.autoescape_on(Vec::<&str>::new());
     filters::register(&mut tera);
     tera.add_raw_templates(templates::BUILTIN.iter().copied()).context("loading the built-in templates")?;
-    Ok(tera)
+    for o in replaced {
+        tera.add_raw_template(&o.name, &o.text).map_err(|e| {
+            anyhow!(
+                "--templates: {} (replacing the built-in {}): {}",
+                o.path.display(),
+                o.name,
+                overrides::one_line(&e.to_string())
+            )
+        })?;
+    }
+    Ok(Engine { tera, overrides: replaced.to_vec() })
 }
 
 /// One built-in template with its own context (`crossrole init`).
 pub(crate) fn render_template(name: &str, ctx: &Context) -> Result<String> {
-    render_one(&engine()?, name, ctx)
+    render_one(&engine(&[])?, name, ctx)
 }
 
-fn render_one(tera: &Tera, name: &str, ctx: &Context) -> Result<String> {
-    tera.render(name, ctx).with_context(|| format!("rendering template {name}"))
+fn render_one(engine: &Engine, name: &str, ctx: &Context) -> Result<String> {
+    engine.tera.render(name, ctx).map_err(|e| anyhow!(overrides::one_line(&e.to_string()))).with_context(
+        || match engine.overrides.iter().find(|o| o.name == name) {
+            Some(o) => format!("rendering your template {} (replacing {name})", o.path.display()),
+            None if engine.overrides.is_empty() => format!("rendering template {name}"),
+            None => format!("rendering template {name} (which may include one of your --templates)"),
+        },
+    )
 }
 
 /// (template, output path) per setup.
@@ -136,8 +170,22 @@ const TF_SINGLE_ACCOUNT: Files = &[
     ("terraform/outputs.tf.tera", "terraform/outputs.tf"),
 ];
 
+#[cfg(test)]
 pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
-    let tera = engine()?;
+    render_with(model, formats, &[])
+}
+
+/// `render` with some built-in templates replaced (`--templates DIR`); every file is parsed back.
+pub(crate) fn render_with(model: &Plan, formats: Formats, replaced: &[overrides::Override]) -> Result<Rendered> {
+    let tera = engine(replaced)?;
+    let out = render_files(model, formats, &tera)?;
+    if !replaced.is_empty() {
+        overrides::parse_back(&out.files, replaced)?;
+    }
+    Ok(out)
+}
+
+fn render_files(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendered> {
     let mut out = Rendered::default();
     let ctx_for = |hub, member| {
         Context::from_serialize(&view::build(model, hub, member, formats))
@@ -157,7 +205,7 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
     });
     // A stack set carries the member template as its body (both formats need it).
     if let Some(s) = stackset {
-        let body = stackset_body(&tera, &cfn_ctx, s)?;
+        let body = stackset_body(tera, &cfn_ctx, s)?;
         if formats.tf && s.template_url.is_none() {
             out.files.push(OutputFile { path: TF_STACKSET_BODY.into(), contents: body.clone() });
         }
@@ -171,7 +219,7 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
     for (t, path, needs_s3) in cfn_files.iter().copied().chain(stackset_file) {
         let mut needs = false;
         if formats.cfn {
-            let (text, s3) = render_cfn(&tera, t, &mut cfn_ctx, path, &mut out.warnings)?;
+            let (text, s3) = render_cfn(tera, t, &mut cfn_ctx, path, &mut out.warnings)?;
             needs = s3;
             out.files.push(OutputFile { path: path.to_string(), contents: text });
         }
@@ -179,13 +227,13 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
     }
     let mut hub_users_need_s3 = false;
     if formats.cfn {
-        let (files, needs_s3) = extra_user_stacks(&tera, model, &mut cfn_ctx, &mut out.warnings)?;
+        let (files, needs_s3) = extra_user_stacks(tera, model, &mut cfn_ctx, &mut out.warnings)?;
         out.files.extend(files);
         hub_users_need_s3 = needs_s3;
     }
     out.files.push(OutputFile {
         path: "DEPLOY.md".into(),
-        contents: text::normalise(&render_one(&tera, deploy, &{
+        contents: text::normalise(&render_one(tera, deploy, &{
             for (k, v) in flags {
                 cfn_ctx.insert(k, &v);
             }
@@ -200,7 +248,7 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
     if formats.tf {
         let tf_ctx = ctx_for(Target::TfHub, Target::TfMember)?;
         for (t, path) in tf_files(model) {
-            let text = text::normalise(&render_one(&tera, t, &tf_ctx)?);
+            let text = text::normalise(&render_one(tera, t, &tf_ctx)?);
             let text = if path.ends_with(".tf") { tf_fmt::align(&text) } else { text };
             out.files.push(OutputFile { path: (*path).to_string(), contents: text });
         }
@@ -208,7 +256,7 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
     if formats.cli {
         let (view, policies) = aws_cli::build(model);
         let ctx = Context::from_serialize(&view).map_err(|e| anyhow!("building the CLI script context: {e}"))?;
-        let text = text::normalise(&render_one(&tera, "cli/deploy.sh.tera", &ctx)?);
+        let text = text::normalise(&render_one(tera, "cli/deploy.sh.tera", &ctx)?);
         out.files.push(OutputFile { path: aws_cli::SCRIPT.into(), contents: text });
         out.files.extend(policies);
     }
@@ -219,7 +267,7 @@ pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
 /// One stack per further hub user of the `groups` shape, so no template passes CloudFormation's
 /// 1 MB at thousands of accounts.
 fn extra_user_stacks(
-    tera: &Tera,
+    tera: &Engine,
     model: &Plan,
     ctx: &mut Context,
     warnings: &mut Vec<String>,
@@ -247,7 +295,7 @@ fn extra_user_stacks(
 }
 
 /// The member template as a StackSet body, which must fit `TemplateBody` unless it is uploaded.
-fn stackset_body(tera: &Tera, ctx: &Context, s: &crate::model::deploy::StackSet) -> Result<String> {
+fn stackset_body(tera: &Engine, ctx: &Context, s: &crate::model::deploy::StackSet) -> Result<String> {
     let body = text::normalise(&render_one(tera, CFN_MEMBER_TEMPLATE, ctx)?);
     if body.len() > CFN_INLINE_BODY && s.template_url.is_none() {
         bail!(
@@ -310,7 +358,7 @@ fn access_key_warnings(model: &Plan, formats: Formats, warnings: &mut Vec<String
 /// A CloudFormation template, checked; one over the inline limit is rendered again so that the
 /// deploy command in its header carries `--s3-bucket`. Returns it and whether it needs S3.
 fn render_cfn(
-    tera: &Tera,
+    tera: &Engine,
     template: &str,
     ctx: &mut Context,
     path: &str,
@@ -318,23 +366,23 @@ fn render_cfn(
 ) -> Result<(String, bool)> {
     ctx.insert("header_s3", &false);
     let text = text::normalise(&render_one(tera, template, ctx)?);
-    if !check_cloudformation(path, &text, warnings)? {
+    if !check_cloudformation(path, &text, warnings, tera)? {
         return Ok((text, false));
     }
     ctx.insert("header_s3", &true);
     let rendered = render_one(tera, template, ctx);
     ctx.insert("header_s3", &false);
     let text = text::normalise(&rendered?);
-    check_cloudformation(path, &text, &mut Vec::new())?;
+    check_cloudformation(path, &text, &mut Vec::new(), tera)?;
     Ok((text, true))
 }
 
 /// Parses the template back and enforces CloudFormation's limits, so a template bug or an
 /// oversized setup fails here instead of in `aws cloudformation deploy`. Returns whether the
 /// template is too large to deploy without `--s3-bucket`.
-fn check_cloudformation(path: &str, text: &str, warnings: &mut Vec<String>) -> Result<bool> {
-    let doc: serde_yaml::Value = serde_yaml::from_str(text)
-        .with_context(|| format!("internal error: {path} is not valid YAML; please report this"))?;
+fn check_cloudformation(path: &str, text: &str, warnings: &mut Vec<String>, engine: &Engine) -> Result<bool> {
+    let doc: serde_yaml::Value =
+        serde_yaml::from_str(text).with_context(|| engine.blame(&format!("{path} is not valid YAML")))?;
     let resources = doc.get("Resources").and_then(|r| r.as_mapping()).map_or(0, serde_yaml::Mapping::len);
     if resources > CFN_RESOURCES {
         bail!("{path}: {resources} resources; CloudFormation allows at most {CFN_RESOURCES} per template");

@@ -607,3 +607,96 @@ fn policy_prints_the_documents_iam_stores_with_their_sizes() {
         (2, "error: --account: \"333333333333\" is not a member account of this setup\n")
     );
 }
+
+#[test]
+fn templates_are_ejected_replaced_one_by_one_and_their_output_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let listed = crossrole_in_process(&["templates", "list"], tmp.path()).stdout;
+    assert!(listed.lines().any(|l| l == "cloudformation/role.yaml.tera"), "{listed}");
+    let dir = tmp.path().join("tpl");
+    let o = crossrole_in_process(&["templates", "eject", dir.to_str().unwrap()], tmp.path());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(std::fs::read_dir(dir.join("cloudformation")).unwrap().count(), 6);
+    // Ejecting again would overwrite them: refused without --force.
+    let again = crossrole_in_process(&["templates", "eject", dir.to_str().unwrap()], tmp.path());
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("exist already; pass --force"), "{}", again.stderr);
+
+    // Keep one, changed; the others go (a README beside them is no template and stays unread).
+    let role = dir.join("cloudformation/role.yaml.tera");
+    let ours = std::fs::read_to_string(&role).unwrap().replacen(
+        "Description: ",
+        "# Reviewed by the platform team\nDescription: ",
+        1,
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    write(&role, &ours);
+    write(&dir.join("README.md"), "our templates\n");
+    let emit = |extra: &[&str]| {
+        let mut args =
+            vec!["emit", "--hub-account", "999999999999", "--accounts", "111111111111", "--templates", "tpl"];
+        args.extend_from_slice(extra);
+        crossrole_in_process(&args, tmp.path())
+    };
+    let o = emit(&[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let member = std::fs::read_to_string(tmp.path().join("out/cloudformation/member.yaml")).unwrap();
+    assert!(member.contains("# Reviewed by the platform team\nDescription: "), "{member}");
+
+    // A replacement whose output is not YAML, one Tera cannot parse, and a misnamed file: refused
+    // naming the file and the line, and nothing is written.
+    let before = std::fs::read_to_string(tmp.path().join("out/cloudformation/member.yaml")).unwrap();
+    write(&role, &ours.replacen("Description: ", "Description: x: ", 1));
+    let o = emit(&[]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.starts_with("error: cloudformation/member.yaml is not valid YAML (rendered with your templates "),
+        "{}",
+        o.stderr
+    );
+    write(&role, "{% if x %}");
+    let o = emit(&[]);
+    assert_eq!(o.stderr, format!("error: --templates: {} (replacing the built-in cloudformation/role.yaml.tera): cloudformation/role.yaml.tera:1:11: Unexpected end of input\n", role.display()).replace(&format!("{}/", tmp.path().display()), ""));
+    write(&role, &ours);
+    write(&dir.join("terraform/outputs.tf.tera"), "output \"x\" {\n");
+    write(&dir.join("terraform/hub.tf"), "");
+    write(&dir.join("cloudformation/rol.yaml.tera"), "");
+    let o = emit(&[]);
+    assert_eq!(
+        o.stderr,
+        "error: --templates: tpl/cloudformation/rol.yaml.tera replaces no built-in template (did you mean \"cloudformation/role.yaml.tera\"?); `crossrole templates list` names them\n"
+    );
+    std::fs::remove_file(dir.join("cloudformation/rol.yaml.tera")).unwrap();
+    let o = emit(&[]);
+    assert!(
+        o.stderr.starts_with("error: terraform/outputs.tf does not parse (rendered with your templates "),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("HCL parse error in line 1, column 14"), "{}", o.stderr);
+    assert_eq!(std::fs::read_to_string(tmp.path().join("out/cloudformation/member.yaml")).unwrap(), before);
+}
+
+#[test]
+fn color_and_quiet_change_only_how_standard_error_looks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let args =
+        ["emit", "--hub-account", "999999999999", "--accounts", "111111111111", "--assume-policy", "per-account"];
+    let plain = crossrole_in_process(&args, tmp.path());
+    assert!(!plain.stderr.contains('\x1b'), "auto is plain off a terminal: {}", plain.stderr);
+    assert!(plain.stderr.contains("crossrole: next, CloudFormation: aws cloudformation deploy --template-file out/cloudformation/hub.yaml --stack-name crossrole-hub"), "{}", plain.stderr);
+    assert!(
+        plain.stderr.contains(
+            "crossrole: next, Terraform: terraform -chdir=out/terraform init && terraform -chdir=out/terraform plan"
+        ),
+        "{}",
+        plain.stderr
+    );
+    let mut quiet = args.to_vec();
+    quiet.push("--quiet");
+    assert_eq!(crossrole_in_process(&quiet, tmp.path()).stderr, "");
+    let bad = crossrole_in_process(&["emit", "--hub-account", "1", "--color", "always"], tmp.path());
+    assert!(bad.stderr.starts_with("\x1b[1;31merror:\x1b[0m --hub-account: "), "{:?}", bad.stderr);
+    let bad = crossrole_in_process(&["emit", "--hub-account", "1", "--color", "never", "-q"], tmp.path());
+    assert!(bad.stderr.starts_with("error: --hub-account: "), "{:?}", bad.stderr);
+}

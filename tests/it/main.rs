@@ -36,7 +36,7 @@ pub(crate) fn crossrole_in_process(args: &[&str], cwd: &Path) -> InProcess {
     for a in args {
         let arg =
             if path_next && Path::new(a).is_relative() { cwd.join(a).display().to_string() } else { (*a).to_string() };
-        path_next = matches!(*a, "--config" | "-c" | "--catalog" | "--catalog-extra" | "--out" | "-o");
+        path_next = matches!(*a, "--config" | "-c" | "--catalog" | "--catalog-extra" | "--out" | "-o" | "--templates");
         argv.push(arg);
     }
     let default_out = match args.first() {

@@ -18,7 +18,12 @@ pub(crate) use hub::extra_user_template;
 use hub::{HubView, MemberView, hub_view, member_views};
 pub(crate) use policy::{Target, ValueView};
 use role::{RoleView, role_view};
-use vendor::{VENDOR_STACK, VendorView, vendor_view};
+pub(crate) use vendor::VENDOR_STACK;
+use vendor::{VendorView, vendor_view};
+
+/// The stack names DEPLOY.md deploys the hub and the single-account templates under.
+pub(crate) const HUB_STACK: &str = "crossrole-hub";
+pub(crate) const SINGLE_STACK: &str = "crossrole";
 
 /// Identifier rules as each target language checks them, all from `aws::ids`.
 #[derive(Serialize)]
@@ -115,9 +120,9 @@ pub(crate) fn build(model: &Plan, hub: Target, member: Target, formats: Formats)
         has_tf: formats.tf,
         has_cli: formats.cli,
         format_count: [formats.cfn, formats.tf, formats.cli].into_iter().map(i64::from).sum(),
-        hub_stack: "crossrole-hub",
+        hub_stack: HUB_STACK,
         member_stack: "crossrole-member",
-        single_stack: "crossrole",
+        single_stack: SINGLE_STACK,
         vendor_stack: VENDOR_STACK,
         admin_role: "OrganizationAccountAccessRole",
     }
