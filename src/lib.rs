@@ -48,7 +48,7 @@ pub fn run_for(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write, stderr_
         Command::Catalog(args) => commands::catalog::run(&args, stdout),
         Command::Completions { shell } => commands::completions(shell, stdout),
         Command::Man => commands::man(stdout),
-        Command::Init(args) => commands::init::run(&args, stdout),
+        Command::Init(args) => commands::init::run(&args, stderr),
         Command::Explain(args) => commands::explain::run(&args, stdout, stderr),
         Command::Policy(args) => commands::policy::run(&args, stdout, stderr),
         Command::Schema => stdout.write_all(schema::json().as_bytes()).map(|()| EXIT_OK).map_err(anyhow::Error::from),

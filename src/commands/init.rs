@@ -54,7 +54,7 @@ fn choices<K: ValueEnum>() -> String {
     keyword::names::<K>().join(" | ")
 }
 
-pub(crate) fn run(args: &InitArgs, stdout: &mut dyn Write) -> Result<u8> {
+pub(crate) fn run(args: &InitArgs, stderr: &mut dyn Write) -> Result<u8> {
     let catalog = super::load_catalog(args.catalog.as_deref(), &args.catalog_extra)?;
     let (preset, setup) = choose(&catalog, args)?;
     let schema_path = args.out.parent().map_or_else(|| PathBuf::from(SCHEMA_FILE), |d| d.join(SCHEMA_FILE));
@@ -68,7 +68,7 @@ pub(crate) fn run(args: &InitArgs, stdout: &mut dyn Write) -> Result<u8> {
     write_file(&args.out, &text)?;
     write_file(&schema_path, &crate::schema::json())?;
     writeln!(
-        stdout,
+        stderr,
         "crossrole: wrote {} ({} setup, preset {}) and {}; emit it with crossrole emit --config {}",
         args.out.display(),
         keyword::name(&setup),
