@@ -264,6 +264,10 @@ pub(crate) struct EmitArgs {
     /// Overwrite files in --out that crossrole did not write or that were edited since
     #[arg(long)]
     pub(crate) force: bool,
+    /// The last output is deployed (Terraform applied, stacks updated): drop the providers of
+    /// removed accounts, and take the second step of a two-step change
+    #[arg(long, conflicts_with = "check")]
+    pub(crate) applied: bool,
     /// Templates that replace the built-ins of the same name (`crossrole templates eject` writes
     /// the built-ins to start from)
     #[arg(long, value_name = "DIR")]

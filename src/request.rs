@@ -59,6 +59,10 @@ pub(crate) struct Request {
     /// the command does before the model is built.
     pub(crate) generated_external_id: Option<String>,
     pub(crate) template_url: Option<Given<String>>,
+    /// What the last run emitted into the output directory (`model::state`), read by the command.
+    pub(crate) previous: Option<crate::model::state::State>,
+    /// `--applied`: the last output is deployed (retired providers go, a two-step change goes on).
+    pub(crate) applied: bool,
     /// The role section's key as written: `role` or `member_role` (the default).
     pub(crate) role_key: &'static str,
     /// Everything else, as the config file wrote it.
@@ -165,6 +169,8 @@ impl Request {
                 ),
             ),
             generated_external_id: None,
+            previous: None,
+            applied: false,
             template_url: flag_or_key(
                 ("--template-url", args.template_url.as_ref()),
                 ("vendor.template_url".into(), raw.vendor.template_url.as_ref()),

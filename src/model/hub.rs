@@ -31,6 +31,7 @@ pub(crate) fn identity(b: &mut Build<'_>) -> (Option<(Entity, Entity)>, Tags) {
 }
 
 /// The group's policies before any `sts:AssumeRole` is added.
+#[derive(Clone)]
 pub(crate) struct GroupPolicies {
     pub(crate) inline: Vec<NamedPolicy>,
     pub(crate) managed: Vec<NamedPolicy>,
@@ -195,7 +196,7 @@ pub(crate) fn spread(b: &mut Build<'_>, hub: &mut Hub, shards: &[UserShard], hub
             let first = i == 0;
             let numbered = |p: NamedPolicy| NamedPolicy { key: format!("{}-{}", p.key, g.number), ..p };
             let mut inline: Vec<NamedPolicy> = identity.clone().filter(|_| first).map(numbered).into_iter().collect();
-            inline.push(g.policy.clone());
+            inline.extend(g.policy.clone());
             hub.extra_groups.push(ExtraGroup {
                 number: g.number,
                 group: g.group.clone(),

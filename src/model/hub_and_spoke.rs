@@ -3,9 +3,11 @@
 
 use super::deploy::{self, Organization};
 use super::hub::{self, OwnAccount};
-use super::hub_policy::{self, AssumePlan, Inputs};
+use super::hub_policy::{self, AssumePlan, Inputs, Previous};
 use super::policy::{self, Condition, Expr, PolicyDocument, Seg, Statement, Var, iam_arn};
 use super::shared::{self, RoleBasics, managed_alternatives, resolve_sets, role_basics, sizing_env};
+use super::state::State;
+use super::transition;
 use super::{Build, Entity, HubAndSpoke, Member, Role, accounts};
 use crate::aws::quotas;
 use crate::catalog::custom;
@@ -44,24 +46,135 @@ pub(crate) fn build(b: &mut Build<'_>) -> Option<HubAndSpoke> {
     let mut role = member_role(b, basics, &user, &member_sets, &member_aws_managed, &size_env);
     let manage_own = b.req.raw.hub.manage_own_account.unwrap_or(false);
     let own = manage_own.then_some(OwnAccount { sets: &member_sets, aws_managed: &member_aws_managed, single: false });
-    let mut policies = hub::group_policies(b, (&user, &group), &hub_sets, own.as_ref());
+    let policies = hub::group_policies(b, (&user, &group), &hub_sets, own.as_ref());
     let mode_tier = (b.req.mode.value, b.req.tier.value);
     let identity_size = |u: &Entity, groups: &[Entity]| {
         hub::identity_policy(mode_tier, u, groups, &hub_sets).map_or(0, |p| p.doc.iam_size(&size_env))
     };
-    let assume =
-        assume_plan(b, (&members, org.as_ref()), (&role, &user, &group), &policies, (&size_env, &identity_size))?;
-    policies.inline.extend(assume.inline.iter().cloned());
-    policies.managed.extend(assume.managed.iter().cloned());
-    let own_sets = manage_own.then(|| member_sets.iter().map(|s| s.name.clone()).collect());
-    let mut hub = hub::assemble(b, hub_account, (user, group, tags), &hub_sets, policies, own_sets);
-    hub::spread(b, &mut hub, &assume.shards, &hub_sets);
+    let own_sets: Option<Vec<String>> = manage_own.then(|| member_sets.iter().map(|s| s.name.clone()).collect());
+    let parts = HubParts { account: hub_account, user, group, tags, sets: &hub_sets, policies, own_sets };
+    let previous = previous_placement(b);
+    let plan_with = |b: &mut Build<'_>, choice: AssumeShape, previous: &Previous| {
+        let ctx = (&members[..], org.as_ref());
+        let entities = (&role, &parts.user, &parts.group);
+        assume_plan(b, ctx, entities, &parts.policies, (&size_env, &identity_size), (choice, previous))
+    };
+    let target = plan_with(b, b.req.assume_policy.value, &previous)?;
+    let hub_of = |b: &mut Build<'_>, assume: &AssumePlan| parts.hub(b, assume);
+    let bridge = |b: &mut Build<'_>| plan_with(b, AssumeShape::Managed, &Previous::default());
+    let (assume, hub, state) = safe_change(b, target, &members, &size_env, &hub_of, &bridge)?;
     if assume.shards.len() > 1 {
         role.trust = trust_policy(b.req.trust.value, &hub.user, assume.shards.len());
         check_trust_size(b, &role.trust, &size_env);
     }
-    discovery_warning(b, &assume, members.len());
-    Some(HubAndSpoke { hub, assume, members, role, trust: b.req.trust.value, org, deploy, tf })
+    if state.pending.is_none() {
+        // Step 1 of a two-step change says itself that the integration lists nothing until step 2.
+        discovery_warning(b, &assume, members.len());
+    }
+    Some(HubAndSpoke { hub, assume, members, role, trust: b.req.trust.value, org, deploy, tf, state })
+}
+
+/// What the hub is made of besides its `sts:AssumeRole` policies.
+struct HubParts<'s, 'c> {
+    account: crate::aws::ids::AccountId,
+    user: Entity,
+    group: Entity,
+    tags: super::Tags,
+    sets: &'s [&'c PermissionSet],
+    policies: hub::GroupPolicies,
+    own_sets: Option<Vec<String>>,
+}
+
+impl HubParts<'_, '_> {
+    fn hub(&self, b: &mut Build<'_>, assume: &AssumePlan) -> super::Hub {
+        let mut policies = self.policies.clone();
+        policies.inline.extend(assume.inline.iter().cloned());
+        policies.managed.extend(assume.managed.iter().cloned());
+        let entities = (self.user.clone(), self.group.clone(), self.tags.clone());
+        let mut hub = hub::assemble(b, self.account.clone(), entities, self.sets, policies, self.own_sets.clone());
+        hub::spread(b, &mut hub, &assume.shards, self.sets);
+        hub
+    }
+}
+
+/// The previous run's placement; while a two-step change is half done, only its target shape
+/// (the accounts are in the bridge's managed policies, which the target does not keep).
+fn previous_placement(b: &Build<'_>) -> Previous {
+    let Some(state) = &b.req.previous else { return Previous::default() };
+    match &state.pending {
+        Some(target) => Previous { shape: hub_policy::Shape::from_name(target), docs: Vec::new() },
+        None => Previous { shape: hub_policy::Shape::from_name(&state.shape), docs: state.placement() },
+    }
+}
+
+type HubOf<'a> = dyn Fn(&mut Build<'_>, &AssumePlan) -> super::Hub + 'a;
+type Bridge<'a> = dyn Fn(&mut Build<'_>) -> Option<AssumePlan> + 'a;
+
+/// The target plan when going there from what was deployed keeps every group within IAM's
+/// quotas at every moment; otherwise two steps through customer managed policies (the group
+/// keeps its access throughout): this run emits the first, `--applied` the second. Returns the
+/// plan, its hub and the state to record.
+fn safe_change(
+    b: &mut Build<'_>,
+    target: AssumePlan,
+    members: &[Member],
+    env: &dyn Fn(Var) -> String,
+    hub_of: &HubOf<'_>,
+    bridge: &Bridge<'_>,
+) -> Option<(AssumePlan, super::Hub, State)> {
+    let hub = hub_of(b, &target);
+    let new_docs = transition::documents(&hub, &target, env);
+    let previous = b.req.previous.clone();
+    let half_done = previous.as_ref().is_some_and(|s| s.pending.is_some()) && !b.req.applied;
+    let unsafe_now = previous.as_ref().map(|s| transition::problems(&s.documents, &new_docs)).unwrap_or_default();
+    if unsafe_now.is_empty() && !half_done {
+        let state = next_state(b, &target, new_docs, members, None);
+        return Some((target, hub, state));
+    }
+    let old_docs = previous.map(|s| s.documents).unwrap_or_default();
+    let step1 = bridge(b)?;
+    let step1_hub = hub_of(b, &step1);
+    let step1_docs = transition::documents(&step1_hub, &step1, env);
+    let mut stuck = transition::problems(&old_docs, &step1_docs);
+    stuck.extend(transition::problems(&step1_docs, &new_docs));
+    let field = b.req.assume_policy.field.clone();
+    if !stuck.is_empty() {
+        b.p.push(&field, format!(
+            "going from what is deployed to {} cannot be done safely: {}; nor in two steps through customer managed policies: {}",
+            target.shape.name(),
+            unsafe_now.join("; "),
+            stuck.join("; ")
+        ));
+        return None;
+    }
+    b.warnings.push(format!(
+        "{field}: this change takes two deploys ({}): step 1 of 2 is emitted now and moves the group's sts:AssumeRole permissions into customer managed policies (access is kept; an integration that reads inline policies sees none until step 2); deploy it, then run the same emit with --applied for step 2 ({})",
+        if unsafe_now.is_empty() { "a two-step change is under way".to_string() } else { unsafe_now.join("; ") },
+        target.shape.name()
+    ));
+    let state = next_state(b, &step1, step1_docs, members, Some(target.shape.name().to_string()));
+    Some((step1, step1_hub, state))
+}
+
+/// The state this run leaves: its documents, the members, and the accounts removed whose
+/// Terraform providers stay until `--applied`.
+fn next_state(
+    b: &Build<'_>,
+    assume: &AssumePlan,
+    documents: Vec<super::state::DocState>,
+    members: &[Member],
+    pending: Option<String>,
+) -> State {
+    let accounts: Vec<String> = members.iter().map(|m| m.account.as_str().to_string()).collect();
+    let mut retired: Vec<String> = match (&b.req.previous, b.req.applied) {
+        (Some(prev), false) => {
+            prev.accounts.iter().chain(&prev.retired).filter(|a| !accounts.contains(a)).cloned().collect()
+        }
+        _ => Vec::new(),
+    };
+    retired.sort();
+    retired.dedup();
+    State { shape: assume.shape.name().to_string(), accounts, documents, retired, pending, ..State::new() }
 }
 
 /// Inline characters a hub user's identity read policy takes, scoped to its groups.
@@ -112,10 +225,12 @@ fn assume_plan(
     (role, user, group): (&Role, &Entity, &Entity),
     policies: &hub::GroupPolicies,
     (size_env, identity_size): (&dyn Fn(Var) -> String, &IdentitySize<'_>),
+    (choice, previous): (AssumeShape, &Previous),
 ) -> Option<AssumePlan> {
     let role_arn_rest = format!("role{}{}", policy::policy_literal(&role.path), policy::policy_literal(&role.name));
     let plan = hub_policy::plan(&Inputs {
-        choice: b.req.assume_policy.value,
+        choice,
+        previous,
         accounts: &members.iter().map(|m| m.account.clone()).collect::<Vec<_>>(),
         role_arn_rest: &role_arn_rest,
         role_path: &role.path,

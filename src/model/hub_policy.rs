@@ -2,6 +2,8 @@
 //! policy of a group against 5,120 non-whitespace characters; seed 002's one-policy-per-account
 //! layout breaks at about 37 accounts. We measure each candidate shape and take the first that fits.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::deploy::Organization;
 use super::{Entity, NamedPolicy};
 
@@ -51,6 +53,10 @@ impl Shape {
         matches!(self, Shape::PerAccount | Shape::SingleStatement | Shape::Groups)
     }
 
+    pub(crate) fn from_name(name: &str) -> Option<Shape> {
+        Shape::forced(crate::keyword::parse::<AssumeShape>(name).ok()?)
+    }
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             Shape::PerAccount => "per-account",
@@ -73,6 +79,8 @@ pub(crate) struct AssumePlan {
     /// `groups`: every hub user with its groups and the accounts each group lists; the first
     /// user's first group is the hub's group, whose policy is `inline`. Empty for other shapes.
     pub(crate) shards: Vec<UserShard>,
+    /// Each assume document's key with the accounts it lists (for the next run's placement).
+    pub(crate) placement: Vec<(String, Vec<AccountId>)>,
 }
 
 /// A hub user of the `groups` shape and the groups it is in.
@@ -87,7 +95,8 @@ pub(crate) struct GroupShard {
     /// 1 for the hub's group, then 2, 3, ... (its name's suffix).
     pub(crate) number: usize,
     pub(crate) group: Entity,
-    pub(crate) policy: NamedPolicy,
+    /// None once every account it listed left the setup.
+    pub(crate) policy: Option<NamedPolicy>,
     pub(crate) accounts: Vec<AccountId>,
 }
 
@@ -114,6 +123,8 @@ pub(crate) struct Inputs<'a> {
     /// The integration finds its accounts only in inline group policies: `auto` picks only shapes
     /// it can read.
     pub(crate) discovery: bool,
+    /// The previous run's placement (empty on the first run).
+    pub(crate) previous: &'a Previous,
 }
 
 fn role_arn(inp: &Inputs<'_>, account: &AccountId) -> Expr {
@@ -159,32 +170,113 @@ fn resource_account_doc(inp: &Inputs<'_>, accounts: &[AccountId]) -> PolicyDocum
     )
 }
 
-/// Splits the accounts greedily, in sorted order, into documents of at most 6,144 characters.
-fn chunk(inp: &Inputs<'_>, make: &dyn Fn(&[AccountId]) -> PolicyDocument) -> Result<Vec<PolicyDocument>, usize> {
-    let mut docs = Vec::new();
-    let mut start = 0;
-    while start < inp.accounts.len() {
-        let mut end = start + 1;
-        if make(&inp.accounts[start..end]).iam_size(inp.env) > MANAGED_POLICY {
-            return Err(make(&inp.accounts[start..end]).iam_size(inp.env));
-        }
-        while end < inp.accounts.len() && make(&inp.accounts[start..=end]).iam_size(inp.env) <= MANAGED_POLICY {
-            end += 1;
-        }
-        docs.push(make(&inp.accounts[start..end]));
-        start = end;
-    }
-    Ok(docs)
+/// What the previous run placed: its shape and which accounts each assume document listed.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Previous {
+    pub(crate) shape: Option<Shape>,
+    pub(crate) docs: Vec<(String, Vec<AccountId>)>,
 }
 
-fn managed_named(inp: &Inputs<'_>, docs: Vec<PolicyDocument>) -> Vec<NamedPolicy> {
+impl Previous {
+    /// The previous documents of `shapes` numbered by `number(key)`, with only the accounts still
+    /// in the setup; none when the previous shape was another.
+    fn numbered(
+        &self,
+        shapes: &[Shape],
+        inp: &Inputs<'_>,
+        number: &dyn Fn(&str) -> Option<usize>,
+    ) -> Vec<(usize, Vec<AccountId>)> {
+        if !self.shape.is_some_and(|s| shapes.contains(&s)) {
+            return Vec::new();
+        }
+        let current: BTreeSet<&AccountId> = inp.accounts.iter().collect();
+        self.docs
+            .iter()
+            .filter_map(|(key, accounts)| {
+                let kept: Vec<AccountId> = accounts.iter().filter(|a| current.contains(a)).cloned().collect();
+                number(key).map(|n| (n, kept))
+            })
+            .collect()
+    }
+}
+
+/// Documents of a list that grows by the same number of characters per account (every id has 12
+/// digits): how many accounts fit `limit`, measured once.
+fn per_doc(
+    make: &dyn Fn(&[AccountId]) -> PolicyDocument,
+    env: &dyn Fn(Var) -> String,
+    limit: usize,
+) -> Result<usize, usize> {
+    let ids: Vec<AccountId> =
+        ["000000000001", "000000000002"].iter().filter_map(|s| AccountId::parse(s).ok()).collect();
+    let one = make(&ids[..1]).iam_size(env);
+    if one > limit {
+        return Err(one);
+    }
+    let per = make(&ids).iam_size(env).saturating_sub(one).max(1);
+    Ok((limit - one) / per + 1)
+}
+
+/// Accounts into numbered slots of the given capacities, stably: the slots of the previous run
+/// keep their accounts (as many as still fit), and each account not placed yet goes into the
+/// lowest-numbered slot with room, then into new slots numbered after the highest. Adding one
+/// account so changes one slot, removing one only the slot that held it.
+pub(super) fn place(
+    accounts: &[AccountId],
+    previous: Vec<(usize, Vec<AccountId>)>,
+    capacity: &dyn Fn(usize) -> usize,
+) -> Vec<(usize, Vec<AccountId>)> {
+    let mut slots: BTreeMap<usize, Vec<AccountId>> = BTreeMap::new();
+    let mut placed = BTreeSet::new();
+    for (n, mut kept) in previous {
+        kept.retain(|a| !placed.contains(a));
+        kept.truncate(capacity(n));
+        placed.extend(kept.iter().cloned());
+        slots.insert(n, kept);
+    }
+    let mut open = 1;
+    for a in accounts.iter().filter(|a| !placed.contains(*a)) {
+        while slots.get(&open).is_some_and(|s| s.len() >= capacity(open)) || capacity(open) == 0 {
+            open += 1;
+            if open > 100_000 {
+                return slots.into_iter().collect(); // no slot takes any account; the caller reports it
+            }
+        }
+        slots.entry(open).or_default().push(a.clone());
+    }
+    for s in slots.values_mut() {
+        s.sort();
+    }
+    slots.into_iter().collect()
+}
+
+/// The accounts in documents of at most 6,144 characters, numbered `assume-member-roles-N` and
+/// placed stably (`place`); empty documents are left out.
+fn chunk(inp: &Inputs<'_>, make: &dyn Fn(&[AccountId]) -> PolicyDocument) -> Result<Vec<Chunk>, usize> {
+    let cap = per_doc(make, inp.env, MANAGED_POLICY)?;
+    let number = |key: &str| key.strip_prefix("assume-member-roles-").and_then(|n| n.parse().ok());
+    let previous = inp.previous.numbered(&[Shape::Managed, Shape::ResourceAccount], inp, &number);
+    Ok(place(inp.accounts, previous, &|_| cap)
+        .into_iter()
+        .filter(|(_, accounts)| !accounts.is_empty())
+        .map(|(n, accounts)| Chunk { doc: make(&accounts), n, accounts })
+        .collect())
+}
+
+/// One numbered customer managed policy and the accounts it lists.
+struct Chunk {
+    n: usize,
+    accounts: Vec<AccountId>,
+    doc: PolicyDocument,
+}
+
+fn managed_named(inp: &Inputs<'_>, docs: Vec<Chunk>) -> Vec<NamedPolicy> {
     docs.into_iter()
-        .enumerate()
-        .map(|(i, doc)| NamedPolicy {
-            key: format!("assume-member-roles-{}", i + 1),
-            name: format!("{}-assume-member-roles-{}", inp.group_name, i + 1),
+        .map(|c| NamedPolicy {
+            key: format!("assume-member-roles-{}", c.n),
+            name: format!("{}-assume-member-roles-{}", inp.group_name, c.n),
             description: "crossrole: lets the hub group assume the member roles".into(),
-            doc,
+            doc: c.doc,
         })
         .collect()
 }
@@ -210,6 +302,7 @@ fn inline_plan(
         inline,
         managed: vec![],
         shards: vec![],
+        placement: vec![],
         summary: format!(
             "{} {summary_tail}: {} of {GROUP_INLINE} inline characters used",
             shape.name(),
@@ -219,7 +312,7 @@ fn inline_plan(
 }
 
 /// The plan for customer managed policies, if the group can take that many more.
-fn managed_plan(inp: &Inputs<'_>, shape: Shape, docs: Vec<PolicyDocument>, what: &str) -> Result<AssumePlan, String> {
+fn managed_plan(inp: &Inputs<'_>, shape: Shape, docs: Vec<Chunk>, what: &str) -> Result<AssumePlan, String> {
     let managed_slots = GROUP_MANAGED.saturating_sub(inp.used_managed);
     if docs.len() > managed_slots {
         return Err(format!(
@@ -228,8 +321,9 @@ fn managed_plan(inp: &Inputs<'_>, shape: Shape, docs: Vec<PolicyDocument>, what:
             inp.accounts.len()
         ));
     }
-    let largest = docs.iter().map(|d| d.iam_size(inp.env)).max().unwrap_or(0);
+    let largest = docs.iter().map(|c| c.doc.iam_size(inp.env)).max().unwrap_or(0);
     let count = docs.len();
+    let placement = docs.iter().map(|c| (format!("assume-member-roles-{}", c.n), c.accounts.clone())).collect();
     let managed = managed_named(inp, docs);
     if let Some(long) = managed.iter().find(|m| m.name.len() > 128) {
         return Err(format!("{what}: policy name {:?} exceeds 128 characters; shorten hub.group.name", long.name));
@@ -239,6 +333,7 @@ fn managed_plan(inp: &Inputs<'_>, shape: Shape, docs: Vec<PolicyDocument>, what:
         inline: vec![],
         managed,
         shards: vec![],
+        placement,
         summary: format!(
             "{what}: {count} customer managed policies (largest {largest} of {MANAGED_POLICY} characters)"
         ),
@@ -251,6 +346,26 @@ fn one_inline(key: &str, doc: PolicyDocument) -> Vec<NamedPolicy> {
 
 /// Tries one shape; `Err` carries the numbers that show why it does not fit.
 fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
+    let mut plan = attempt_shape(inp, shape)?;
+    if plan.placement.is_empty() {
+        plan.placement = match shape {
+            Shape::PerAccount => {
+                inp.accounts.iter().map(|a| (format!("assume-member-role-{a}"), vec![a.clone()])).collect()
+            }
+            Shape::Groups => plan
+                .shards
+                .iter()
+                .flat_map(|u| &u.groups)
+                .filter_map(|g| g.policy.as_ref().map(|p| (p.key.clone(), g.accounts.clone())))
+                .collect(),
+            Shape::Organization => Vec::new(),
+            _ => vec![("assume-member-roles".to_string(), inp.accounts.to_vec())],
+        };
+    }
+    Ok(plan)
+}
+
+fn attempt_shape(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
     let all_arns = || inp.accounts.iter().map(|a| role_arn(inp, a)).collect::<Vec<_>>();
     match shape {
         Shape::PerAccount => {
@@ -326,30 +441,37 @@ fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
     }
 }
 
+/// The forced shape, or for `auto` the previous run's shape while it still fits (no change of
+/// shape when a setup shrinks back over a threshold), else the first that fits. `auto` starts with
+/// shapes that grow without a change of shape an update could not survive: for an integration
+/// that reads its groups' inline policies, `groups` (one group and one statement until it is full);
+/// otherwise one statement, then customer managed policies, then the `aws:ResourceAccount` list.
 pub(crate) fn plan(inp: &Inputs<'_>) -> Result<AssumePlan, String> {
     if let Some(shape) = Shape::forced(inp.choice) {
-        attempt(inp, shape).map_err(|e| format!("the chosen shape does not fit: {e}"))
-    } else if inp.accounts.is_empty() {
-        // Only the units are known: nothing to list, the organization is the whole answer.
-        attempt(inp, Shape::Organization)
-    } else {
-        let mut why = Vec::new();
-        let order: &[Shape] = if inp.discovery {
-            &[Shape::PerAccount, Shape::SingleStatement, Shape::Groups]
-        } else {
-            &[Shape::PerAccount, Shape::SingleStatement, Shape::Managed, Shape::ResourceAccount, Shape::Groups]
-        };
-        let org = inp.org.map(|_| Shape::Organization).filter(|_| !inp.discovery);
-        for shape in order.iter().copied().chain(org) {
-            match attempt(inp, shape) {
-                Ok(plan) => return Ok(plan),
-                Err(e) => why.push(e),
-            }
-        }
-        Err(format!(
-            "{} member accounts do not fit in any policy shape IAM accepts: {}; in an AWS Organization, organization.id with hub.assume_policy: organization fits any number",
-            inp.accounts.len(),
-            why.join("; ")
-        ))
+        return attempt(inp, shape).map_err(|e| format!("the chosen shape does not fit: {e}"));
     }
+    if inp.accounts.is_empty() {
+        // Only the units are known: nothing to list, the organization is the whole answer.
+        return attempt(inp, Shape::Organization);
+    }
+    let order: &[Shape] = if inp.discovery {
+        &[Shape::Groups]
+    } else {
+        &[Shape::SingleStatement, Shape::Managed, Shape::ResourceAccount, Shape::Groups]
+    };
+    let org = inp.org.map(|_| Shape::Organization).filter(|_| !inp.discovery);
+    let kept = inp.previous.shape.filter(|s| !inp.discovery || s.discoverable());
+    let mut why = Vec::new();
+    for shape in kept.into_iter().chain(order.iter().copied()).chain(org) {
+        match attempt(inp, shape) {
+            Ok(plan) => return Ok(plan),
+            Err(_) if Some(shape) == kept => {}
+            Err(e) => why.push(e),
+        }
+    }
+    Err(format!(
+        "{} member accounts do not fit in any policy shape IAM accepts: {}; in an AWS Organization, organization.id with hub.assume_policy: organization fits any number",
+        inp.accounts.len(),
+        why.join("; ")
+    ))
 }

@@ -12,6 +12,8 @@ pub(crate) mod policy;
 pub(crate) mod problems;
 pub(crate) mod shared;
 pub(crate) mod single_account;
+pub(crate) mod state;
+pub(crate) mod transition;
 pub(crate) mod vendor;
 
 use crate::aws::ids::AccountId;
@@ -118,6 +120,8 @@ pub(crate) struct HubAndSpoke {
     pub(crate) org: Option<deploy::Organization>,
     pub(crate) deploy: deploy::DeployPlan,
     pub(crate) tf: deploy::TfPlan,
+    /// What this run leaves for the next (`.crossrole-state.json`).
+    pub(crate) state: state::State,
 }
 
 /// A role in a customer's account that a vendor's account assumes (seeds 003, 004).
@@ -280,5 +284,7 @@ fn setup(b: &mut Build<'_>) -> Setup {
     setup
 }
 
+#[cfg(test)]
+mod sequences;
 #[cfg(test)]
 mod tests;

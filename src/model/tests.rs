@@ -5,11 +5,11 @@ use super::*;
 use crate::aws::quotas::{GROUP_INLINE, MANAGED_POLICY};
 use crate::request::testing::request;
 
-fn catalog() -> Catalog {
+pub(super) fn catalog() -> Catalog {
     Catalog::embedded().unwrap()
 }
 
-fn accounts(n: usize) -> String {
+pub(super) fn accounts(n: usize) -> String {
     (1..=n).map(|i| format!("{:012}", 100_000_000_000u64 + i as u64)).collect::<Vec<_>>().join(",")
 }
 
@@ -42,7 +42,7 @@ fn defaults_follow_the_micetro_preset() {
     assert_eq!(m.preset, "micetro");
     assert_eq!(m.hub().unwrap().user.name, "micetro-integration");
     assert_eq!(m.member_trust(), Some(Trust::PrincipalArn));
-    assert_eq!(m.assume().unwrap().shape, Shape::PerAccount);
+    assert_eq!(m.assume().unwrap().shape, Shape::Groups);
     assert_eq!(m.role().unwrap().sets, vec!["micetro-account-alias", "micetro-cloud-network", "micetro-dns"]);
     let actions: Vec<&str> = m
         .role()
@@ -134,12 +134,14 @@ fn trust_modes() {
 
 #[test]
 fn the_hub_group_packing_follows_the_sizes() {
-    // Per-account inline policies fit up to the group's budget, then one statement (then, for
-    // Micetro, the groups shape; the managed shapes only when named).
+    // Micetro: one statement in the hub's group, growing into further groups (the managed
+    // shapes only when named); per-account only when named.
     let small = with_accounts(2);
-    assert_eq!(small.assume().unwrap().shape, Shape::PerAccount);
+    assert_eq!(small.assume().unwrap().shape, Shape::Groups);
+    assert_eq!(small.hub().unwrap().inline.iter().filter(|p| p.key.starts_with("assume")).count(), 1);
     let sixty = with_accounts(60);
-    assert_eq!(sixty.assume().unwrap().shape, Shape::SingleStatement);
+    assert_eq!(sixty.assume().unwrap().shape, Shape::Groups);
+    assert!(sixty.hub().unwrap().extra_groups.is_empty());
     let big =
         build_with("hub: {account: \"999999999999\"}", &["--accounts", &accounts(300), "--assume-policy", "managed"])
             .unwrap();
@@ -173,7 +175,9 @@ fn the_hub_group_packing_follows_the_sizes() {
 fn per_account_stops_where_the_group_budget_ends() {
     let mut last_per_account = 0;
     for n in 20..60 {
-        if with_accounts(n).assume().unwrap().shape == Shape::PerAccount {
+        if build_with("hub: {account: \"999999999999\", assume_policy: per-account}", &["--accounts", &accounts(n)])
+            .is_ok()
+        {
             last_per_account = n;
         }
     }

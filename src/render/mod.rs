@@ -65,7 +65,8 @@ fn engine(replaced: &[overrides::Override]) -> Result<Engine> {
     // Escaping is done by our filters, per target language; Tera's HTML escaping must stay off.
     tera.autoescape_on(Vec::<&str>::new());
     filters::register(&mut tera);
-    tera.add_raw_templates(templates::BUILTIN.iter().copied()).context("loading the built-in templates")?;
+    tera.add_raw_templates(templates::BUILTIN.iter().copied())
+        .map_err(|e| anyhow!("loading the built-in templates: {}", overrides::one_line(&e.to_string())))?;
     for o in replaced {
         tera.add_raw_template(&o.name, &o.text).map_err(|e| {
             anyhow!(
@@ -325,6 +326,9 @@ fn data_files(model: &Plan, formats: Formats) -> Result<Vec<OutputFile>> {
     if !model.members().is_empty() {
         let ids: String = model.members().iter().map(|m| format!("{}\n", m.account)).collect();
         files.push(OutputFile { path: view::ACCOUNTS_FILE.into(), contents: ids });
+    }
+    if let Some(h) = model.spokes() {
+        files.push(OutputFile { path: crate::model::state::FILE.into(), contents: h.state.to_json() });
     }
     if let Some(ids) = model.vendor().and_then(|v| v.external_ids.known()) {
         files.push(OutputFile {

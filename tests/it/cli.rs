@@ -81,7 +81,7 @@ fn stdout_prints_one_selected_file_and_writes_nothing() {
     assert_eq!(o.code, 2);
     assert_eq!(
         o.stderr,
-        "error: --stdout: needs exactly one selected file, but this run has 4 (DEPLOY.md, accounts.txt, cloudformation/hub.yaml, cloudformation/member.yaml); pick one with --only\n"
+        "error: --stdout: needs exactly one selected file, but this run has 5 (.crossrole-state.json, DEPLOY.md, accounts.txt, cloudformation/hub.yaml, cloudformation/member.yaml); pick one with --only\n"
     );
     let mut typo = args.to_vec();
     typo.extend(["--only", "cloudformation/hub.yml", "--stdout"]);
@@ -97,7 +97,7 @@ fn rerun_is_a_no_op_and_check_detects_drift() {
     assert_eq!(crossrole_in_process(&args, tmp.path()).code, 0);
     let first = tree(tmp.path());
     let o = crossrole_in_process(&args, tmp.path());
-    assert!(o.stderr.contains("0 written, 14 unchanged"), "{}", o.stderr);
+    assert!(o.stderr.contains("0 written, 15 unchanged"), "{}", o.stderr);
     assert_eq!(tree(tmp.path()), first);
 
     let mut check = args.to_vec();
@@ -596,7 +596,7 @@ fn policy_prints_the_documents_iam_stores_with_their_sizes() {
     let docs: serde_json::Value = serde_json::from_str(&all.stdout).unwrap();
     assert_eq!(all.stdout.lines().count(), 1);
     assert!(
-        docs["hub/group micetro-integration/assume-member-role-111111111111"]["Statement"][0]["Resource"][0]
+        docs["hub/group micetro-integration/assume-member-roles"]["Statement"][0]["Resource"][0]
             .as_str()
             .unwrap()
             .ends_with(":111111111111:role/integrations/MicetroAccess")

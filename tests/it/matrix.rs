@@ -513,7 +513,7 @@ fn rows() -> Vec<Row> {
             ..row(
                 "stdout with several files",
                 "hub: {account: \"999999999999\"}\naccounts: [\"111111111111\"]\n",
-                "error: --stdout: needs exactly one selected file, but this run has 14 (DEPLOY.md, accounts.txt, cloudformation/hub.yaml, cloudformation/member.yaml, terraform/hub.tf, terraform/members.tf, terraform/modules/member-role/main.tf, terraform/modules/member-role/outputs.tf, terraform/modules/member-role/variables.tf, terraform/modules/member-role/versions.tf, terraform/outputs.tf, terraform/providers.tf, terraform/variables.tf, terraform/versions.tf); pick one with --only\n",
+                "error: --stdout: needs exactly one selected file, but this run has 15 (.crossrole-state.json, DEPLOY.md, accounts.txt, cloudformation/hub.yaml, cloudformation/member.yaml, terraform/hub.tf, terraform/members.tf, terraform/modules/member-role/main.tf, terraform/modules/member-role/outputs.tf, terraform/modules/member-role/variables.tf, terraform/modules/member-role/versions.tf, terraform/outputs.tf, terraform/providers.tf, terraform/variables.tf, terraform/versions.tf); pick one with --only\n",
             )
         },
         // Catalog actions checked against the embedded IAM service definitions (src/iam).

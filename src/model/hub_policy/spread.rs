@@ -2,8 +2,11 @@
 //! groups as needed (a user is in at most ten), and over further hub users past that, so an
 //! integration that reads its user's groups' inline policies still finds every account.
 //!
-//! Accounts fill the groups in sorted order, each group up to IAM's 5,120 inline characters (the
-//! first group of each user also holds that user's identity read policy, scoped to its groups).
+//! Accounts are placed stably (`super::place`): each group up to IAM's 5,120 inline characters (the
+//! first group of each user also holds that user's identity read policy, scoped to its groups and
+//! budgeted for ten), groups handed to users ten at a time.
+
+use std::collections::BTreeMap;
 
 use super::{AssumePlan, GroupShard, Inputs, Shape, UserShard, assume_doc, role_arn};
 use crate::aws::ids::AccountId;
@@ -39,37 +42,47 @@ pub(super) fn plan(inp: &Inputs<'_>) -> Result<AssumePlan, String> {
     if full == 0 {
         return Err("groups: one role ARN alone does not fit a group's inline budget".into());
     }
-    let mut users = Vec::new();
-    let mut rest = inp.accounts;
-    let mut next_group = 1;
-    while !rest.is_empty() {
-        let user = numbered(inp.user, users.len() + 1);
-        let (groups, taken) = user_groups(inp, &user, next_group, rest, full)?;
-        next_group += groups.len();
-        if next_group - 1 > ACCOUNT_GROUPS {
-            return Err(format!(
-                "groups: {} accounts need more than the {ACCOUNT_GROUPS} groups IAM allows in one account ({full} role ARNs per group)",
-                inp.accounts.len()
-            ));
-        }
-        rest = &rest[taken..];
-        users.push(UserShard { user, groups });
-    }
-    if users.iter().any(|u| u.user.name.len() > 64)
-        || (next_group > 2 && numbered(inp.group, next_group - 1).name.len() > 128)
-    {
+    let caps = group_capacities(inp, full);
+    if caps.first() == Some(&0) {
         return Err(format!(
-            "groups: numbering {} hub users and {} groups makes a name longer than IAM allows; shorten hub.user.name or hub.group.name",
-            users.len(),
-            next_group - 1
+            "groups: {}'s identity policy leaves no room for a role ARN in its first group",
+            inp.user.name
         ));
     }
-    let inline = users.first().and_then(|u| u.groups.first()).map(|g| g.policy.clone()).into_iter().collect();
-    let groups = next_group - 1;
+    let number = |key: &str| match key.strip_prefix("assume-member-roles") {
+        Some("") => Some(1),
+        Some(rest) => rest.strip_prefix('-').and_then(|n| n.parse().ok()),
+        None => None,
+    };
+    let previous = inp.previous.numbered(&[Shape::Groups, Shape::SingleStatement], inp, &number);
+    let mut slots: BTreeMap<usize, Vec<AccountId>> =
+        super::place(inp.accounts, previous, &|n| caps.get(n - 1).copied().unwrap_or(0)).into_iter().collect();
+    let placed: usize = slots.values().map(Vec::len).sum();
+    if placed < inp.accounts.len() {
+        return Err(format!(
+            "groups: {} accounts need more than the {ACCOUNT_GROUPS} groups IAM allows in one account ({full} role ARNs per group)",
+            inp.accounts.len()
+        ));
+    }
+    // Every user's first group holds its identity policy: it exists whenever a later one does.
+    let last = slots.keys().next_back().copied().unwrap_or(1);
+    for first in (1..=last).step_by(USER_GROUPS) {
+        slots.entry(first).or_default();
+    }
+    let users = shards(inp, slots);
+    if users.iter().any(|u| u.user.name.len() > 64) || (last > 1 && numbered(inp.group, last).name.len() > 128) {
+        return Err(format!(
+            "groups: numbering {} hub users and {last} groups makes a name longer than IAM allows; shorten hub.user.name or hub.group.name",
+            users.len()
+        ));
+    }
+    let inline = users.first().and_then(|u| u.groups.first()).and_then(|g| g.policy.clone()).into_iter().collect();
+    let groups: usize = users.iter().map(|u| u.groups.len()).sum();
     Ok(AssumePlan {
         shape: Shape::Groups,
         inline,
         managed: vec![],
+        placement: vec![],
         summary: format!(
             "groups (inline role ARN lists, up to {full} per group): {} accounts over {groups} groups of {} hub users",
             inp.accounts.len(),
@@ -79,52 +92,40 @@ pub(super) fn plan(inp: &Inputs<'_>) -> Result<AssumePlan, String> {
     })
 }
 
-/// The groups of one user, numbered from `first`, and how many accounts of `rest` they take:
-/// as few groups as hold the rest, at most ten.
-fn user_groups(
-    inp: &Inputs<'_>,
-    user: &Entity,
-    first: usize,
-    rest: &[AccountId],
-    full: usize,
-) -> Result<(Vec<GroupShard>, usize), String> {
-    let layout = |count: usize| {
-        let entities: Vec<Entity> = (first..first + count).map(|n| numbered(inp.group, n)).collect();
-        let head = capacity(inp, GROUP_INLINE.saturating_sub((inp.identity_size)(user, &entities)));
-        (entities, head)
-    };
-    let count = (1..=USER_GROUPS)
-        .find(|&count| {
-            let (_, head) = layout(count);
-            head + (count - 1) * full >= rest.len()
+/// How many role ARNs each group number takes: `full`, but a user's first group also holds the
+/// user's identity policy, budgeted as if it named all ten groups a user can be in, so a user
+/// that gains groups never pushes accounts out of its first one.
+fn group_capacities(inp: &Inputs<'_>, full: usize) -> Vec<usize> {
+    (1..=ACCOUNT_GROUPS)
+        .map(|n| {
+            if (n - 1) % USER_GROUPS != 0 {
+                return full;
+            }
+            let user = numbered(inp.user, (n - 1) / USER_GROUPS + 1);
+            let groups: Vec<Entity> = (n..n + USER_GROUPS).map(|g| numbered(inp.group, g)).collect();
+            capacity(inp, GROUP_INLINE.saturating_sub((inp.identity_size)(&user, &groups)))
         })
-        .unwrap_or(USER_GROUPS);
-    let (entities, head) = layout(count);
-    if head == 0 {
-        return Err(format!(
-            "groups: {}'s identity policy leaves no room for a role ARN in its first group",
-            user.name
-        ));
-    }
-    let mut groups = Vec::new();
-    let mut at = 0;
-    for (i, group) in entities.into_iter().enumerate() {
-        let number = first + i;
-        let cap = if i == 0 { head } else { full };
-        let accounts: Vec<AccountId> = rest[at..rest.len().min(at + cap)].to_vec();
-        if accounts.is_empty() {
-            break;
-        }
-        at += accounts.len();
-        groups.push(shard(inp, number, group, accounts));
-    }
-    Ok((groups, at))
+        .collect()
 }
 
-fn shard(inp: &Inputs<'_>, number: usize, group: Entity, accounts: Vec<AccountId>) -> GroupShard {
-    let doc = assume_doc("AssumeMemberRoles", accounts.iter().map(|a| role_arn(inp, a)).collect(), vec![]);
-    // The hub's own group keeps the single-statement shape's key; the others are numbered.
+/// The groups by number, handed to users ten at a time (user 1 has groups 1 to 10, ...).
+fn shards(inp: &Inputs<'_>, slots: BTreeMap<usize, Vec<AccountId>>) -> Vec<UserShard> {
+    let mut users: BTreeMap<usize, UserShard> = BTreeMap::new();
+    for (number, accounts) in slots {
+        let u = (number - 1) / USER_GROUPS + 1;
+        let shard = users.entry(u).or_insert_with(|| UserShard { user: numbered(inp.user, u), groups: Vec::new() });
+        shard.groups.push(group(inp, number, numbered(inp.group, number), accounts));
+    }
+    users.into_values().collect()
+}
+
+fn group(inp: &Inputs<'_>, number: usize, group: Entity, accounts: Vec<AccountId>) -> GroupShard {
+    // The hub's own group keeps the single-statement shape's key; the others are numbered. A group
+    // whose accounts all left keeps existing, without a policy, so no other group changes.
     let key = if number == 1 { "assume-member-roles".to_string() } else { format!("assume-member-roles-{number}") };
-    let policy = NamedPolicy { key, name: "assume-member-roles".into(), description: String::new(), doc };
+    let policy = (!accounts.is_empty()).then(|| {
+        let doc = assume_doc("AssumeMemberRoles", accounts.iter().map(|a| role_arn(inp, a)).collect(), vec![]);
+        NamedPolicy { key, name: "assume-member-roles".into(), description: String::new(), doc }
+    });
     GroupShard { number, group, policy, accounts }
 }

@@ -209,22 +209,29 @@ fn extra_group_view(g: &ExtraGroup, target: Target) -> ExtraGroupView {
 
 /// Each member account: its label, provider alias and the role Terraform assumes there.
 pub(crate) fn member_views(model: &Plan, hub: Target) -> Vec<MemberView> {
-    model
-        .members()
-        .iter()
-        .map(|m| MemberView {
-            account: m.account.to_string(),
-            has_name: m.name.is_some(),
-            label: m.name.clone().unwrap_or_else(|| m.account.to_string()),
-            tf_name: format!("member_{}", m.account),
-            admin_role_arn: vec![
-                ["lit".into(), "arn:".into()],
-                ["ref".into(), reference(hub, Var::Partition)],
-                ["lit".into(), format!(":iam::{}:role/", m.account)],
-                ["ref".into(), "var.member_admin_role_name".into()],
-            ],
-            profile_var: crate::render::aws_cli::profile_env_var(m.account.as_str()),
-            example_profile: format!("admin-{}", m.account),
-        })
-        .collect()
+    model.members().iter().map(|m| member_view(hub, m.account.as_str(), m.name.as_deref())).collect()
+}
+
+/// Accounts removed from the setup whose providers stay until the removal is applied
+/// (`providers` layout: Terraform needs the provider to destroy the account's role).
+pub(crate) fn retired_views(model: &Plan, hub: Target) -> Vec<MemberView> {
+    let retired = model.spokes().map(|h| h.state.retired.as_slice()).unwrap_or_default();
+    retired.iter().map(|a| member_view(hub, a, None)).collect()
+}
+
+fn member_view(hub: Target, account: &str, name: Option<&str>) -> MemberView {
+    MemberView {
+        account: account.to_string(),
+        has_name: name.is_some(),
+        label: name.unwrap_or(account).to_string(),
+        tf_name: format!("member_{account}"),
+        admin_role_arn: vec![
+            ["lit".into(), "arn:".into()],
+            ["ref".into(), reference(hub, Var::Partition)],
+            ["lit".into(), format!(":iam::{account}:role/")],
+            ["ref".into(), "var.member_admin_role_name".into()],
+        ],
+        profile_var: crate::render::aws_cli::profile_env_var(account),
+        example_profile: format!("admin-{account}"),
+    }
 }

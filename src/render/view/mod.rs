@@ -15,7 +15,7 @@ use crate::keyword::{self, Setup};
 use crate::model::Plan;
 pub(crate) use deploy::{ACCOUNTS_FILE, DeployView, deploy_view};
 pub(crate) use hub::extra_user_template;
-use hub::{HubView, MemberView, hub_view, member_views};
+use hub::{HubView, MemberView, hub_view, member_views, retired_views};
 pub(crate) use policy::{Target, ValueView};
 use role::{RoleView, role_view};
 pub(crate) use vendor::VENDOR_STACK;
@@ -62,6 +62,10 @@ pub(crate) struct View {
     #[serde(flatten)]
     hub: HubView,
     members: Vec<MemberView>,
+    /// Removed accounts whose Terraform providers are kept until `--applied`.
+    retired: Vec<MemberView>,
+    /// Step 1 of a two-step change (the shape step 2 goes to), or empty.
+    pending_shape: String,
     /// Hub and spoke: member accounts with a role each. False for a single account.
     has_members: bool,
     /// A vendor role: no hub, one role (`role`) that `vendor` may assume.
@@ -110,6 +114,8 @@ pub(crate) fn build(model: &Plan, hub: Target, member: Target, formats: Formats)
         mode: keyword::name(&model.mode),
         hub: model.hub().map(|h| hub_view(model, h, hub)).unwrap_or_default(),
         members: member_views(model, hub),
+        retired: retired_views(model, hub),
+        pending_shape: model.spokes().and_then(|h| h.state.pending.clone()).unwrap_or_default(),
         has_members: model.kind() == Setup::HubAndSpoke,
         is_vendor: model.kind() == Setup::VendorRole,
         role: model.role().map(|r| role_view(model, r, member)).unwrap_or_default(),

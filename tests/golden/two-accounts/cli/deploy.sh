@@ -62,8 +62,7 @@ exists 'group micetro-integration' aws iam get-group --group-name micetro-integr
   create 'group micetro-integration' aws iam create-group --group-name micetro-integration --path /integrations/ --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration --policy-name read-own-identity --policy-document file://policies/hub-read-own-identity.json --profile "$profile_999999999999" >/dev/null
-aws iam put-group-policy --group-name micetro-integration --policy-name assume-member-role-111111111111 --policy-document file://policies/hub-assume-member-role-111111111111.json --profile "$profile_999999999999" >/dev/null
-aws iam put-group-policy --group-name micetro-integration --policy-name assume-member-role-222222222222 --policy-document file://policies/hub-assume-member-role-222222222222.json --profile "$profile_999999999999" >/dev/null
+aws iam put-group-policy --group-name micetro-integration --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles.json --profile "$profile_999999999999" >/dev/null
 
 # member_profile ACCOUNT: the profile for a member account.
 member_profile() {

@@ -40,6 +40,11 @@ resource "aws_iam_group_policy" "assume_member_roles_2" {
           "sts:AssumeRole",
         ]
         Resource = [
+          "arn:${data.aws_partition.current.partition}:iam::200000578087:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200000586006:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200000593925:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200000601844:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200000609763:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200000617682:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200000625601:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200000633520:role/MicetroAccess",
@@ -127,11 +132,6 @@ resource "aws_iam_group_policy" "assume_member_roles_2" {
           "arn:${data.aws_partition.current.partition}:iam::200001282878:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200001290797:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200001298716:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200001306635:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200001314554:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200001322473:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200001330392:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200001338311:role/MicetroAccess",
         ]
       },
     ]
@@ -156,6 +156,11 @@ resource "aws_iam_group_policy" "assume_member_roles_3" {
           "sts:AssumeRole",
         ]
         Resource = [
+          "arn:${data.aws_partition.current.partition}:iam::200001306635:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200001314554:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200001322473:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200001330392:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200001338311:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200001346230:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200001354149:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200001362068:role/MicetroAccess",
@@ -243,11 +248,6 @@ resource "aws_iam_group_policy" "assume_member_roles_3" {
           "arn:${data.aws_partition.current.partition}:iam::200002011426:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200002019345:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200002027264:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200002035183:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200002043102:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200002051021:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200002058940:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200002066859:role/MicetroAccess",
         ]
       },
     ]
@@ -272,6 +272,11 @@ resource "aws_iam_group_policy" "assume_member_roles_4" {
           "sts:AssumeRole",
         ]
         Resource = [
+          "arn:${data.aws_partition.current.partition}:iam::200002035183:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200002043102:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200002051021:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200002058940:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200002066859:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200002074778:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200002082697:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200002090616:role/MicetroAccess",
@@ -359,11 +364,6 @@ resource "aws_iam_group_policy" "assume_member_roles_4" {
           "arn:${data.aws_partition.current.partition}:iam::200002739974:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200002747893:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200002755812:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200002763731:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200002771650:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200002779569:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200002787488:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200002795407:role/MicetroAccess",
         ]
       },
     ]
@@ -388,6 +388,11 @@ resource "aws_iam_group_policy" "assume_member_roles_5" {
           "sts:AssumeRole",
         ]
         Resource = [
+          "arn:${data.aws_partition.current.partition}:iam::200002763731:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200002771650:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200002779569:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200002787488:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200002795407:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200002803326:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200002811245:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200002819164:role/MicetroAccess",
@@ -475,11 +480,6 @@ resource "aws_iam_group_policy" "assume_member_roles_5" {
           "arn:${data.aws_partition.current.partition}:iam::200003468522:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200003476441:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200003484360:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200003492279:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200003500198:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200003508117:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200003516036:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200003523955:role/MicetroAccess",
         ]
       },
     ]
@@ -504,6 +504,11 @@ resource "aws_iam_group_policy" "assume_member_roles_6" {
           "sts:AssumeRole",
         ]
         Resource = [
+          "arn:${data.aws_partition.current.partition}:iam::200003492279:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200003500198:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200003508117:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200003516036:role/MicetroAccess",
+          "arn:${data.aws_partition.current.partition}:iam::200003523955:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200003531874:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200003539793:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200003547712:role/MicetroAccess",
@@ -698,11 +703,6 @@ resource "aws_iam_group_policy" "assume_member_roles" {
           "arn:${data.aws_partition.current.partition}:iam::200000554330:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200000562249:role/MicetroAccess",
           "arn:${data.aws_partition.current.partition}:iam::200000570168:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200000578087:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200000586006:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200000593925:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200000601844:role/MicetroAccess",
-          "arn:${data.aws_partition.current.partition}:iam::200000609763:role/MicetroAccess",
         ]
       },
     ]

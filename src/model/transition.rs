@@ -1,0 +1,91 @@
+//! A change of a deployed hub checked against every state IAM passes through while it is
+//! deployed. CloudFormation creates and updates resources before it deletes the ones removed;
+//! Terraform may run creates and deletes in any order; so the worst moment holds every old
+//! document, every new one, and for a document changed in place the larger of its two versions.
+//! Each group's inline total and managed attachments must fit then too.
+
+use std::collections::BTreeMap;
+
+use super::hub_policy::AssumePlan;
+use super::policy::Var;
+use super::state::DocState;
+use super::{Hub, NamedPolicy};
+use crate::aws::quotas::{GROUP_INLINE, GROUP_MANAGED};
+
+/// Every hub group's policies as they will be deployed: group 1 is the hub's own group.
+pub(crate) fn documents(hub: &Hub, assume: &AssumePlan, env: &dyn Fn(Var) -> String) -> Vec<DocState> {
+    let accounts: BTreeMap<&str, Vec<String>> = assume
+        .placement
+        .iter()
+        .map(|(k, a)| (k.as_str(), a.iter().map(|x| x.as_str().to_string()).collect()))
+        .collect();
+    let doc = |group: usize, managed: bool, p: &NamedPolicy| DocState {
+        group,
+        key: p.key.clone(),
+        managed,
+        size: p.doc.iam_size(env),
+        accounts: accounts.get(p.key.as_str()).cloned().unwrap_or_default(),
+    };
+    let aws = |group: usize, name: &String| DocState {
+        group,
+        key: format!("aws:{name}"),
+        managed: true,
+        ..DocState::default()
+    };
+    let mut out: Vec<DocState> = hub.inline.iter().map(|p| doc(1, false, p)).collect();
+    out.extend(hub.managed.iter().map(|p| doc(1, true, p)));
+    out.extend(hub.aws_managed.iter().map(|n| aws(1, n)));
+    for g in &hub.extra_groups {
+        out.extend(g.inline.iter().map(|p| doc(g.number, false, p)));
+        out.extend(g.aws_managed.iter().map(|n| aws(g.number, n)));
+    }
+    out
+}
+
+/// A document's identity across runs: group, key, managed.
+type DocId<'a> = (usize, &'a str, bool);
+
+/// The groups whose worst moment during the change from `old` to `new` breaks a quota, one line
+/// each with the numbers.
+pub(crate) fn problems(old: &[DocState], new: &[DocState]) -> Vec<String> {
+    let mut both: BTreeMap<DocId<'_>, (Option<usize>, Option<usize>)> = BTreeMap::new();
+    for d in old {
+        both.entry((d.group, d.key.as_str(), d.managed)).or_default().0 = Some(d.size);
+    }
+    for d in new {
+        both.entry((d.group, d.key.as_str(), d.managed)).or_default().1 = Some(d.size);
+    }
+    let mut inline: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut managed: BTreeMap<usize, usize> = BTreeMap::new();
+    for ((group, _, is_managed), (a, b)) in both {
+        if is_managed {
+            *managed.entry(group).or_default() += 1;
+        } else {
+            *inline.entry(group).or_default() += a.max(b).unwrap_or(0);
+        }
+    }
+    let mut out = Vec::new();
+    for (group, peak) in inline.into_iter().filter(|(_, p)| *p > GROUP_INLINE) {
+        out.push(format!(
+            "group {group} would hold {peak} inline characters while the change is deployed (old and new policies side by side), over IAM's {GROUP_INLINE}"
+        ));
+    }
+    for (group, count) in managed.into_iter().filter(|(_, c)| *c > GROUP_MANAGED) {
+        out.push(format!(
+            "group {group} would have {count} managed policies attached while the change is deployed, over IAM's {GROUP_MANAGED}"
+        ));
+    }
+    out
+}
+
+/// How many hub documents differ between two runs (added, removed or changed).
+pub(crate) fn changed(old: &[DocState], new: &[DocState]) -> usize {
+    let index = |docs: &[DocState]| -> BTreeMap<(usize, String, bool), (usize, Vec<String>)> {
+        docs.iter().map(|d| ((d.group, d.key.clone(), d.managed), (d.size, d.accounts.clone()))).collect()
+    };
+    let (a, b) = (index(old), index(new));
+    let mut keys: Vec<_> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter().filter(|k| a.get(*k) != b.get(*k)).count()
+}
