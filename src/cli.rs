@@ -99,6 +99,10 @@ pub(crate) struct PolicyArgs {
     /// One line per document instead of pretty-printed
     #[arg(long)]
     pub(crate) minify: bool,
+    /// The output directory of an earlier emit: start from the placement it recorded (its
+    /// .crossrole-state.json), as the next emit there would
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
 }
 
 /// `crossrole policy --entity`.
@@ -119,6 +123,10 @@ pub(crate) struct ExplainArgs {
     /// How to print it
     #[arg(long, value_enum, default_value_t)]
     pub(crate) format: ExplainFormat,
+    /// The output directory of an earlier emit: start from the placement it recorded (its
+    /// .crossrole-state.json), as the next emit there would
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
 }
 
 /// `crossrole explain --format`.

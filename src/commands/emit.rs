@@ -22,7 +22,7 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     };
     let catalog = setup_catalog(args, &config)?;
     let (mut req, problems) = Request::new(args, config);
-    req.previous = previous_state(&args.out)?;
+    req.previous = super::previous_state(&args.out)?;
     req.applied = args.applied;
     let before = req.previous.as_ref().map(|s| s.documents.clone());
     let generated_new = resolve_generated_id(args, &mut req)?;
@@ -114,18 +114,6 @@ fn next_steps(files: &[OutputFile], out: &std::path::Path) -> Vec<String> {
         steps.push(format!("AWS CLI: bash {}", at("cli/deploy.sh")));
     }
     steps
-}
-
-/// What the last run left in the output directory, if it left anything.
-fn previous_state(out: &std::path::Path) -> Result<Option<crate::model::state::State>> {
-    let path = out.join(crate::model::state::FILE);
-    if !path.is_file() {
-        return Ok(None);
-    }
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    crate::model::state::State::parse(&text)
-        .map(Some)
-        .map_err(|e| anyhow::anyhow!("--out: {}: {e}; it is crossrole's own record of the last run: restore it from version control, or delete it to place the accounts afresh", out.display()))
 }
 
 fn vendor_title(plan: &Plan) -> &str {

@@ -10,7 +10,7 @@ use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::render::explain::{access, dot, mermaid, text};
 
 pub(crate) fn run(args: &ExplainArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8> {
-    let (catalog, plan) = super::read_only_plan(&args.setup)?;
+    let (catalog, plan) = super::read_only_plan(&args.setup, args.out.as_deref())?;
     for w in &plan.warnings {
         let _ = writeln!(stderr, "warning: {w}");
     }

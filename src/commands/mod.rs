@@ -68,6 +68,21 @@ pub(crate) fn setup_catalog(
     }
 }
 
+/// What the last emit left in the output directory `out`, if it left anything.
+pub(crate) fn previous_state(out: &Path) -> Result<Option<crate::model::state::State>> {
+    let path = out.join(crate::model::state::FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    crate::model::state::State::parse(&text).map(Some).map_err(|e| {
+        anyhow::anyhow!(
+            "--out: {}: {e}; it is crossrole's own record of the last run: restore it from version control, or delete it to place the accounts afresh",
+            out.display()
+        )
+    })
+}
+
 /// One `error:` line per problem: a `Problems` names each field; any other error is printed with
 /// its causes as context, one line per line of its root cause (the catalog check lists all its
 /// problems in one).
@@ -88,13 +103,19 @@ pub(crate) fn print_error(err: &anyhow::Error, stderr: &mut dyn Write) {
 
 /// The plan of a setup for a command that only reads it (`explain`, `policy`): `generate` stands
 /// for an ExternalId without reading or writing external-ids.txt. Returns the catalog too.
-pub(crate) fn read_only_plan(s: &crate::cli::SetupArgs) -> Result<(crate::catalog::Catalog, crate::model::Plan)> {
+pub(crate) fn read_only_plan(
+    s: &crate::cli::SetupArgs,
+    out: Option<&Path>,
+) -> Result<(crate::catalog::Catalog, crate::model::Plan)> {
     let config = match &s.config {
         Some(p) => crate::config::Config::load(p)?,
         None => crate::config::Config::default(),
     };
     let catalog = setup_catalog(s, &config)?;
     let (mut req, problems) = crate::request::Request::new(s, config);
+    if let Some(dir) = out {
+        req.previous = previous_state(dir)?;
+    }
     if req.external_ids.as_ref().is_some_and(|g| g.value == [crate::model::vendor::GENERATE]) {
         req.generated_external_id = Some("generated-by-crossrole".into());
     }

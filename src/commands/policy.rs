@@ -23,7 +23,7 @@ struct Doc<'p> {
 }
 
 pub(crate) fn run(args: &PolicyArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8> {
-    let (_, plan) = super::read_only_plan(&args.setup)?;
+    let (_, plan) = super::read_only_plan(&args.setup, args.out.as_deref())?;
     let account = member_account(args, &plan)?;
     let docs: Vec<Doc<'_>> = documents(&plan)
         .into_iter()

@@ -385,6 +385,18 @@ fn completions_and_the_manual_page_come_from_the_clap_definition() {
     std::fs::write(tmp.path().join("c.bash"), &bash).unwrap();
     let syntax = Command::new("bash").args(["-n", "c.bash"]).current_dir(tmp.path()).output().unwrap();
     assert!(syntax.status.success(), "{}", stderr(&syntax));
+    // Sourced, it registers its completion function for the command.
+    let sourced = Command::new("bash")
+        .args(["-c", "source ./c.bash && complete -p crossrole"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(sourced.status.success(), "{}", stderr(&sourced));
+    assert!(
+        String::from_utf8_lossy(&sourced.stdout).contains("crossrole"),
+        "{}",
+        String::from_utf8_lossy(&sourced.stdout)
+    );
 
     let man = crossrole_in_process(&["man"], tmp.path());
     assert_eq!(man.code, 0, "{}", man.stderr);
@@ -699,4 +711,38 @@ fn color_and_quiet_change_only_how_standard_error_looks() {
     assert!(bad.stderr.starts_with("\x1b[1;31merror:\x1b[0m --hub-account: "), "{:?}", bad.stderr);
     let bad = crossrole_in_process(&["emit", "--hub-account", "1", "--color", "never", "-q"], tmp.path());
     assert!(bad.stderr.starts_with("error: --hub-account: "), "{:?}", bad.stderr);
+}
+
+#[test]
+fn the_next_emit_starts_from_the_recorded_placement_and_policy_can_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let accounts = (1..=20).map(|i| format!("{:012}", 100_000_000_000u64 + i)).collect::<Vec<_>>().join(",");
+    let base = ["--hub-account", "999999999999", "--accounts", accounts.as_str()];
+    let emit = |extra: &[&str]| {
+        let mut args = vec!["emit"];
+        args.extend_from_slice(&base);
+        args.extend_from_slice(extra);
+        crossrole_in_process(&args, tmp.path())
+    };
+    assert_eq!(emit(&["--assume-policy", "per-account"]).code, 0);
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("out/.crossrole-state.json")).unwrap()).unwrap();
+    assert_eq!(state["shape"], "per-account");
+    // auto keeps what is deployed while it fits: the rerun changes nothing.
+    let o = emit(&[]);
+    assert!(o.stderr.contains(" 0 written,"), "{}", o.stderr);
+    let policy = |extra: &[&str]| {
+        let mut args = vec!["policy", "--entity", "hub", "--minify"];
+        args.extend_from_slice(&base);
+        args.extend_from_slice(extra);
+        crossrole_in_process(&args, tmp.path()).stdout
+    };
+    let out = tmp.path().join("out");
+    assert!(policy(&["--out", out.to_str().unwrap()]).contains("assume-member-role-100000000001"));
+    assert!(policy(&[]).contains("/assume-member-roles\""), "without the state: a fresh placement");
+    // A state crossrole cannot read is an error that says what to do.
+    std::fs::write(tmp.path().join("out/.crossrole-state.json"), "{").unwrap();
+    let o = emit(&[]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("delete it to place the accounts afresh"), "{}", o.stderr);
 }
