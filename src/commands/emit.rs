@@ -70,9 +70,10 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     if let (Some(old), Some(h)) = (&before, plan.spokes()) {
         let n = crate::model::transition::changed(old, &h.state.documents);
         if n > 0 {
+            let what = if n == 1 { "document changes" } else { "documents change" };
             let _ = writeln!(
                 stderr,
-                "crossrole: {n} hub policy documents change since the last run (checked against IAM's limits while deployed)"
+                "crossrole: {n} hub policy {what} since the last run (checked against IAM's limits while deployed)"
             );
         }
     }
