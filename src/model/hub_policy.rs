@@ -83,6 +83,16 @@ pub(crate) struct AssumePlan {
     pub(crate) placement: Vec<(String, Vec<AccountId>)>,
 }
 
+impl AssumePlan {
+    /// The accounts the `u`-th hub user's groups list (`groups` shape), sorted; empty otherwise.
+    pub(crate) fn accounts_of_user(&self, u: usize) -> Vec<&AccountId> {
+        let mut out: Vec<&AccountId> =
+            self.shards.get(u).into_iter().flat_map(|s| &s.groups).flat_map(|g| &g.accounts).collect();
+        out.sort();
+        out
+    }
+}
+
 /// A hub user of the `groups` shape and the groups it is in.
 #[derive(Clone, Debug)]
 pub(crate) struct UserShard {

@@ -94,20 +94,13 @@ fn principals(plan: &Plan) -> Vec<Principal> {
         }];
     }
     let Some(hub) = plan.hub() else { return vec![] };
-    let shards = plan.assume().map(|a| a.shards.as_slice()).unwrap_or_default();
     let all = if plan.members().is_empty() {
         "every account of the StackSet's targets".to_string()
     } else {
         format!("all {} member accounts", plan.members().len())
     };
     let reach = |u: usize| {
-        let accounts: Vec<&str> = shards
-            .get(u)
-            .into_iter()
-            .flat_map(|s| &s.groups)
-            .flat_map(|g| &g.accounts)
-            .map(crate::aws::ids::AccountId::as_str)
-            .collect();
+        let accounts = plan.assume().map(|a| a.accounts_of_user(u)).unwrap_or_default();
         match (accounts.first(), accounts.last()) {
             (Some(a), Some(b)) => format!("{} member accounts, {a} to {b}", accounts.len()),
             _ => all.clone(),

@@ -95,11 +95,10 @@ pub(crate) struct HubView {
     hub_group_count: i64,
 }
 
-/// The accounts the `u`-th hub user's groups list: how many, the first and the last.
+/// The accounts the `u`-th hub user's groups list: how many, the lowest and the highest.
 fn account_span(model: &Plan, u: usize) -> (i64, String, String) {
-    let shards = model.assume().map(|a| a.shards.as_slice()).unwrap_or_default();
     let accounts: Vec<&str> =
-        shards.get(u).into_iter().flat_map(|s| &s.groups).flat_map(|g| &g.accounts).map(AccountId::as_str).collect();
+        model.assume().map(|a| a.accounts_of_user(u)).unwrap_or_default().into_iter().map(AccountId::as_str).collect();
     (
         i64::try_from(accounts.len()).unwrap_or(i64::MAX),
         accounts.first().map(|a| (*a).to_string()).unwrap_or_default(),
