@@ -34,4 +34,5 @@ fi
 .ci/.venv-moto/bin/python .ci/deploy_moto.py . two-accounts managed-policies sixty-accounts tricky-values single-account vendor-microtica vendor-zeet vendor-generic
 # StackSets (service- and self-managed) and a hub spread over several users, deployed the same way.
 .ci/.venv-moto/bin/python .ci/deploy_stackset_moto.py . organization-stackset stackset-management stackset-self-managed multi-user
+.ci/.venv-moto/bin/python .ci/tf_apply_moto.py . target/debug/crossrole
 echo "all checks passed"
