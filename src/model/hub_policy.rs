@@ -188,25 +188,13 @@ pub(crate) struct Previous {
 }
 
 impl Previous {
-    /// The previous documents of `shapes` numbered by `number(key)`, with only the accounts still
-    /// in the setup; none when the previous shape was another.
-    fn numbered(
-        &self,
-        shapes: &[Shape],
-        inp: &Inputs<'_>,
-        number: &dyn Fn(&str) -> Option<usize>,
-    ) -> Vec<(usize, Vec<AccountId>)> {
+    /// The previous documents of `shapes` numbered by `number(key)`; none when the previous shape
+    /// was another.
+    fn numbered(&self, shapes: &[Shape], number: &dyn Fn(&str) -> Option<usize>) -> Vec<(usize, Vec<AccountId>)> {
         if !self.shape.is_some_and(|s| shapes.contains(&s)) {
             return Vec::new();
         }
-        let current: BTreeSet<&AccountId> = inp.accounts.iter().collect();
-        self.docs
-            .iter()
-            .filter_map(|(key, accounts)| {
-                let kept: Vec<AccountId> = accounts.iter().filter(|a| current.contains(a)).cloned().collect();
-                number(key).map(|n| (n, kept))
-            })
-            .collect()
+        self.docs.iter().filter_map(|(key, accounts)| number(key).map(|n| (n, accounts.clone()))).collect()
     }
 }
 
@@ -230,27 +218,29 @@ fn per_doc(
 /// Accounts into numbered slots of the given capacities, stably: the slots of the previous run
 /// keep their accounts (as many as still fit), and each account not placed yet goes into the
 /// lowest-numbered slot with room, then into new slots numbered after the highest. Adding one
-/// account so changes one slot, removing one only the slot that held it.
+/// account so changes one slot, removing one only the slot that held it. Slots are numbered up to
+/// `last`; accounts that find no room there are left out (the caller counts and reports them).
 pub(super) fn place(
     accounts: &[AccountId],
     previous: Vec<(usize, Vec<AccountId>)>,
-    capacity: &dyn Fn(usize) -> usize,
+    (capacity, last): (&dyn Fn(usize) -> usize, usize),
 ) -> Vec<(usize, Vec<AccountId>)> {
+    let current: BTreeSet<&AccountId> = accounts.iter().collect();
     let mut slots: BTreeMap<usize, Vec<AccountId>> = BTreeMap::new();
     let mut placed = BTreeSet::new();
     for (n, mut kept) in previous {
-        kept.retain(|a| !placed.contains(a));
+        kept.retain(|a| current.contains(a) && !placed.contains(a));
         kept.truncate(capacity(n));
         placed.extend(kept.iter().cloned());
         slots.insert(n, kept);
     }
     let mut open = 1;
     for a in accounts.iter().filter(|a| !placed.contains(*a)) {
-        while slots.get(&open).is_some_and(|s| s.len() >= capacity(open)) || capacity(open) == 0 {
+        while open <= last && slots.get(&open).map_or(0, Vec::len) >= capacity(open) {
             open += 1;
-            if open > 100_000 {
-                return slots.into_iter().collect(); // no slot takes any account; the caller reports it
-            }
+        }
+        if open > last {
+            break;
         }
         slots.entry(open).or_default().push(a.clone());
     }
@@ -265,8 +255,8 @@ pub(super) fn place(
 fn chunk(inp: &Inputs<'_>, make: &dyn Fn(&[AccountId]) -> PolicyDocument) -> Result<Vec<Chunk>, usize> {
     let cap = per_doc(make, inp.env, MANAGED_POLICY)?;
     let number = |key: &str| key.strip_prefix("assume-member-roles-").and_then(|n| n.parse().ok());
-    let previous = inp.previous.numbered(&[Shape::Managed, Shape::ResourceAccount], inp, &number);
-    Ok(place(inp.accounts, previous, &|_| cap)
+    let previous = inp.previous.numbered(&[Shape::Managed, Shape::ResourceAccount], &number);
+    Ok(place(inp.accounts, previous, (&|_| cap, inp.accounts.len().max(1)))
         .into_iter()
         .filter(|(_, accounts)| !accounts.is_empty())
         .map(|(n, accounts)| Chunk { doc: make(&accounts), n, accounts })
@@ -484,4 +474,31 @@ pub(crate) fn plan(inp: &Inputs<'_>) -> Result<AssumePlan, String> {
         inp.accounts.len(),
         why.join("; ")
     ))
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::*;
+
+    fn ids(range: std::ops::RangeInclusive<u64>) -> Vec<AccountId> {
+        range.map(|i| AccountId::parse(&format!("{:012}", 100_000_000_000 + i)).unwrap()).collect()
+    }
+
+    #[test]
+    fn accounts_stay_where_they_were_and_newcomers_fill_the_first_room() {
+        let cap = |_: usize| 3;
+        let first = place(&ids(1..=7), vec![], (&cap, 10));
+        assert_eq!(first, vec![(1, ids(1..=3)), (2, ids(4..=6)), (3, ids(7..=7))]);
+        // Account 2 leaves and 8, 9 join: slot 1 takes 8 (its room), slot 3 takes 9; slot 2 is untouched.
+        let mut now = ids(1..=9);
+        now.remove(1);
+        let next = place(&now, first.clone(), (&cap, 10));
+        let mut one = ids(1..=3);
+        one.remove(1);
+        one.extend(ids(8..=8));
+        assert_eq!(next, vec![(1, one), (2, ids(4..=6)), (3, vec![ids(7..=7)[0].clone(), ids(9..=9)[0].clone()])]);
+        // No room left in the allowed slots: the rest is left out for the caller to report.
+        let full = place(&ids(1..=7), vec![], (&cap, 2));
+        assert_eq!(full.iter().map(|(_, a)| a.len()).sum::<usize>(), 6);
+    }
 }

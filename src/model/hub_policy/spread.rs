@@ -54,9 +54,11 @@ pub(super) fn plan(inp: &Inputs<'_>) -> Result<AssumePlan, String> {
         Some(rest) => rest.strip_prefix('-').and_then(|n| n.parse().ok()),
         None => None,
     };
-    let previous = inp.previous.numbered(&[Shape::Groups, Shape::SingleStatement], inp, &number);
+    let previous = inp.previous.numbered(&[Shape::Groups, Shape::SingleStatement], &number);
     let mut slots: BTreeMap<usize, Vec<AccountId>> =
-        super::place(inp.accounts, previous, &|n| caps.get(n - 1).copied().unwrap_or(0)).into_iter().collect();
+        super::place(inp.accounts, previous, (&|n| caps.get(n - 1).copied().unwrap_or(0), ACCOUNT_GROUPS))
+            .into_iter()
+            .collect();
     let placed: usize = slots.values().map(Vec::len).sum();
     if placed < inp.accounts.len() {
         return Err(format!(
