@@ -188,7 +188,9 @@ fn foreign_files(dir: &Path, manifest: &BTreeMap<String, String>, new: &BTreeMap
     foreign
 }
 
-pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool) -> Result<Report> {
+/// `partial` (`--only`): `files` are some of the outputs, so nothing else is removed and the
+/// manifest keeps the others.
+pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool, partial: bool) -> Result<Report> {
     if dir.exists() && !dir.is_dir() {
         bail!("--out: {} exists and is not a directory", dir.display());
     }
@@ -226,7 +228,8 @@ pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool) -> Result<Rep
             staged.push(stage(&mut dirs, path, f.contents.as_bytes(), crate::render::is_secret(&f.path))?);
             report.written.push(f.path.clone());
         }
-        staged.push(stage(&mut dirs, dir.join(MANIFEST), manifest_text(&new).as_bytes(), false)?);
+        let last = if partial { &union } else { &new };
+        staged.push(stage(&mut dirs, dir.join(MANIFEST), manifest_text(last).as_bytes(), false)?);
         Ok(staged)
     })();
     // Every staged file is on disk before the first rename, so a crash never leaves a renamed
@@ -246,7 +249,7 @@ pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool) -> Result<Rep
     for s in staged {
         commit(s)?;
     }
-    for stale in manifest.keys().filter(|k| !new.contains_key(*k)) {
+    for stale in manifest.keys().filter(|k| !partial && !new.contains_key(*k)) {
         let path = target(dir, stale);
         if path.exists() {
             std::fs::remove_file(&path).with_context(|| format!("removing stale {}", path.display()))?;
@@ -262,7 +265,7 @@ pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool) -> Result<Rep
 /// `--check`: one line per file that differs from what is on disk (missing ones included) or is
 /// stale, and a unified diff of them (`a/` on disk, `b/` generated). Secret files are named, never
 /// shown.
-pub(crate) fn check(dir: &Path, files: &[OutputFile]) -> Result<(Vec<String>, String)> {
+pub(crate) fn check(dir: &Path, files: &[OutputFile], partial: bool) -> Result<(Vec<String>, String)> {
     let mut drift = Vec::new();
     let mut patch = String::new();
     let mut diff = |rel: &str, old: &str, new: &str| {
@@ -289,7 +292,7 @@ pub(crate) fn check(dir: &Path, files: &[OutputFile]) -> Result<(Vec<String>, St
             }
         }
     }
-    if dir.exists() {
+    if dir.exists() && !partial {
         let manifest = read_manifest(dir)?;
         let new: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for stale in manifest.keys().filter(|k| !new.contains(k.as_str())) {
@@ -311,17 +314,31 @@ mod tests {
     }
 
     #[test]
+    fn a_partial_write_keeps_the_other_files_and_their_manifest_entries() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        write(&out, &[file("a.txt", "1"), file("b.txt", "2")], false, false).unwrap();
+        let r = write(&out, &[file("a.txt", "3")], false, true).unwrap();
+        assert!(r.removed.is_empty());
+        assert_eq!(std::fs::read_to_string(out.join("b.txt")).unwrap(), "2");
+        assert!(check(&out, &[file("a.txt", "3")], true).unwrap().0.is_empty());
+        // b.txt is still crossrole's: a full run may rewrite or remove it.
+        let r = write(&out, &[file("a.txt", "3")], false, false).unwrap();
+        assert_eq!(r.removed, vec!["b.txt"]);
+    }
+
+    #[test]
     fn writes_then_skips_unchanged_and_removes_stale() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        let r = write(&out, &[file("a/x.txt", "1"), file("b.txt", "2")], false).unwrap();
+        let r = write(&out, &[file("a/x.txt", "1"), file("b.txt", "2")], false, false).unwrap();
         assert_eq!(r.written, vec!["a/x.txt", "b.txt"]);
-        let r = write(&out, &[file("a/x.txt", "1")], false).unwrap();
+        let r = write(&out, &[file("a/x.txt", "1")], false, false).unwrap();
         assert_eq!(r.unchanged, vec!["a/x.txt"]);
         assert_eq!(r.removed, vec!["b.txt"]);
         assert!(!out.join("b.txt").exists());
-        assert!(check(&out, &[file("a/x.txt", "1")]).unwrap().0.is_empty());
-        let (drift, patch) = check(&out, &[file("a/x.txt", "2")]).unwrap();
+        assert!(check(&out, &[file("a/x.txt", "1")], false).unwrap().0.is_empty());
+        let (drift, patch) = check(&out, &[file("a/x.txt", "2")], false).unwrap();
         assert_eq!(drift, vec!["a/x.txt differs"]);
         assert_eq!(
             patch,
@@ -336,13 +353,15 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
         let mode = |p: &str| std::fs::metadata(out.join(p)).unwrap().permissions().mode() & 0o777;
-        write(&out, &[file("external-ids.txt", "id\n"), file(crate::render::TF_EXTERNAL_IDS, "{}")], false).unwrap();
+        write(&out, &[file("external-ids.txt", "id\n"), file(crate::render::TF_EXTERNAL_IDS, "{}")], false, false)
+            .unwrap();
         assert_eq!(mode("external-ids.txt"), 0o600);
         assert_eq!(mode(crate::render::TF_EXTERNAL_IDS), 0o600);
         // Written world-readable by an older version: tightened although unchanged.
         std::fs::set_permissions(out.join("external-ids.txt"), std::fs::Permissions::from_mode(0o644)).unwrap();
-        let r = write(&out, &[file("external-ids.txt", "id\n"), file(crate::render::TF_EXTERNAL_IDS, "{}")], false)
-            .unwrap();
+        let r =
+            write(&out, &[file("external-ids.txt", "id\n"), file(crate::render::TF_EXTERNAL_IDS, "{}")], false, false)
+                .unwrap();
         assert_eq!(r.written, vec!["external-ids.txt"]);
         assert_eq!(mode("external-ids.txt"), 0o600);
     }
@@ -351,7 +370,7 @@ mod tests {
     fn files_crossrole_does_not_write_are_left_alone() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        write(&out, &[file("terraform/main.tf", "1")], false).unwrap();
+        write(&out, &[file("terraform/main.tf", "1")], false, false).unwrap();
         // What `terraform init` and a user beside Terraform add.
         for (p, c) in [
             ("terraform/.terraform/modules/modules.json", "{}"),
@@ -363,11 +382,11 @@ mod tests {
             std::fs::create_dir_all(out.join(p).parent().unwrap()).unwrap();
             std::fs::write(out.join(p), c).unwrap();
         }
-        let r = write(&out, &[file("terraform/main.tf", "2")], false).unwrap();
+        let r = write(&out, &[file("terraform/main.tf", "2")], false, false).unwrap();
         assert_eq!(r.written, vec!["terraform/main.tf"]);
         assert_eq!(std::fs::read_to_string(out.join("terraform/backend.tf")).unwrap(), "terraform {}");
         assert!(out.join("terraform/.terraform/modules/modules.json").exists());
-        assert!(check(&out, &[file("terraform/main.tf", "2")]).unwrap().0.is_empty());
+        assert!(check(&out, &[file("terraform/main.tf", "2")], false).unwrap().0.is_empty());
     }
 
     #[cfg(unix)]
@@ -376,7 +395,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt as _;
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        write(&out, &[file("x.txt", "1")], false).unwrap();
+        write(&out, &[file("x.txt", "1")], false, false).unwrap();
         let mode = std::fs::metadata(out.join("x.txt")).unwrap().permissions().mode() & 0o777;
         assert_ne!(mode & 0o044, 0, "mode {mode:o}: generated files must be readable like any other");
     }
@@ -388,15 +407,15 @@ mod tests {
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
         std::fs::write(out.join("x.txt"), "my own x").unwrap();
-        let err = write(&out, &[file("x.txt", "1")], false).unwrap_err();
+        let err = write(&out, &[file("x.txt", "1")], false, false).unwrap_err();
         assert!(err.to_string().contains("x.txt (not written by crossrole)"), "{err}");
         assert!(!err.to_string().contains("notes.txt"), "{err}");
         assert_eq!(std::fs::read_to_string(out.join("x.txt")).unwrap(), "my own x");
-        write(&out, &[file("x.txt", "1")], true).unwrap();
+        write(&out, &[file("x.txt", "1")], true, false).unwrap();
         assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
 
         std::fs::write(out.join("x.txt"), "edited").unwrap();
-        let err = write(&out, &[file("x.txt", "2")], false).unwrap_err();
+        let err = write(&out, &[file("x.txt", "2")], false, false).unwrap_err();
         assert!(err.to_string().contains("x.txt (edited since crossrole wrote it)"), "{err}");
         assert_eq!(std::fs::read_to_string(out.join("x.txt")).unwrap(), "edited");
     }

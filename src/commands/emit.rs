@@ -42,14 +42,14 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     }
     if args.check {
         // The lines name what drifted; the patch (on standard output) shows how.
-        let (drift, patch) = output::check(&args.out, &files)?;
+        let (drift, patch) = output::check(&args.out, &files, args.only.is_some())?;
         for d in &drift {
             let _ = writeln!(stderr, "drift: {d}");
         }
         stdout.write_all(patch.as_bytes()).context("writing the diff to stdout")?;
         return Ok(if drift.is_empty() { EXIT_OK } else { EXIT_DRIFT });
     }
-    let report = output::write(&args.out, &files, args.force)?;
+    let report = output::write(&args.out, &files, args.force, args.only.is_some())?;
     if generated_new && report.written.iter().any(|f| f == external_id::FILE) {
         let _ = writeln!(
             stderr,
@@ -140,7 +140,9 @@ fn select(args: &EmitArgs, files: Vec<OutputFile>) -> Result<Vec<OutputFile>> {
             if !problems.is_empty() {
                 return Err(problems.into());
             }
-            files.into_iter().filter(|f| only.contains(&f.path)).collect()
+            // Written, the record of the run goes along: the next run starts from what was placed.
+            let state = (!args.stdout).then_some(crate::model::state::FILE);
+            files.into_iter().filter(|f| only.contains(&f.path) || Some(f.path.as_str()) == state).collect()
         }
     };
     if args.stdout && files.len() != 1 {

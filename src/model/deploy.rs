@@ -174,7 +174,7 @@ pub(crate) fn tf_layout(b: &mut Build<'_>, deploy: &DeployPlan, members: usize) 
     let field = b.req.tf_layout.field.clone();
     let stackset = matches!(deploy, DeployPlan::StackSet(_));
     let layout = match b.req.tf_layout.value {
-        TfLayout::Auto => return auto_layout(stackset, members),
+        TfLayout::Auto => return kept_layout(b, auto_layout(stackset, members), stackset, members),
         TfLayout::Providers => Layout::Providers,
         TfLayout::PerAccount => Layout::PerAccount,
         TfLayout::Stackset => Layout::StackSet,
@@ -200,6 +200,36 @@ pub(crate) fn tf_layout(b: &mut Build<'_>, deploy: &DeployPlan, members: usize) 
         ));
     }
     TfPlan { layout, why: format!("chosen with {field}") }
+}
+
+/// `auto` keeps the layout deployed before: changing it moves every member's resources between
+/// root modules, which Terraform cannot do by itself (so 10 → 11 accounts does not switch it).
+fn kept_layout(b: &mut Build<'_>, fresh: TfPlan, stackset: bool, members: usize) -> TfPlan {
+    let before = b.req.previous.as_ref().and_then(|s| s.tf_layout.as_deref());
+    let Some(layout) =
+        [Layout::Providers, Layout::PerAccount, Layout::StackSet].into_iter().find(|l| Some(l.name()) == before)
+    else {
+        return fresh;
+    };
+    let fits = if stackset { layout == Layout::StackSet } else { layout != Layout::StackSet && members > 0 };
+    if layout == fresh.layout || !fits {
+        return fresh;
+    }
+    if layout == Layout::Providers && members > PROVIDERS_MAX {
+        b.warnings.push(format!(
+            "{}: auto keeps the deployed providers layout ({} provider processes, about {} MB at every plan); to plan one account at a time pass --tf-layout per-account and move the state (README: Changing a setup)",
+            b.req.tf_layout.field,
+            members + 1,
+            (members + 1) * PROVIDER_MB
+        ));
+    }
+    TfPlan {
+        layout,
+        why: format!(
+            "{}: kept as deployed (a new layout would move every member between root modules; --tf-layout changes it)",
+            keyword::name(&TfLayout::Auto)
+        ),
+    }
 }
 
 fn auto_layout(stackset: bool, members: usize) -> TfPlan {

@@ -62,7 +62,8 @@ pub(crate) fn build(b: &mut Build<'_>) -> Option<HubAndSpoke> {
     let target = plan_with(b, b.req.assume_policy.value, &previous)?;
     let hub_of = |b: &mut Build<'_>, assume: &AssumePlan| parts.hub(b, assume);
     let bridge = |b: &mut Build<'_>| plan_with(b, AssumeShape::Managed, &Previous::default());
-    let (assume, hub, state) = safe_change(b, target, &members, &size_env, &hub_of, &bridge)?;
+    let (assume, hub, mut state) = safe_change(b, target, &members, &size_env, &hub_of, &bridge)?;
+    state.tf_layout = Some(tf.layout.name().to_string());
     if assume.shards.len() > 1 {
         role.trust = trust_policy(b.req.trust.value, &hub.user, assume.shards.len());
         check_trust_size(b, &role.trust, &size_env);
@@ -166,11 +167,13 @@ fn next_state(
     pending: Option<String>,
 ) -> State {
     let accounts: Vec<String> = members.iter().map(|m| m.account.as_str().to_string()).collect();
-    let mut retired: Vec<String> = match (&b.req.previous, b.req.applied) {
-        (Some(prev), false) => {
-            prev.accounts.iter().chain(&prev.retired).filter(|a| !accounts.contains(a)).cloned().collect()
+    // Removed by this run: kept even with --applied, which only clears what earlier runs retired.
+    let mut retired: Vec<String> = match &b.req.previous {
+        Some(prev) => {
+            let earlier = prev.retired.iter().filter(|_| !b.req.applied);
+            prev.accounts.iter().chain(earlier).filter(|a| !accounts.contains(a)).cloned().collect()
         }
-        _ => Vec::new(),
+        None => Vec::new(),
     };
     retired.sort();
     retired.dedup();

@@ -254,7 +254,7 @@ pub(super) fn place(
 /// placed stably (`place`); empty documents are left out.
 fn chunk(inp: &Inputs<'_>, make: &dyn Fn(&[AccountId]) -> PolicyDocument) -> Result<Vec<Chunk>, usize> {
     let cap = per_doc(make, inp.env, MANAGED_POLICY)?;
-    let number = |key: &str| key.strip_prefix("assume-member-roles-").and_then(|n| n.parse().ok());
+    let number = |key: &str| key.strip_prefix("assume-member-roles-").and_then(|n| n.parse().ok()).filter(|n| *n > 0);
     let previous = inp.previous.numbered(&[Shape::Managed, Shape::ResourceAccount], &number);
     Ok(place(inp.accounts, previous, (&|_| cap, inp.accounts.len().max(1)))
         .into_iter()

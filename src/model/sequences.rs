@@ -127,3 +127,42 @@ fn removed_accounts_keep_their_providers_until_applied() {
     assert!(state(&run(&ids(2, 3), Some(&two), &[], true)).retired.is_empty());
     assert!(state(&run(&ids(1, 3), Some(&two), &[], false)).retired.is_empty(), "back in the setup");
 }
+
+#[test]
+fn applied_in_the_run_that_removes_an_account_keeps_its_provider() {
+    let three = state(&run(&ids(1, 3), None, &[], false));
+    let two = state(&run(&ids(2, 3), Some(&three), &[], true));
+    assert_eq!(two.retired, [accounts(1)], "--applied clears earlier removals, not this run's");
+}
+
+#[test]
+fn auto_keeps_the_deployed_terraform_layout() {
+    let ten = run(&ids(1, 10), None, &[], false);
+    assert_eq!(state(&ten).tf_layout.as_deref(), Some("providers"));
+    let eleven = run(&ids(1, 11), Some(&state(&ten)), &[], false);
+    assert_eq!(state(&eleven).tf_layout.as_deref(), Some("providers"));
+    assert!(
+        eleven.warnings.iter().any(|w| w.contains("auto keeps the deployed providers layout")),
+        "{:?}",
+        eleven.warnings
+    );
+    let fresh = run(&ids(1, 11), None, &[], false);
+    assert_eq!(state(&fresh).tf_layout.as_deref(), Some("per-account"));
+    let back = run(&ids(1, 10), Some(&state(&fresh)), &[], false);
+    assert_eq!(state(&back).tf_layout.as_deref(), Some("per-account"));
+}
+
+#[test]
+fn a_group_whose_accounts_all_left_goes_at_once_and_the_next_run_changes_nothing() {
+    let full = state(&run(&ids(1, 200), None, &[], false));
+    assert!(full.documents.iter().any(|d| d.key == "assume-member-roles-3"));
+    let group2: Vec<String> =
+        full.documents.iter().find(|d| d.key == "assume-member-roles-2").unwrap().accounts.clone();
+    let rest: Vec<String> = full.accounts.iter().filter(|a| !group2.contains(a)).cloned().collect();
+    let once = run(&rest.join(","), Some(&full), &[], false);
+    let s1 = state(&once);
+    assert!(!s1.documents.iter().any(|d| d.key.ends_with("-2")), "the emptied group 2 is gone");
+    assert!(once.hub().unwrap().extra_groups.iter().all(|g| g.number != 2));
+    let twice = state(&run(&rest.join(","), Some(&s1), &[], false));
+    assert_eq!(twice.documents, s1.documents, "emit then --check: no drift");
+}

@@ -39,6 +39,9 @@ pub(crate) struct State {
     /// stay (`providers` layout) until `--applied`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) retired: Vec<String>,
+    /// The Terraform layout emitted (`auto` keeps it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) tf_layout: Option<String>,
     /// Set while a two-step change is half done: the shape the second step goes to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) pending: Option<String>,

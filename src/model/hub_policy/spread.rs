@@ -51,7 +51,7 @@ pub(super) fn plan(inp: &Inputs<'_>) -> Result<AssumePlan, String> {
     }
     let number = |key: &str| match key.strip_prefix("assume-member-roles") {
         Some("") => Some(1),
-        Some(rest) => rest.strip_prefix('-').and_then(|n| n.parse().ok()),
+        Some(rest) => rest.strip_prefix('-').and_then(|n| n.parse().ok()).filter(|n| *n > 0),
         None => None,
     };
     let previous = inp.previous.numbered(&[Shape::Groups, Shape::SingleStatement], &number);
@@ -66,7 +66,10 @@ pub(super) fn plan(inp: &Inputs<'_>) -> Result<AssumePlan, String> {
             inp.accounts.len()
         ));
     }
-    // Every user's first group holds its identity policy: it exists whenever a later one does.
+    // A group whose accounts all left goes (numbers are per group, so no other moves); the hub's
+    // group stays, and so does every user's first group while a later one of that user is there,
+    // since it holds the user's identity policy.
+    slots.retain(|_, accounts| !accounts.is_empty());
     let last = slots.keys().next_back().copied().unwrap_or(1);
     for first in (1..=last).step_by(USER_GROUPS) {
         slots.entry(first).or_default();
