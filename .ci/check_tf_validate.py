@@ -11,7 +11,7 @@ Every provider block is its own provider process (about 80 MB) during validate, 
 at most MAX_PROVIDERS provider blocks are validated, plus providers-layout roots with at most
 MAX_PROVIDERS_MEMBERS member accounts; a root with more is listed as skipped, never run.
 
-Without terraform or the plugin directory this skips loudly (exit 0), and fails under CI=true.
+Without terraform or the plugin directory this skips loudly (exit 0), and fails under CI.
 
 usage: check_tf_validate.py REPO_DIR"""
 import hashlib
@@ -25,33 +25,18 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import tflib
+
 MAX_PROVIDERS = 3
 MAX_PROVIDERS_MEMBERS = 3
 # validate is CPU-bound (it loads the provider and its schema): one job per CPU.
 WORKERS = int(os.environ.get("CROSSROLE_TF_VALIDATE_JOBS", 0)) or os.cpu_count() or 1
-PROVIDER = os.path.join("registry.terraform.io", "hashicorp", "aws")
+PROVIDER = tflib.PROVIDER
 ENV = dict(os.environ, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1", TF_INPUT="0")
 
 
 def skip_or_fail(why):
-    if os.environ.get("CI") == "true":
-        print(f"tf-validate: FAIL: {why} (required under CI=true)", file=sys.stderr)
-        sys.exit(1)
-    print(f"*** SKIPPED: .ci/check_tf_validate.py: {why} ***", file=sys.stderr)
-    sys.exit(0)
-
-
-def plugin_dir():
-    """The directory holding registry.terraform.io/hashicorp/aws: $CROSSROLE_TF_PLUGIN_DIR,
-    /opt/tf-plugins, or wherever the machine image put it (moto-notes.md: find it)."""
-    for d in (os.environ.get("CROSSROLE_TF_PLUGIN_DIR"), "/opt/tf-plugins"):
-        if d and os.path.isdir(os.path.join(d, PROVIDER)):
-            return d
-    r = subprocess.run(["find", "/", "-xdev", "-maxdepth", "5", "-type", "d", "-path", "*/" + PROVIDER],
-                       capture_output=True, text=True)
-    for line in r.stdout.splitlines():
-        return os.path.dirname(os.path.dirname(os.path.dirname(line)))
-    return None
+    tflib.skip_or_fail("tf-validate", why)
 
 
 def tf_files(d):
@@ -160,7 +145,7 @@ def main():
     golden_root = os.path.join(repo, "tests", "golden")
     if shutil.which("terraform") is None:
         skip_or_fail("terraform is not on PATH")
-    plugins = plugin_dir()
+    plugins = tflib.plugin_dir()
     if plugins is None:
         skip_or_fail(f"no Terraform provider plugin directory with {PROVIDER} "
                      "(looked in $CROSSROLE_TF_PLUGIN_DIR, /opt/tf-plugins, and with find / -xdev -maxdepth 5)")

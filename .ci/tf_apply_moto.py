@@ -29,7 +29,7 @@ assumes OrganizationAccountAccessRole there once; the member aliases keep their 
 way. So nothing is created by hand: OrganizationAccountAccessRole need not exist anywhere.
 
 Without terraform, the AWS provider plugin directory or moto_server this skips loudly (exit 0),
-and fails under CI=true.
+and fails under CI.
 
 usage: tf_apply_moto.py REPO_DIR [CROSSROLE_BINARY]   (run with .ci/.venv-moto/bin/python;
 the binary defaults to REPO_DIR/target/debug/crossrole)"""
@@ -43,25 +43,16 @@ import sys
 import tempfile
 import time
 
+import tflib
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.path.dirname(sys.executable)
-PROVIDER = os.path.join("registry.terraform.io", "hashicorp", "aws")
+PROVIDER = tflib.PROVIDER
 T0 = time.monotonic()
 
 
 def skip_or_fail(why):
-    if os.environ.get("CI") == "true":
-        print(f"tf-apply: FAIL: {why} (required under CI=true)", file=sys.stderr)
-        sys.exit(1)
-    print(f"*** SKIPPED: .ci/tf_apply_moto.py: {why} ***", file=sys.stderr)
-    sys.exit(0)
-
-
-def plugin_dir():
-    for d in (os.environ.get("CROSSROLE_TF_PLUGIN_DIR"), "/opt/tf-plugins"):
-        if d and os.path.isdir(os.path.join(d, PROVIDER)):
-            return d
-    return None
+    tflib.skip_or_fail("tf-apply", why)
 
 
 if not os.access(os.path.join(BIN, "moto_server"), os.X_OK):
@@ -69,7 +60,7 @@ if not os.access(os.path.join(BIN, "moto_server"), os.X_OK):
                  "made by bash .ci/setup.sh)")
 if shutil.which("terraform") is None:
     skip_or_fail("terraform is not on PATH")
-PLUGINS = plugin_dir()
+PLUGINS = tflib.plugin_dir()
 if PLUGINS is None:
     skip_or_fail(f"no Terraform provider plugin directory with {PROVIDER} "
                  "(looked in $CROSSROLE_TF_PLUGIN_DIR and /opt/tf-plugins)")

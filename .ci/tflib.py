@@ -1,9 +1,36 @@
-"""Terraform as an evaluator for the checks in this directory: a provider-less root module of
-outputs, applied in a temporary directory (nothing is downloaded or deployed)."""
+"""Terraform for the checks in this directory: as an evaluator (a provider-less root module of
+outputs, applied in a temporary directory; nothing is downloaded or deployed), and the AWS
+provider's offline plugin directory with the skip-or-fail rule of the checks that need it."""
 import json
 import os
 import subprocess
+import sys
 import tempfile
+
+PROVIDER = os.path.join("registry.terraform.io", "hashicorp", "aws")
+
+
+def skip_or_fail(check, why):
+    """A missing tool: a loud skip on a laptop, a failure under CI (any non-empty CI, as
+    scripts/test.sh reads it)."""
+    if os.environ.get("CI"):
+        print(f"{check}: FAIL: {why} (required under CI)", file=sys.stderr)
+        sys.exit(1)
+    print(f"*** SKIPPED: {check}: {why} ***", file=sys.stderr)
+    sys.exit(0)
+
+
+def plugin_dir():
+    """The directory holding registry.terraform.io/hashicorp/aws: $CROSSROLE_TF_PLUGIN_DIR,
+    /opt/tf-plugins, or wherever the machine image put it (moto-notes.md: find it)."""
+    for d in (os.environ.get("CROSSROLE_TF_PLUGIN_DIR"), "/opt/tf-plugins"):
+        if d and os.path.isdir(os.path.join(d, PROVIDER)):
+            return d
+    r = subprocess.run(["find", "/", "-xdev", "-maxdepth", "5", "-type", "d", "-path", "*/" + PROVIDER],
+                       capture_output=True, text=True)
+    for line in r.stdout.splitlines():
+        return os.path.dirname(os.path.dirname(os.path.dirname(line)))
+    return None
 
 
 def evaluate(expressions, prelude=""):
