@@ -27,8 +27,11 @@ pub(crate) fn load(dir: &Path) -> Result<Vec<Override>> {
     if !dir.is_dir() {
         bail!("--templates: {} is not a directory", dir.display());
     }
-    let mut found = Vec::new();
-    walk(dir, dir, &mut found).with_context(|| format!("reading --templates {}", dir.display()))?;
+    let mut found: Vec<(String, PathBuf)> = files_under(dir)
+        .with_context(|| format!("reading --templates {}", dir.display()))?
+        .into_iter()
+        .filter(|(name, _)| name.ends_with(".tera"))
+        .collect();
     found.sort();
     let mut problems = Vec::new();
     let mut out = Vec::new();
@@ -51,18 +54,24 @@ pub(crate) fn load(dir: &Path) -> Result<Vec<Override>> {
     Ok(out)
 }
 
-fn walk(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(&path, base, out)?;
-        } else if path.extension().is_some_and(|e| e == "tera") {
-            let rel = path.strip_prefix(base).unwrap_or(&path);
-            let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            out.push((name, path));
+/// Every file under `dir` with its path relative to it (`/`-separated), in any order.
+pub(crate) fn files_under(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
+    fn walk(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                walk(&path, base, out)?;
+            } else {
+                let rel = path.strip_prefix(base).unwrap_or(&path);
+                let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                out.push((name, path));
+            }
         }
+        Ok(())
     }
-    Ok(())
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out)?;
+    Ok(out)
 }
 
 /// Parses every output file back in its language (YAML, JSON, HCL), naming the file, its line and
@@ -151,18 +160,6 @@ mod tests {
         assert_eq!(one_line("plain message"), "plain message");
     }
 
-    fn golden_files(dir: &Path, base: &Path, out: &mut Vec<OutputFile>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                golden_files(&path, base, out);
-            } else {
-                let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
-                out.push(OutputFile { path: rel, contents: std::fs::read_to_string(&path).unwrap() });
-            }
-        }
-    }
-
     /// The parse-back must not refuse what the built-ins emit (escapes, interpolations, the
     /// tricky values): every golden passes it.
     #[test]
@@ -171,8 +168,11 @@ mod tests {
         let mut checked = 0;
         for entry in std::fs::read_dir(&base).unwrap() {
             let dir = entry.unwrap().path();
-            let mut files = Vec::new();
-            golden_files(&dir, &dir, &mut files);
+            let files: Vec<OutputFile> = files_under(&dir)
+                .unwrap()
+                .into_iter()
+                .map(|(path, p)| OutputFile { path, contents: std::fs::read_to_string(p).unwrap() })
+                .collect();
             checked += files.len();
             parse_back(&files, &[]).unwrap_or_else(|e| panic!("{}: {e:#}", dir.display()));
         }

@@ -59,22 +59,11 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, base, out);
-            } else {
-                out.push(path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-
     #[test]
     fn builtin_table_matches_the_templates_directory() {
         let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-        let mut on_disk = Vec::new();
-        walk(&base, &base, &mut on_disk);
+        let mut on_disk: Vec<String> =
+            crate::render::overrides::files_under(&base).unwrap().into_iter().map(|(n, _)| n).collect();
         on_disk.sort();
         let table: Vec<String> = BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
         assert_eq!(table, on_disk);
