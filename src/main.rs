@@ -2,6 +2,9 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // clap prints help, version and usage errors itself, styled when the terminal takes it.
     let cli = crossrole::Cli::parse();

@@ -82,14 +82,12 @@ fn words(parts: &[&str]) -> Vec<String> {
 /// A command word as the `sh_str` filter takes it: the account placeholder (an argument, not a
 /// file the script fills in) becomes a reference to the script's `account_id`.
 fn shell_word(w: &str) -> ValueView {
-    let mut out = Vec::new();
+    let mut out = ValueView::default();
     for (i, piece) in w.split(ACCOUNT_PLACEHOLDER).enumerate() {
         if i > 0 {
-            out.push(["ref".to_string(), "account_id".to_string()]);
+            out = out.var("account_id");
         }
-        if !piece.is_empty() || w.is_empty() {
-            out.push(["lit".to_string(), piece.to_string()]);
-        }
+        out = out.lit(piece);
     }
     out
 }

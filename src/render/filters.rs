@@ -5,7 +5,8 @@ use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
 use super::escape::{self, Part, cfn_value, hcl_quote, hcl_value, sh_quote};
 
-/// A filter input: a plain string, or a `ValueView` (`[["lit", ..], ["ref", ..]]`).
+/// A filter input: a plain string, or a `ValueView` (text and references in turn, text first).
+/// Empty text between references is dropped; a value that is only empty text stays one part.
 fn parts(v: &Value) -> TeraResult<Vec<Part<'_>>> {
     if let Some(s) = v.as_str() {
         return Ok(vec![Part::Lit(s)]);
@@ -13,17 +14,16 @@ fn parts(v: &Value) -> TeraResult<Vec<Part<'_>>> {
     let Some(items) = v.as_array() else {
         return Err(Error::message(format!("expected a string or a value list, got {}", v.name())));
     };
-    items
-        .iter()
-        .map(|item| {
-            let pair = item.as_array().filter(|a| a.len() == 2);
-            match pair.map(|a| (a[0].as_str(), a[1].as_str())) {
-                Some((Some("lit"), Some(s))) => Ok(Part::Lit(s)),
-                Some((Some("ref"), Some(s))) => Ok(Part::Ref(s)),
-                _ => Err(Error::message("malformed value part")),
-            }
-        })
-        .collect()
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let s = item.as_str().ok_or_else(|| Error::message("malformed value part"))?;
+        match i % 2 {
+            1 => out.push(Part::Ref(s)),
+            _ if !s.is_empty() || items.len() == 1 => out.push(Part::Lit(s)),
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
 fn plain(v: &Value) -> TeraResult<&str> {

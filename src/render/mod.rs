@@ -188,10 +188,8 @@ pub(crate) fn render_with(model: &Plan, formats: Formats, replaced: &[overrides:
 
 fn render_files(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendered> {
     let mut out = Rendered::default();
-    let ctx_for = |hub, member| {
-        Context::from_serialize(&view::build(model, hub, member, formats))
-            .map_err(|e| anyhow!("building the template context: {e}"))
-    };
+    let shared = view::shared(model)?;
+    let ctx_for = |hub, member| view::context(model, hub, member, formats, &shared);
     let mut cfn_ctx = ctx_for(Target::CfnHub, Target::CfnMember)?;
     cfn_ctx.insert("header_s3", &false);
     access_key_warnings(model, formats, &mut out.warnings);
@@ -370,27 +368,43 @@ fn render_cfn(
 ) -> Result<(String, bool)> {
     ctx.insert("header_s3", &false);
     let text = text::normalise(&render_one(tera, template, ctx)?);
-    if !check_cloudformation(path, &text, warnings, tera)? {
+    check_cloudformation(path, &text, tera)?;
+    if !over_inline(path, &text, warnings)? {
         return Ok((text, false));
     }
     ctx.insert("header_s3", &true);
     let rendered = render_one(tera, template, ctx);
     ctx.insert("header_s3", &false);
     let text = text::normalise(&rendered?);
-    check_cloudformation(path, &text, &mut Vec::new(), tera)?;
+    // Only the header's comment changed, so parsing the body again would only repeat the check
+    // (a replaced template is parsed back as a whole by `overrides::parse_back`); sizes still
+    // are checked, since the text grew.
+    over_inline(path, &text, &mut Vec::new())?;
     Ok((text, true))
 }
 
-/// Parses the template back and enforces CloudFormation's limits, so a template bug or an
-/// oversized setup fails here instead of in `aws cloudformation deploy`. Returns whether the
-/// template is too large to deploy without `--s3-bucket`.
-fn check_cloudformation(path: &str, text: &str, warnings: &mut Vec<String>, engine: &Engine) -> Result<bool> {
-    let doc: serde_yaml::Value =
+/// The part of a template the limits are about: its resources, each skipped unread.
+#[derive(serde::Deserialize)]
+struct CfnShape {
+    #[serde(rename = "Resources", default)]
+    resources: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
+}
+
+/// Parses the template back and enforces CloudFormation's resource limit, so a template bug or an
+/// oversized setup fails here instead of in `aws cloudformation deploy`.
+fn check_cloudformation(path: &str, text: &str, engine: &Engine) -> Result<()> {
+    let doc: CfnShape =
         serde_yaml::from_str(text).with_context(|| engine.blame(&format!("{path} is not valid YAML")))?;
-    let resources = doc.get("Resources").and_then(|r| r.as_mapping()).map_or(0, serde_yaml::Mapping::len);
+    let resources = doc.resources.len();
     if resources > CFN_RESOURCES {
         bail!("{path}: {resources} resources; CloudFormation allows at most {CFN_RESOURCES} per template");
     }
+    Ok(())
+}
+
+/// Enforces CloudFormation's body limit; returns whether the template is too large to deploy
+/// without `--s3-bucket`.
+fn over_inline(path: &str, text: &str, warnings: &mut Vec<String>) -> Result<bool> {
     if text.len() > CFN_BODY {
         bail!("{path}: {} bytes; CloudFormation accepts at most {CFN_BODY} bytes even from S3", text.len());
     }

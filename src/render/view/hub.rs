@@ -17,7 +17,8 @@ pub(crate) struct MemberView {
     label: String,
     /// Terraform provider alias and module name.
     tf_name: String,
-    /// The administrative role Terraform assumes to reach this account.
+    /// The administrative role Terraform assumes to reach this account (a Terraform value: only
+    /// the providers Terraform configures assume it).
     admin_role_arn: ValueView,
     /// The CLI script's profile variable for this account, and an example profile name.
     profile_var: String,
@@ -172,13 +173,12 @@ pub(crate) fn hub_view(model: &Plan, hub: &Hub, target: Target) -> HubView {
         own_sets: hub.own_sets.clone(),
         has_access_key: hub.access_key == AccessKey::SecretsManager,
         access_key_secret_name: hub.access_key_secret.clone(),
-        access_key_secret_string: vec![
-            ["lit".into(), "{\"AccessKeyId\":\"".into()],
-            ["ref".into(), "HubUserAccessKey".into()],
-            ["lit".into(), "\",\"SecretAccessKey\":\"".into()],
-            ["ref".into(), "HubUserAccessKey.SecretAccessKey".into()],
-            ["lit".into(), "\"}".into()],
-        ],
+        access_key_secret_string: ValueView::default()
+            .lit("{\"AccessKeyId\":\"")
+            .var("HubUserAccessKey")
+            .lit("\",\"SecretAccessKey\":\"")
+            .var("HubUserAccessKey.SecretAccessKey")
+            .lit("\"}"),
     }
 }
 
@@ -206,30 +206,30 @@ fn extra_group_view(g: &ExtraGroup, target: Target) -> ExtraGroupView {
     }
 }
 
-/// Each member account: its label, provider alias and the role Terraform assumes there.
-pub(crate) fn member_views(model: &Plan, hub: Target) -> Vec<MemberView> {
-    model.members().iter().map(|m| member_view(hub, m.account.as_str(), m.name.as_deref())).collect()
+/// Each member account: its label, provider alias and the role Terraform assumes there. Alike in
+/// every format's context, so converted once for all of them.
+pub(crate) fn member_views(model: &Plan) -> Vec<MemberView> {
+    model.members().iter().map(|m| member_view(m.account.as_str(), m.name.as_deref())).collect()
 }
 
 /// Accounts removed from the setup whose providers stay until the removal is applied
 /// (`providers` layout: Terraform needs the provider to destroy the account's role).
-pub(crate) fn retired_views(model: &Plan, hub: Target) -> Vec<MemberView> {
+pub(crate) fn retired_views(model: &Plan) -> Vec<MemberView> {
     let retired = model.spokes().map(|h| h.state.retired.as_slice()).unwrap_or_default();
-    retired.iter().map(|a| member_view(hub, a, None)).collect()
+    retired.iter().map(|a| member_view(a, None)).collect()
 }
 
-fn member_view(hub: Target, account: &str, name: Option<&str>) -> MemberView {
+fn member_view(account: &str, name: Option<&str>) -> MemberView {
     MemberView {
         account: account.to_string(),
         has_name: name.is_some(),
         label: name.unwrap_or(account).to_string(),
         tf_name: format!("member_{account}"),
-        admin_role_arn: vec![
-            ["lit".into(), "arn:".into()],
-            ["ref".into(), reference(hub, Var::Partition)],
-            ["lit".into(), format!(":iam::{account}:role/")],
-            ["ref".into(), "var.member_admin_role_name".into()],
-        ],
+        admin_role_arn: ValueView::default()
+            .lit("arn:")
+            .var(&reference(Target::TfHub, Var::Partition))
+            .lit(&format!(":iam::{account}:role/"))
+            .var("var.member_admin_role_name"),
         profile_var: crate::render::aws_cli::profile_env_var(account),
         example_profile: format!("admin-{account}"),
     }

@@ -8,7 +8,9 @@ pub(crate) mod policy;
 mod role;
 mod vendor;
 
+use anyhow::{Result, anyhow};
 use serde::Serialize;
+use tera::Context;
 
 use crate::aws::ids;
 use crate::keyword::{self, Setup};
@@ -61,9 +63,6 @@ pub(crate) struct View {
     mode: String,
     #[serde(flatten)]
     hub: HubView,
-    members: Vec<MemberView>,
-    /// Removed accounts whose Terraform providers are kept until `--applied`.
-    retired: Vec<MemberView>,
     /// Step 1 of a two-step change (the shape step 2 goes to), or empty.
     pending_shape: String,
     /// Hub and spoke: member accounts with a role each. False for a single account.
@@ -104,17 +103,39 @@ impl Formats {
     }
 }
 
+/// What every context of a setup holds alike, converted once: the member accounts (thousands of
+/// them, the largest part of a context) and the removed accounts whose Terraform providers are
+/// kept until `--applied`.
+pub(crate) struct Shared {
+    members: tera::Value,
+    retired: tera::Value,
+}
+
+pub(crate) fn shared(model: &Plan) -> Result<Shared> {
+    let convert = |views: Vec<MemberView>| {
+        tera::Value::try_from_serializable(&views).map_err(|e| anyhow!("building the member account list: {e}"))
+    };
+    Ok(Shared { members: convert(member_views(model))?, retired: convert(retired_views(model))? })
+}
+
+/// The context of one format's templates: its view and the shared part.
+pub(crate) fn context(model: &Plan, hub: Target, member: Target, formats: Formats, shared: &Shared) -> Result<Context> {
+    let mut ctx = Context::from_serialize(&build(model, hub, member, formats))
+        .map_err(|e| anyhow!("building the template context: {e}"))?;
+    ctx.insert_value("members", shared.members.clone());
+    ctx.insert_value("retired", shared.retired.clone());
+    Ok(ctx)
+}
+
 /// The view for one template. Hub and member templates of one format share a view; `hub` and
 /// `member` pick how deploy-time values are referenced in each.
-pub(crate) fn build(model: &Plan, hub: Target, member: Target, formats: Formats) -> View {
+fn build(model: &Plan, hub: Target, member: Target, formats: Formats) -> View {
     View {
         rules: rules(model),
         preset: model.preset.clone(),
         tier: keyword::name(&model.tier),
         mode: keyword::name(&model.mode),
         hub: model.hub().map(|h| hub_view(model, h, hub)).unwrap_or_default(),
-        members: member_views(model, hub),
-        retired: retired_views(model, hub),
         pending_shape: model.spokes().and_then(|h| h.state.pending.clone()).unwrap_or_default(),
         has_members: model.kind() == Setup::HubAndSpoke,
         is_vendor: model.kind() == Setup::VendorRole,

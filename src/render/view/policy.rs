@@ -7,8 +7,31 @@ use crate::model::NamedPolicy;
 use crate::model::policy::{Expr, PolicyDocument, Seg, Var, aws_managed_policy_arn};
 use crate::model::shared::pascal;
 
-/// A string value as the filters take it: `[["lit", "arn:"], ["ref", "AWS::Partition"], ...]`.
-pub(crate) type ValueView = Vec<[String; 2]>;
+/// A string value as the filters take it: literal text and references in turn, starting with
+/// text (`["arn:", "AWS::Partition", ":iam::111111111111:role/x"]`). Flat, because a setup of
+/// thousands of accounts holds tens of thousands of these and each nested array is an allocation.
+#[derive(Serialize, Default, Clone, Debug, PartialEq, Eq)]
+#[serde(transparent)]
+pub(crate) struct ValueView(Vec<String>);
+
+impl ValueView {
+    pub(crate) fn lit(mut self, s: &str) -> Self {
+        let odd = self.0.len() % 2 == 1;
+        match self.0.last_mut() {
+            Some(last) if odd => last.push_str(s),
+            _ => self.0.push(s.to_string()),
+        }
+        self
+    }
+
+    pub(crate) fn var(mut self, r: &str) -> Self {
+        if self.0.len() % 2 == 0 {
+            self.0.push(String::new());
+        }
+        self.0.push(r.to_string());
+        self
+    }
+}
 
 #[derive(Clone, Copy)]
 pub(crate) enum Target {
@@ -42,12 +65,10 @@ pub(crate) fn reference(target: Target, v: Var) -> String {
 }
 
 pub(crate) fn value(target: Target, e: &Expr) -> ValueView {
-    e.0.iter()
-        .map(|s| match s {
-            Seg::Lit(l) => ["lit".to_string(), l.clone()],
-            Seg::Var(v) => ["ref".to_string(), reference(target, *v)],
-        })
-        .collect()
+    e.0.iter().fold(ValueView::default(), |v, s| match s {
+        Seg::Lit(l) => v.lit(l),
+        Seg::Var(r) => v.var(&reference(target, *r)),
+    })
 }
 
 #[derive(Serialize)]
