@@ -15,6 +15,13 @@ pub(crate) enum Part<'a> {
 /// both read back as exactly `s`, and never as a number, date, boolean or alias.
 pub(crate) fn yaml_quote(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + 2);
+    yaml_quote_into(&mut o, s);
+    o
+}
+
+/// `yaml_quote` appended to `o` (a setup of thousands of accounts quotes tens of thousands of
+/// ARNs; one buffer per value instead of one per step).
+fn yaml_quote_into(o: &mut String, s: &str) {
     o.push('"');
     for c in s.chars() {
         match c {
@@ -32,7 +39,6 @@ pub(crate) fn yaml_quote(s: &str) -> String {
         }
     }
     o.push('"');
-    o
 }
 
 /// A whole text (a nested template) as a YAML literal block scalar (`|`) whose lines are indented
@@ -66,19 +72,19 @@ pub(crate) fn yaml_block(s: &str, indent: usize) -> String {
 /// A CloudFormation string value. Plain text becomes a quoted scalar; text with references becomes a
 /// flow mapping `{"Fn::Sub": "..."}` in which a literal `${` is written `${!` as `Fn::Sub` requires.
 pub(crate) fn cfn_value(parts: &[Part<'_>]) -> String {
+    let len: usize = parts.iter().map(|(Part::Lit(s) | Part::Ref(s))| s.len() + 3).sum();
     if parts.iter().all(|p| matches!(p, Part::Lit(_))) {
-        let text: String = parts
-            .iter()
-            .map(|p| match p {
-                Part::Lit(s) | Part::Ref(s) => *s,
-            })
-            .collect();
+        let mut text = String::with_capacity(len);
+        for Part::Lit(s) | Part::Ref(s) in parts {
+            text.push_str(s);
+        }
         return yaml_quote(&text);
     }
-    let mut sub = String::new();
+    let mut sub = String::with_capacity(len);
     for p in parts {
         match p {
-            Part::Lit(s) => sub.push_str(&s.replace("${", "${!")),
+            Part::Lit(s) if s.contains("${") => sub.push_str(&s.replace("${", "${!")),
+            Part::Lit(s) => sub.push_str(s),
             Part::Ref(r) => {
                 sub.push_str("${");
                 sub.push_str(r);
@@ -86,13 +92,25 @@ pub(crate) fn cfn_value(parts: &[Part<'_>]) -> String {
             }
         }
     }
-    format!("{{\"Fn::Sub\": {}}}", yaml_quote(&sub))
+    let mut o = String::with_capacity(sub.len() + 16);
+    o.push_str("{\"Fn::Sub\": ");
+    yaml_quote_into(&mut o, &sub);
+    o.push('}');
+    o
 }
 
 /// Escapes `s` for the inside of an HCL quoted template: only the escapes HCL knows (never `\b`,
 /// `\f`, `\/`), and the template markers `${` / `%{` doubled so Terraform does not interpolate them.
 pub(crate) fn hcl_fragment(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
+    hcl_fragment_into(&mut o, s);
+    o
+}
+
+/// `hcl_fragment` appended to `o`.
+fn hcl_fragment_into(out: &mut String, s: &str) {
+    let start = out.len();
+    let o = out;
     for c in s.chars() {
         match c {
             '"' => o.push_str("\\\""),
@@ -106,7 +124,11 @@ pub(crate) fn hcl_fragment(s: &str) -> String {
             c => o.push(c),
         }
     }
-    o.replace("${", "$${").replace("%{", "%%{")
+    if o[start..].contains("${") || o[start..].contains("%{") {
+        let doubled = o[start..].replace("${", "$${").replace("%{", "%%{");
+        o.truncate(start);
+        o.push_str(&doubled);
+    }
 }
 
 /// An HCL quoted string that Terraform reads back as exactly `s`.
@@ -116,20 +138,20 @@ pub(crate) fn hcl_quote(s: &str) -> String {
 
 /// An HCL quoted template: literal parts escaped, references interpolated as `${ref}`.
 pub(crate) fn hcl_value(parts: &[Part<'_>]) -> String {
-    let mut o = String::from("\"");
+    let len: usize = parts.iter().map(|(Part::Lit(s) | Part::Ref(s))| s.len() + 3).sum();
+    let mut o = String::with_capacity(len + 2);
+    o.push('"');
     for (i, p) in parts.iter().enumerate() {
         match p {
             Part::Lit(s) => {
-                let frag = hcl_fragment(s);
+                let start = o.len();
+                hcl_fragment_into(&mut o, s);
                 let next_is_ref = matches!(parts.get(i + 1), Some(Part::Ref(_)));
-                match frag.strip_suffix('$') {
-                    // A literal `$` right before `${ref}` would read as the escape `$${`: emit that
-                    // one dollar as an interpolated string instead.
-                    Some(head) if next_is_ref => {
-                        o.push_str(head);
-                        o.push_str("${\"$\"}");
-                    }
-                    _ => o.push_str(&frag),
+                // A literal `$` right before `${ref}` would read as the escape `$${`: emit that
+                // one dollar as an interpolated string instead.
+                if next_is_ref && o.len() > start && o.ends_with('$') {
+                    o.pop();
+                    o.push_str("${\"$\"}");
                 }
             }
             Part::Ref(r) => {

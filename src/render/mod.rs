@@ -11,6 +11,7 @@ pub(crate) mod templates;
 pub(crate) mod text;
 pub(crate) mod tf_fmt;
 pub(crate) mod view;
+mod yaml_outline;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use tera::{Context, Tera};
@@ -357,8 +358,11 @@ fn access_key_warnings(model: &Plan, formats: Formats, warnings: &mut Vec<String
     }
 }
 
-/// A CloudFormation template, checked; one over the inline limit is rendered again so that the
-/// deploy command in its header carries `--s3-bucket`. Returns it and whether it needs S3.
+/// A CloudFormation template, checked, and whether it is over the inline limit, so that the
+/// deploy command in its header carries `--s3-bucket`. It is rendered with that header first:
+/// a large template (thousands of accounts) is then rendered once, and only a small one again
+/// without it. (A template within the header's few bytes of the limit keeps the S3 header,
+/// which is right for the file as written.)
 fn render_cfn(
     tera: &Engine,
     template: &str,
@@ -366,45 +370,35 @@ fn render_cfn(
     path: &str,
     warnings: &mut Vec<String>,
 ) -> Result<(String, bool)> {
-    ctx.insert("header_s3", &false);
-    let text = text::normalise(&render_one(tera, template, ctx)?);
-    check_cloudformation(path, &text, tera)?;
-    if !over_inline(path, &text, warnings)? {
-        return Ok((text, false));
-    }
     ctx.insert("header_s3", &true);
     let rendered = render_one(tera, template, ctx);
     ctx.insert("header_s3", &false);
-    let text = text::normalise(&rendered?);
-    // Only the header's comment changed, so parsing the body again would only repeat the check
-    // (a replaced template is parsed back as a whole by `overrides::parse_back`); sizes still
-    // are checked, since the text grew.
-    over_inline(path, &text, &mut Vec::new())?;
-    Ok((text, true))
-}
-
-/// The part of a template the limits are about: its resources, each skipped unread.
-#[derive(serde::Deserialize)]
-struct CfnShape {
-    #[serde(rename = "Resources", default)]
-    resources: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
+    let mut text = text::normalise(&rendered?);
+    let needs_s3 = text.len() > CFN_INLINE_BODY;
+    if !needs_s3 {
+        text = text::normalise(&render_one(tera, template, ctx)?);
+    }
+    check_cloudformation(path, &text, tera)?;
+    over_inline(path, &text, warnings)?;
+    Ok((text, needs_s3))
 }
 
 /// Parses the template back and enforces CloudFormation's resource limit, so a template bug or an
 /// oversized setup fails here instead of in `aws cloudformation deploy`.
 fn check_cloudformation(path: &str, text: &str, engine: &Engine) -> Result<()> {
-    let doc: CfnShape =
-        serde_yaml::from_str(text).with_context(|| engine.blame(&format!("{path} is not valid YAML")))?;
-    let resources = doc.resources.len();
+    let resources = yaml_outline::resources(text)
+        .map_err(|e| anyhow!(e))
+        .with_context(|| engine.blame(&format!("{path} is not valid YAML")))?
+        .len();
     if resources > CFN_RESOURCES {
         bail!("{path}: {resources} resources; CloudFormation allows at most {CFN_RESOURCES} per template");
     }
     Ok(())
 }
 
-/// Enforces CloudFormation's body limit; returns whether the template is too large to deploy
-/// without `--s3-bucket`.
-fn over_inline(path: &str, text: &str, warnings: &mut Vec<String>) -> Result<bool> {
+/// Enforces CloudFormation's body limit, and warns of a template too large to deploy without
+/// `--s3-bucket`.
+fn over_inline(path: &str, text: &str, warnings: &mut Vec<String>) -> Result<()> {
     if text.len() > CFN_BODY {
         bail!("{path}: {} bytes; CloudFormation accepts at most {CFN_BODY} bytes even from S3", text.len());
     }
@@ -413,7 +407,6 @@ fn over_inline(path: &str, text: &str, warnings: &mut Vec<String>) -> Result<boo
             "{path} is {} bytes, over the {CFN_INLINE_BODY} bytes `aws cloudformation deploy` sends inline: add --s3-bucket <bucket> to its deploy command",
             text.len()
         ));
-        return Ok(true);
     }
-    Ok(false)
+    Ok(())
 }
