@@ -208,8 +208,8 @@ fn extra_group_view(g: &ExtraGroup, target: Target) -> ExtraGroupView {
 
 /// Each member account: its label, provider alias and the role Terraform assumes there. Alike in
 /// every format's context, so converted once for all of them.
-pub(crate) fn member_views(model: &Plan) -> Vec<MemberView> {
-    model.members().iter().map(|m| member_view(m.account.as_str(), m.name.as_deref())).collect()
+pub(crate) fn member_views(model: &Plan, at_most: usize) -> Vec<MemberView> {
+    model.members().iter().take(at_most).map(|m| member_view(m.account.as_str(), m.name.as_deref())).collect()
 }
 
 /// Accounts removed from the setup whose providers stay until the removal is applied

@@ -15,6 +15,7 @@ use tera::Context;
 use crate::aws::ids;
 use crate::keyword::{self, Setup};
 use crate::model::Plan;
+use crate::model::deploy::{HANDFUL, Layout};
 pub(crate) use deploy::{ACCOUNTS_FILE, DeployView, deploy_view};
 pub(crate) use hub::extra_user_template;
 use hub::{HubView, MemberView, hub_view, member_views, retired_views};
@@ -103,26 +104,45 @@ impl Formats {
     }
 }
 
-/// What every context of a setup holds alike, converted once: the member accounts (thousands of
-/// them, the largest part of a context) and the removed accounts whose Terraform providers are
-/// kept until `--applied`.
+/// What every context of a setup holds alike, converted once: the member accounts and the
+/// removed accounts whose Terraform providers are kept until `--applied`.
 pub(crate) struct Shared {
-    members: tera::Value,
+    /// None where no template lists the accounts one by one (see `lists_members`).
+    members: Option<tera::Value>,
+    /// The first two, for examples (DEPLOY.md's profile variables).
+    example_members: tera::Value,
     retired: tera::Value,
+}
+
+/// Whether a built-in template lists the member accounts one by one: a handful of them in
+/// DEPLOY.md, a Terraform provider each, or a StackSet's account list. Otherwise the accounts
+/// are read from `accounts.txt`, and `members` (thousands of accounts, the largest part of a
+/// context) is left out: a replaced template that reads it fails as an undefined variable rather
+/// than looping over nothing.
+fn lists_members(model: &Plan) -> bool {
+    model.spokes().is_some_and(|h| {
+        h.members.len() <= HANDFUL
+            || h.tf.layout == Layout::Providers
+            || matches!(h.deploy, crate::model::deploy::DeployPlan::StackSet(_))
+    })
 }
 
 pub(crate) fn shared(model: &Plan) -> Result<Shared> {
     let convert = |views: Vec<MemberView>| {
         tera::Value::try_from_serializable(&views).map_err(|e| anyhow!("building the member account list: {e}"))
     };
-    Ok(Shared { members: convert(member_views(model))?, retired: convert(retired_views(model))? })
+    let members = if lists_members(model) { Some(convert(member_views(model, usize::MAX))?) } else { None };
+    Ok(Shared { members, example_members: convert(member_views(model, 2))?, retired: convert(retired_views(model))? })
 }
 
 /// The context of one format's templates: its view and the shared part.
 pub(crate) fn context(model: &Plan, hub: Target, member: Target, formats: Formats, shared: &Shared) -> Result<Context> {
     let mut ctx = Context::from_serialize(&build(model, hub, member, formats))
         .map_err(|e| anyhow!("building the template context: {e}"))?;
-    ctx.insert_value("members", shared.members.clone());
+    if let Some(members) = &shared.members {
+        ctx.insert_value("members", members.clone());
+    }
+    ctx.insert_value("example_members", shared.example_members.clone());
     ctx.insert_value("retired", shared.retired.clone());
     Ok(ctx)
 }
