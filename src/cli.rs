@@ -214,7 +214,9 @@ pub(crate) struct SetupArgs {
     #[arg(long, value_name = "ID")]
     pub(crate) hub_account: Option<String>,
     /// Member accounts that get a role, comma separated (12 digits each)
-    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    // Split in `request::accounts`, not by clap: clap keeps each of 10,000 values as its own
+    // boxed value, which cost more than the rest of reading the request.
+    #[arg(long, value_name = "IDS")]
     pub(crate) accounts: Option<Vec<String>>,
     /// Catalog preset choosing the default permission sets [default: micetro]
     #[arg(long, value_name = "NAME")]

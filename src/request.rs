@@ -316,6 +316,7 @@ fn accounts(args: &SetupArgs, raw: &RawConfig, text: &str) -> Vec<AccountEntry> 
     if let Some(list) = &args.accounts {
         let entries = list
             .iter()
+            .flat_map(|l| l.split(','))
             .enumerate()
             .map(|(i, s)| AccountEntry {
                 id: Given { value: AccountId::parse(s.trim()), field: format!("--accounts[{i}]") },

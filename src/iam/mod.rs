@@ -152,8 +152,15 @@ fn parse(text: &'static str) -> Result<Db, String> {
     for (i, line) in text.lines().enumerate() {
         let bad = || format!("line {}: {line:?} is not a record of the table", i + 1);
         let (kind, rest) = line.split_once('\t').unwrap_or((line, ""));
-        let f: Vec<&'static str> = rest.split('\t').collect();
-        match (kind, f.as_slice(), db.services.last_mut()) {
+        // The fields without a Vec per line (the table has some 25,000 lines); a fifth stands
+        // for "more than four", which no record has.
+        let mut fields: [&'static str; 5] = [""; 5];
+        let mut n = 0;
+        for (slot, field) in fields.iter_mut().zip(rest.split('\t')) {
+            *slot = field;
+            n += 1;
+        }
+        match (kind, &fields[..n], db.services.last_mut()) {
             (k, _, _) if k.starts_with('#') => {}
             ("source", [name, version, date], _) => db.source = (name, version, date),
             ("service", [prefix, name], _) => {

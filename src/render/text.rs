@@ -5,7 +5,8 @@
 pub(crate) fn normalise(src: &str) -> String {
     let mut out = String::with_capacity(src.len());
     let mut blank_run = 0;
-    for line in src.replace("\r\n", "\n").split('\n') {
+    // `trim_end` drops the `\r` of a CRLF line end with the other trailing whitespace.
+    for line in src.split('\n') {
         let line = line.trim_end();
         if line.is_empty() {
             blank_run += 1;
