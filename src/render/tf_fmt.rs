@@ -2,15 +2,19 @@
 //! expression, keys are padded to the longest + 1; any other line ends the run). Templates already
 //! produce the indentation, so alignment is the one rule left to apply.
 
-/// Skips a quoted string starting at `chars[i] == '"'`; returns the index after the closing quote.
-fn skip_string(chars: &[char], mut i: usize) -> usize {
+// The scanners walk bytes: every character they look for is ASCII, and no byte of a multi-byte
+// UTF-8 character is below 0x80, so byte indices land on the same places characters would (and
+// a line needs no `Vec<char>` of its own).
+
+/// Skips a quoted string starting at `chars[i] == b'"'`; returns the index after the closing quote.
+fn skip_string(chars: &[u8], mut i: usize) -> usize {
     i += 1;
     while i < chars.len() {
         match chars[i] {
-            '\\' => i += 2,
-            '"' => return i + 1,
-            '$' | '%' if chars.get(i + 1) == Some(&chars[i]) && chars.get(i + 2) == Some(&'{') => i += 3,
-            '$' | '%' if chars.get(i + 1) == Some(&'{') => i = skip_interpolation(chars, i + 2),
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            b'$' | b'%' if chars.get(i + 1) == Some(&chars[i]) && chars.get(i + 2) == Some(&b'{') => i += 3,
+            b'$' | b'%' if chars.get(i + 1) == Some(&b'{') => i = skip_interpolation(chars, i + 2),
             _ => i += 1,
         }
     }
@@ -18,16 +22,16 @@ fn skip_string(chars: &[char], mut i: usize) -> usize {
 }
 
 /// Skips a template interpolation body (after `${`); returns the index after its closing `}`.
-fn skip_interpolation(chars: &[char], mut i: usize) -> usize {
+fn skip_interpolation(chars: &[u8], mut i: usize) -> usize {
     let mut depth = 1;
     while i < chars.len() {
         match chars[i] {
-            '"' => {
+            b'"' => {
                 i = skip_string(chars, i);
                 continue;
             }
-            '{' => depth += 1,
-            '}' => {
+            b'{' => depth += 1,
+            b'}' => {
                 depth -= 1;
                 if depth == 0 {
                     return i + 1;
@@ -42,22 +46,22 @@ fn skip_interpolation(chars: &[char], mut i: usize) -> usize {
 
 /// For a line `key = value` whose value is bracket-balanced: (indent, key, value).
 fn assignment(line: &str) -> Option<(&str, &str, &str)> {
-    let chars: Vec<char> = line.chars().collect();
-    let indent_len = chars.iter().take_while(|c| **c == ' ').count();
+    let chars = line.as_bytes();
+    let indent_len = chars.iter().take_while(|c| **c == b' ').count();
     let mut i = indent_len;
     let mut eq = None;
     while i < chars.len() {
         match chars[i] {
-            '"' => {
-                i = skip_string(&chars, i);
+            b'"' => {
+                i = skip_string(chars, i);
                 continue;
             }
-            '#' => return None,
-            '/' if chars.get(i + 1) == Some(&'/') => return None,
-            '=' => {
-                let prev = if i > 0 { chars[i - 1] } else { ' ' };
-                let next = chars.get(i + 1).copied().unwrap_or(' ');
-                if !"=!<>".contains(prev) && next != '=' && next != '>' {
+            b'#' => return None,
+            b'/' if chars.get(i + 1) == Some(&b'/') => return None,
+            b'=' => {
+                let prev = if i > 0 { chars[i - 1] } else { b' ' };
+                let next = chars.get(i + 1).copied().unwrap_or(b' ');
+                if !b"=!<>".contains(&prev) && next != b'=' && next != b'>' {
                     eq = Some(i);
                     break;
                 }
@@ -71,12 +75,12 @@ fn assignment(line: &str) -> Option<(&str, &str, &str)> {
     let mut j = eq;
     while j < chars.len() {
         match chars[j] {
-            '"' => {
-                j = skip_string(&chars, j);
+            b'"' => {
+                j = skip_string(chars, j);
                 continue;
             }
-            '{' | '[' | '(' => depth += 1,
-            '}' | ']' | ')' => depth -= 1,
+            b'{' | b'[' | b'(' => depth += 1,
+            b'}' | b']' | b')' => depth -= 1,
             _ => {}
         }
         j += 1;
@@ -84,9 +88,8 @@ fn assignment(line: &str) -> Option<(&str, &str, &str)> {
     if depth != 0 {
         return None;
     }
-    let byte = |ci: usize| chars[..ci].iter().map(|c| c.len_utf8()).sum::<usize>();
-    let (indent, rest) = line.split_at(byte(indent_len));
-    let key_end = byte(eq) - indent.len();
+    let (indent, rest) = line.split_at(indent_len);
+    let key_end = eq - indent.len();
     Some((indent, rest[..key_end].trim_end(), rest[key_end + 1..].trim_start()))
 }
 
@@ -113,7 +116,7 @@ pub(crate) fn align(src: &str) -> String {
             let pad = width - key.chars().count() + 1;
             out.push_str(indent);
             out.push_str(key);
-            out.push_str(&" ".repeat(pad));
+            out.extend(std::iter::repeat_n(' ', pad));
             out.push_str("= ");
             out.push_str(value);
             out.push('\n');
