@@ -187,11 +187,29 @@ pub(crate) fn render_with(model: &Plan, formats: Formats, replaced: &[overrides:
     Ok(out)
 }
 
+/// Every file of the setup. CloudFormation (and DEPLOY.md, which reads what the CloudFormation
+/// templates decided) on this thread, Terraform and the CLI script on a second one: they share
+/// only the plan and the member list, and at thousands of accounts each half is a good part of
+/// the run.
 fn render_files(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendered> {
-    let mut out = Rendered::default();
     let shared = view::shared(model)?;
-    let ctx_for = |hub, member| view::context(model, hub, member, formats, &shared);
-    let mut cfn_ctx = ctx_for(Target::CfnHub, Target::CfnMember)?;
+    let (main, side) = std::thread::scope(|scope| {
+        let shared = &shared;
+        let side = scope.spawn(move || terraform_and_cli(model, formats, tera, shared));
+        let main = cloudformation_and_deploy(model, formats, tera, shared);
+        (main, side.join())
+    });
+    let mut out = main?;
+    let side = side.map_err(|_| anyhow!("internal error: rendering Terraform and the CLI script panicked"))??;
+    out.files.extend(side);
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// The CloudFormation templates, DEPLOY.md and the data files.
+fn cloudformation_and_deploy(model: &Plan, formats: Formats, tera: &Engine, shared: &view::Shared) -> Result<Rendered> {
+    let mut out = Rendered::default();
+    let mut cfn_ctx = view::context(model, Target::CfnHub, Target::CfnMember, formats, shared)?;
     cfn_ctx.insert("header_s3", &false);
     access_key_warnings(model, formats, &mut out.warnings);
     let (cfn_files, deploy) = match model.kind() {
@@ -245,23 +263,28 @@ fn render_files(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendere
         })?),
     });
     out.files.extend(data_files(model, formats)?);
+    Ok(out)
+}
+
+/// The Terraform files and the CLI script with its policy documents.
+fn terraform_and_cli(model: &Plan, formats: Formats, tera: &Engine, shared: &view::Shared) -> Result<Vec<OutputFile>> {
+    let mut files = Vec::new();
     if formats.tf {
-        let tf_ctx = ctx_for(Target::TfHub, Target::TfMember)?;
+        let tf_ctx = view::context(model, Target::TfHub, Target::TfMember, formats, shared)?;
         for (t, path) in tf_files(model) {
             let text = text::normalise(&render_one(tera, t, &tf_ctx)?);
             let text = if path.ends_with(".tf") { tf_fmt::align(&text) } else { text };
-            out.files.push(OutputFile { path: (*path).to_string(), contents: text });
+            files.push(OutputFile { path: (*path).to_string(), contents: text });
         }
     }
     if formats.cli {
         let (view, policies) = aws_cli::build(model);
         let ctx = Context::from_serialize(&view).map_err(|e| anyhow!("building the CLI script context: {e}"))?;
         let text = text::normalise(&render_one(tera, "cli/deploy.sh.tera", &ctx)?);
-        out.files.push(OutputFile { path: aws_cli::SCRIPT.into(), contents: text });
-        out.files.extend(policies);
+        files.push(OutputFile { path: aws_cli::SCRIPT.into(), contents: text });
+        files.extend(policies);
     }
-    out.files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    Ok(files)
 }
 
 /// One stack per further hub user of the `groups` shape, so no template passes CloudFormation's
