@@ -1,7 +1,9 @@
 //! Typed IAM policy documents. Values that depend on where the template is deployed (partition,
 //! account ids, the hub user name in the member template) are `Expr`s, resolved by each renderer.
 
-use serde_json::{Value, json};
+mod json;
+
+use serde_json::Value;
 
 /// A value a template resolves at deploy time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -145,40 +147,16 @@ impl PolicyDocument {
     /// The JSON IAM stores, with deploy-time values filled in by `env`. Lists stay lists (as in
     /// the templates), so the size measured here is the size of what we emit.
     pub(crate) fn to_json(&self, env: &dyn Fn(Var) -> String) -> Value {
-        let exprs = |v: &[Expr]| -> Value { v.iter().map(|e| Value::String(e.resolve(env))).collect() };
-        let statements: Vec<Value> = self
-            .statements
-            .iter()
-            .map(|st| {
-                let mut o = serde_json::Map::new();
-                o.insert("Sid".into(), json!(st.sid));
-                o.insert("Effect".into(), json!("Allow"));
-                if !st.principals.is_empty() {
-                    o.insert("Principal".into(), json!({ "AWS": exprs(&st.principals) }));
-                }
-                o.insert("Action".into(), json!(st.actions));
-                if !st.resources.is_empty() {
-                    o.insert("Resource".into(), exprs(&st.resources));
-                }
-                if !st.conditions.is_empty() {
-                    let mut ops = serde_json::Map::new();
-                    for c in &st.conditions {
-                        let entry = ops.entry(c.operator.clone()).or_insert_with(|| json!({}));
-                        if let Value::Object(m) = entry {
-                            m.insert(c.key.clone(), exprs(&c.values));
-                        }
-                    }
-                    o.insert("Condition".into(), Value::Object(ops));
-                }
-                Value::Object(o)
-            })
-            .collect();
-        json!({ "Version": POLICY_VERSION, "Statement": statements })
+        // String keys and string values only: there is nothing that could fail to serialise.
+        serde_json::to_value(json::Doc(self, env)).unwrap_or_default()
     }
 
     /// Characters IAM counts against its size quotas: the document without whitespace.
     pub(crate) fn iam_size(&self, env: &dyn Fn(Var) -> String) -> usize {
-        self.to_json(env).to_string().chars().count()
+        let mut count = json::CharCount::default();
+        // Writing into a counter cannot fail either.
+        let _ = serde_json::to_writer(&mut count, &json::Doc(self, env));
+        count.0
     }
 }
 
@@ -204,6 +182,45 @@ mod tests {
     fn literal_text_in_policies_cannot_act_as_wildcard_or_variable() {
         assert_eq!(policy_literal("/a*b?/$x/"), "/a${*}b${?}/${$}x/");
         assert_eq!(policy_literal("/plain.path-1/"), "/plain.path-1/");
+    }
+
+    #[test]
+    fn the_json_and_its_size_agree_with_a_tree_built_by_hand() {
+        // Every field, escapes (quote, backslash, control characters), characters outside ASCII
+        // and one condition key given twice (a JSON object keeps the last).
+        let cond = |op: &str, key: &str, v: &str| Condition {
+            operator: op.into(),
+            key: key.into(),
+            values: vec![Expr::lit(v).var_then(Var::Account)],
+        };
+        let st = Statement {
+            sid: "Tr\u{e9}s\"q\\".into(),
+            principals: vec![iam_arn(Expr::lit("111111111111"), "root"), Expr::lit("b\u{1F600}")],
+            actions: vec!["sts:AssumeRole".into(), "sts:TagSession".into()],
+            resources: vec![iam_arn(Expr::default().var_then(Var::HubAccount), "role/x\ty\u{1}")],
+            conditions: vec![
+                cond("StringEquals", "aws:PrincipalOrgID", "o-1"),
+                cond("StringEquals", "aws:PrincipalOrgID", "o-2"),
+                cond("ArnLike", "aws:PrincipalArn", "arn:\u{7f}"),
+            ],
+        };
+        let doc = PolicyDocument { statements: vec![st.clone(), Statement { principals: vec![], ..st.clone() }] };
+        let env = |v: Var| format!("{v:?}\u{e4}");
+        let exprs = |v: &[Expr]| -> Value { v.iter().map(|e| Value::String(e.resolve(&env))).collect() };
+        let mut one = serde_json::json!({
+            "Sid": st.sid, "Effect": "Allow", "Principal": { "AWS": exprs(&st.principals) },
+            "Action": st.actions, "Resource": exprs(&st.resources),
+            "Condition": {
+                "StringEquals": { "aws:PrincipalOrgID": exprs(&st.conditions[1].values) },
+                "ArnLike": { "aws:PrincipalArn": exprs(&st.conditions[2].values) },
+            },
+        });
+        let mut two = one.clone();
+        two.as_object_mut().unwrap().remove("Principal");
+        let by_hand = serde_json::json!({ "Version": POLICY_VERSION, "Statement": [one.take(), two] });
+        assert_eq!(doc.to_json(&env), by_hand);
+        assert_eq!(doc.iam_size(&env), by_hand.to_string().chars().count());
+        assert_ne!(doc.iam_size(&env), by_hand.to_string().len(), "the test needs characters outside ASCII");
     }
 
     #[test]

@@ -1,0 +1,98 @@
+//! A policy document serialised straight from its typed form. `to_json` and `iam_size` both read
+//! this one definition, so the size checked against IAM's quotas is the size of the JSON emitted,
+//! and sizing a document of thousands of ARNs (several times per run) builds no JSON tree.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+use super::{Expr, POLICY_VERSION, PolicyDocument, Seg, Statement, Var};
+
+type Env<'a> = &'a dyn Fn(Var) -> String;
+
+pub(super) struct Doc<'a>(pub(super) &'a PolicyDocument, pub(super) Env<'a>);
+struct Stmt<'a>(&'a Statement, Env<'a>);
+struct Exprs<'a>(&'a [Expr], Env<'a>);
+struct Resolved<'a>(&'a Expr, Env<'a>);
+
+impl Serialize for Doc<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("Version", POLICY_VERSION)?;
+        let statements: Vec<Stmt<'_>> = self.0.statements.iter().map(|st| Stmt(st, self.1)).collect();
+        m.serialize_entry("Statement", &statements)?;
+        m.end()
+    }
+}
+
+impl Serialize for Stmt<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (st, env) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("Sid", &st.sid)?;
+        m.serialize_entry("Effect", "Allow")?;
+        if !st.principals.is_empty() {
+            let mut aws = BTreeMap::new();
+            aws.insert("AWS", Exprs(&st.principals, env));
+            m.serialize_entry("Principal", &aws)?;
+        }
+        m.serialize_entry("Action", &st.actions)?;
+        if !st.resources.is_empty() {
+            m.serialize_entry("Resource", &Exprs(&st.resources, env))?;
+        }
+        if !st.conditions.is_empty() {
+            // One object per operator, one entry per key (a repeated key: the last one), as a
+            // JSON object has them.
+            let mut ops: BTreeMap<&str, BTreeMap<&str, Exprs<'_>>> = BTreeMap::new();
+            for c in &st.conditions {
+                ops.entry(c.operator.as_str()).or_default().insert(c.key.as_str(), Exprs(&c.values, env));
+            }
+            m.serialize_entry("Condition", &ops)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Exprs<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for e in self.0 {
+            seq.serialize_element(&Resolved(e, self.1))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for Resolved<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl fmt::Display for Resolved<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for seg in &self.0.0 {
+            match seg {
+                Seg::Lit(l) => f.write_str(l)?,
+                Seg::Var(v) => f.write_str(&(self.1)(*v))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Counts the characters written to it (UTF-8 bytes that start a character).
+#[derive(Default)]
+pub(super) struct CharCount(pub(super) usize);
+
+impl std::io::Write for CharCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.iter().filter(|b| (**b & 0xC0) != 0x80).count();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
