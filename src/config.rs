@@ -229,12 +229,21 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Self::default());
         }
-        let raw: RawConfig = match serde_yaml::from_str(text) {
-            Ok(raw) => raw,
-            Err(first) => return Err(anyhow::anyhow!(every_unknown_key(text, &first))),
+        // The text is parsed once (a config may list thousands of accounts); a config that does
+        // not fit is read again, typed, from the text, for the errors that give line and column.
+        let typed = || -> Result<RawConfig> {
+            serde_yaml::from_str(text).map_err(|first| anyhow::anyhow!(every_unknown_key(text, &first)))
+        };
+        let value: Value = match serde_yaml::from_str(text) {
+            Ok(v) => v,
+            Err(e) => return Err(typed().err().unwrap_or_else(|| e.into())),
         };
         let mut keys = BTreeSet::new();
-        collect_keys(&serde_yaml::from_str(text)?, "", &mut keys);
+        collect_keys(&value, "", &mut keys);
+        let raw = match serde_yaml::from_value(value) {
+            Ok(raw) => raw,
+            Err(_) => typed()?,
+        };
         Ok(Config { raw, keys, text: text.to_string() })
     }
 

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use clap::ValueEnum;
 use serde_yaml::Value;
 
-use crate::aws::ids::AccountId;
+use crate::aws::ids::{AccountId, YamlText};
 use crate::cli::SetupArgs;
 use crate::config::{Config, RawAccount, RawConfig};
 use crate::keyword::{self, AccessKey, AssumeShape, Deploy, Mode, Setup, TfLayout, Tier, Trust};
@@ -135,7 +135,20 @@ impl Request {
         );
         let preset = flag_or_key(("--preset", args.preset.as_ref()), ("preset".into(), raw.preset.as_ref()))
             .unwrap_or_else(|| Given::default_at(DEFAULT_PRESET.to_string(), "preset"));
-        let accounts = accounts(args, &raw, &text);
+        let (accounts, hub_account, vendor_account) = {
+            let yaml = YamlText::new(&text);
+            let hub = account(
+                ("--hub-account", args.hub_account.as_deref()),
+                ("hub.account", raw.hub.account.as_ref()),
+                &yaml,
+            );
+            let vendor = account(
+                ("--vendor-account", args.vendor_account.as_deref()),
+                ("vendor.account", raw.vendor.account.as_ref()),
+                &yaml,
+            );
+            (accounts(args, &raw, &yaml), hub, vendor)
+        };
         let request = Request {
             preset,
             setup,
@@ -146,21 +159,13 @@ impl Request {
             access_key,
             deploy,
             tf_layout,
-            hub_account: account(
-                ("--hub-account", args.hub_account.as_deref()),
-                ("hub.account", raw.hub.account.as_ref()),
-                &text,
-            ),
+            hub_account,
             accounts,
             role_name: flag_or_key(
                 ("--role-name", args.role_name.as_ref()),
                 (format!("{role_key}.name"), raw.member_role.name.as_ref()),
             ),
-            vendor_account: account(
-                ("--vendor-account", args.vendor_account.as_deref()),
-                ("vendor.account", raw.vendor.account.as_ref()),
-                &text,
-            ),
+            vendor_account,
             external_ids: flag_or_key(
                 ("--external-id", args.external_ids.as_ref()),
                 (
@@ -302,7 +307,7 @@ fn given_flags(args: &SetupArgs) -> BTreeSet<&'static str> {
 fn account(
     flag: (&'static str, Option<&str>),
     key: (&'static str, Option<&Value>),
-    text: &str,
+    text: &YamlText<'_>,
 ) -> Option<Given<Result<AccountId, String>>> {
     match (flag, key) {
         ((f, Some(s)), _) => Some(Given { value: AccountId::parse(s), field: f.into() }),
@@ -312,7 +317,7 @@ fn account(
 }
 
 /// The member accounts from `--accounts` (which replaces the config's list) or `accounts:`.
-fn accounts(args: &SetupArgs, raw: &RawConfig, text: &str) -> Vec<AccountEntry> {
+fn accounts(args: &SetupArgs, raw: &RawConfig, text: &YamlText<'_>) -> Vec<AccountEntry> {
     if let Some(list) = &args.accounts {
         let entries = list
             .iter()

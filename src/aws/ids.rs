@@ -2,6 +2,7 @@
 //! the message that names the value and the rule; the caller adds the field.
 
 use serde_yaml::Value;
+use std::collections::HashSet;
 use std::fmt;
 
 /// A 12-digit AWS account id, always kept as a string (a leading zero is significant).
@@ -20,19 +21,18 @@ impl AccountId {
     /// From a YAML value of a config whose text is `source`: a YAML number is refused, because
     /// leading zeros are already gone, and so is an unquoted id with a leading zero, which YAML 1.1
     /// readers (PyYAML, many CI tools) take for an octal number.
-    pub(crate) fn from_yaml(v: &Value, source: &str) -> Result<Self, String> {
+    pub(crate) fn from_yaml(v: &Value, source: &YamlText<'_>) -> Result<Self, String> {
         match v {
             Value::String(s) => {
                 let id = Self::parse(s)?;
-                let quoted = source.contains(&format!("\"{s}\"")) || source.contains(&format!("'{s}'"));
-                if s.starts_with('0') && !source.is_empty() && !quoted {
+                if s.starts_with('0') && !source.text.is_empty() && !source.quoted.contains(s.as_str()) {
                     return Err(format!(
                         "{s} is not quoted: YAML 1.1 readers (PyYAML, many CI tools) take a number with a leading zero for octal; quote account ids (\"{s}\")"
                     ));
                 }
                 Ok(id)
             }
-            Value::Number(n) if n.as_u64().is_some() && source.contains(&n.to_string()) => Err(format!(
+            Value::Number(n) if n.as_u64().is_some() && source.text.contains(&n.to_string()) => Err(format!(
                 "{n} is a YAML number, not a string: quote account ids (\"{:0>12}\"), since a number loses leading zeros",
                 n.to_string()
             )),
@@ -51,6 +51,37 @@ impl AccountId {
 impl fmt::Display for AccountId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// A config's text, with every run of digits written between two equal quotes indexed once:
+/// whether an account id was quoted is asked once per account, and searching the whole text each
+/// time made a config of 10,000 accounts quadratic.
+pub(crate) struct YamlText<'a> {
+    text: &'a str,
+    quoted: HashSet<&'a str>,
+}
+
+impl<'a> YamlText<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let mut quoted = HashSet::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let open = start.checked_sub(1).map(|j| bytes[j]);
+            if i < bytes.len() && matches!(bytes[i], b'"' | b'\'') && open == Some(bytes[i]) {
+                quoted.insert(&text[start..i]);
+            }
+        }
+        YamlText { text, quoted }
     }
 }
 
@@ -338,12 +369,25 @@ mod tests {
         assert!(AccountId::parse("011111111111").is_ok());
         assert_eq!(AccountId::parse("1111").unwrap_err(), "\"1111\" is not a 12-digit AWS account id");
         let n: Value = serde_yaml::from_str("11111111111").unwrap();
-        assert!(AccountId::from_yaml(&n, "11111111111").unwrap_err().contains("quote account ids (\"011111111111\")"));
+        assert!(
+            AccountId::from_yaml(&n, &YamlText::new("11111111111"))
+                .unwrap_err()
+                .contains("quote account ids (\"011111111111\")")
+        );
         let hex: Value = serde_yaml::from_str("0x1234").unwrap();
-        assert!(AccountId::from_yaml(&hex, "a: 0x1234").unwrap_err().starts_with("a YAML number (written in hex"));
+        assert!(
+            AccountId::from_yaml(&hex, &YamlText::new("a: 0x1234"))
+                .unwrap_err()
+                .starts_with("a YAML number (written in hex")
+        );
         let octal: Value = serde_yaml::from_str("033333333333").unwrap();
-        assert!(AccountId::from_yaml(&octal, "a: 033333333333").unwrap_err().contains("is not quoted"));
-        assert!(AccountId::from_yaml(&octal, "a: \"033333333333\"").is_ok());
+        assert!(AccountId::from_yaml(&octal, &YamlText::new("a: 033333333333")).unwrap_err().contains("is not quoted"));
+        assert!(AccountId::from_yaml(&octal, &YamlText::new("a: \"033333333333\"")).is_ok());
+        assert!(AccountId::from_yaml(&octal, &YamlText::new("a: '033333333333'")).is_ok());
+        // Quoted elsewhere, or only as part of a longer quoted string or with unequal quotes: not quoted.
+        for text in ["a: 033333333333 # \"0333\"", "a: 033333333333\nb: \"1033333333333\"", "a: \"033333333333'"] {
+            assert!(AccountId::from_yaml(&octal, &YamlText::new(text)).is_err(), "{text}");
+        }
     }
 
     #[test]
