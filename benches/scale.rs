@@ -5,8 +5,9 @@
 //! followed by the one `syncfs` the emit also ends with. Medians of seven runs (the ratio: the
 //! median of each run's own emit / floor), each in its own process and directory, so its peak
 //! memory and its start (the IAM table, the templates) are its own, with the allocator the binary
-//! ships with. A last row is day 2: one account added to the 10,000 already emitted into the
-//! directory. No assertions: the numbers go into README.
+//! ships with. Two more rows: day 2 (one account added to the 10,000 already emitted into the
+//! directory) and the 10,000 read from a config file with a name each. No assertions: the numbers
+//! go into README.
 
 // A benchmark is test code: a failure should stop it loudly.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::cast_precision_loss)]
@@ -55,11 +56,26 @@ fn median(mut secs: Vec<f64>) -> f64 {
     secs[secs.len() / 2]
 }
 
-/// The emit's arguments for `n` accounts into `out`.
-fn emit(n: usize, out: &Path) -> (std::time::Duration, u8, String) {
+/// A config listing `n` accounts, each with a name, as an organization keeps them.
+fn config(n: usize, dir: &Path) -> std::path::PathBuf {
+    let mut text = String::from("hub:\n  account: \"999999999999\"\naccounts:\n");
+    for (i, id) in accounts(n).split(',').enumerate() {
+        text.push_str(&format!("  - {{id: \"{id}\", name: account-{i}}}\n"));
+    }
+    let path = dir.join("crossrole.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Emits `n` accounts into `out`, from `--accounts` or, given `config`, from that file.
+fn emit(n: usize, out: &Path, config: Option<&Path>) -> (std::time::Duration, u8, String) {
     let ids = accounts(n);
-    let argv = ["emit", "--hub-account", "999999999999", "--accounts", &ids, "--format", "all", "--out"];
-    let argv = std::iter::once("crossrole").chain(argv).chain([out.to_str().unwrap()]);
+    let given = match config {
+        Some(c) => vec!["--config", c.to_str().unwrap()],
+        None => vec!["--hub-account", "999999999999", "--accounts", &ids],
+    };
+    let argv = std::iter::once("emit").chain(given).chain(["--format", "all", "--out", out.to_str().unwrap()]);
+    let argv = std::iter::once("crossrole").chain(argv);
     let (mut so, mut se) = (Vec::new(), Vec::new());
     // The emit ends in one syncfs: flush what earlier runs left dirty first, so it is not billed.
     assert!(Command::new("sync").status().unwrap().success());
@@ -68,13 +84,14 @@ fn emit(n: usize, out: &Path) -> (std::time::Duration, u8, String) {
     (start.elapsed(), code, String::from_utf8_lossy(&se).into_owned())
 }
 
-/// One size, in this process: emit, then the floor. Prints one tab-separated line. `again`: the
-/// day-2 case, one account added to a setup of `n` already emitted into the directory (timed and
-/// measured from the second emit on).
-fn one(n: usize, again: bool) {
+/// One size, in this process: emit, then the floor. Prints one tab-separated line. `mode`:
+/// `--one` from `--accounts`; `--again` the day-2 case, one account added to a setup of `n`
+/// already emitted into the directory (timed and measured from the second emit on); `--config`
+/// the accounts from a config file, each with a name.
+fn one(n: usize, mode: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let n = if again {
+    let n = if mode == "--again" {
         // The first emit in a process of its own, so this one's peak memory is the re-emit's.
         let exe = std::env::current_exe().unwrap();
         let prepared = Command::new(exe).args(["--prepare", &n.to_string()]).arg(&out).status().unwrap();
@@ -83,7 +100,8 @@ fn one(n: usize, again: bool) {
     } else {
         n
     };
-    let (emit, code, err) = emit(n, &out);
+    let config = (mode == "--config").then(|| config(n, tmp.path()));
+    let (emit, code, err) = emit(n, &out, config.as_deref());
     assert_eq!(code, 0, "{err}");
     let peak = peak_kib();
     let mut written = Vec::new();
@@ -117,14 +135,14 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let [_, flag, n, dir] = &args[..] {
         if flag == "--prepare" {
-            let (_, code, err) = emit(n.parse().unwrap(), Path::new(dir));
+            let (_, code, err) = emit(n.parse().unwrap(), Path::new(dir), None);
             assert_eq!(code, 0, "{err}");
             return;
         }
     }
-    for (flag, again) in [("--one", false), ("--again", true)] {
-        if let Some(i) = args.iter().position(|a| a == flag) {
-            one(args[i + 1].parse().unwrap(), again);
+    if let [_, mode, n] = &args[..] {
+        if ["--one", "--again", "--config"].contains(&mode.as_str()) {
+            one(n.parse().unwrap(), mode);
             return;
         }
     }
@@ -133,7 +151,8 @@ fn main() {
         "| accounts | files | bytes written | emit (s) | floor (s) | emit / floor | floor + syncfs (s) | peak memory (MiB) |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let rows = SIZES.iter().map(|n| (*n, "--one")).chain([(SIZES[SIZES.len() - 1], "--again")]);
+    let largest = SIZES[SIZES.len() - 1];
+    let rows = SIZES.iter().map(|n| (*n, "--one")).chain([(largest, "--again"), (largest, "--config")]);
     for (n, mode) in rows {
         let runs: Vec<Vec<String>> = (0..RUNS).map(|_| run(&exe, n, mode)).collect();
         let col = |i: usize| runs.iter().map(|r| r[i].parse::<f64>().unwrap()).collect::<Vec<f64>>();
@@ -144,7 +163,11 @@ fn main() {
         let synced = median(col(5));
         let peak = col(6).into_iter().fold(0.0, f64::max) / 1024.0;
         let f = &runs[0];
-        let label = if mode == "--again" { format!("{n} -> {} (one added, re-emit)", f[0]) } else { f[0].clone() };
+        let label = match mode {
+            "--again" => format!("{n} -> {} (one added, re-emit)", f[0]),
+            "--config" => format!("{n} (from a config file, with names)"),
+            _ => f[0].clone(),
+        };
         println!("| {label} | {} | {} | {emit:.3} | {floor:.3} | {ratio:.1}x | {synced:.3} | {peak:.0} |", f[1], f[2]);
     }
 }
