@@ -229,21 +229,14 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Self::default());
         }
-        // The text is parsed once (a config may list thousands of accounts); a config that does
-        // not fit is read again, typed, from the text, for the errors that give line and column.
-        let typed = || -> Result<RawConfig> {
-            serde_yaml::from_str(text).map_err(|first| anyhow::anyhow!(every_unknown_key(text, &first)))
-        };
-        let value: Value = match serde_yaml::from_str(text) {
-            Ok(v) => v,
-            Err(e) => return Err(typed().err().unwrap_or_else(|| e.into())),
+        // Typed straight from the text: a tree read back with `from_value` would take `hub: ~`
+        // for an empty section, which the typed read refuses.
+        let raw: RawConfig = match serde_yaml::from_str(text) {
+            Ok(raw) => raw,
+            Err(first) => return Err(anyhow::anyhow!(every_unknown_key(text, &first))),
         };
         let mut keys = BTreeSet::new();
-        collect_keys(&value, "", &mut keys);
-        let raw = match serde_yaml::from_value(value) {
-            Ok(raw) => raw,
-            Err(_) => typed()?,
-        };
+        collect_keys(&serde_yaml::from_str(text)?, "", &mut keys);
         Ok(Config { raw, keys, text: text.to_string() })
     }
 
@@ -345,6 +338,14 @@ mod tests {
         assert!(lines[0].contains("unknown field `acount`") && lines[0].contains("line 3"), "{err}");
         assert!(lines[1].starts_with("hub.user: unknown field `nmae`") && lines[1].ends_with("at line 4"), "{err}");
         assert!(lines[2].starts_with("unknown field `region`") && lines[2].ends_with("at line 5"), "{err}");
+    }
+
+    #[test]
+    fn an_explicit_null_is_not_an_empty_section() {
+        for text in ["hub: ~", "tags: null", "accounts: ~"] {
+            assert!(Config::parse(text).is_err(), "{text}");
+        }
+        assert!(Config::parse("hub:").is_ok(), "an empty value is an empty section");
     }
 
     #[test]

@@ -204,7 +204,8 @@ mod tests {
                 cond("ArnLike", "aws:PrincipalArn", "arn:\u{7f}"),
             ],
         };
-        let doc = PolicyDocument { statements: vec![st.clone(), Statement { principals: vec![], ..st.clone() }] };
+        let bare = Statement { principals: vec![], resources: vec![], conditions: vec![], ..st.clone() };
+        let doc = PolicyDocument { statements: vec![st.clone(), Statement { principals: vec![], ..st.clone() }, bare] };
         let env = |v: Var| format!("{v:?}\u{e4}");
         let exprs = |v: &[Expr]| -> Value { v.iter().map(|e| Value::String(e.resolve(&env))).collect() };
         let mut one = serde_json::json!({
@@ -217,7 +218,8 @@ mod tests {
         });
         let mut two = one.clone();
         two.as_object_mut().unwrap().remove("Principal");
-        let by_hand = serde_json::json!({ "Version": POLICY_VERSION, "Statement": [one.take(), two] });
+        let three = serde_json::json!({ "Sid": st.sid, "Effect": "Allow", "Action": st.actions });
+        let by_hand = serde_json::json!({ "Version": POLICY_VERSION, "Statement": [one.take(), two, three] });
         assert_eq!(doc.to_json(&env), by_hand);
         assert_eq!(doc.iam_size(&env), by_hand.to_string().chars().count());
         assert_ne!(doc.iam_size(&env), by_hand.to_string().len(), "the test needs characters outside ASCII");

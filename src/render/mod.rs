@@ -195,12 +195,21 @@ fn render_files(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendere
     let shared = view::shared(model)?;
     let (main, side) = std::thread::scope(|scope| {
         let shared = &shared;
-        let side = scope.spawn(move || terraform_and_cli(model, formats, tera, shared));
+        let second = (formats.tf || formats.cli).then(|| {
+            std::thread::Builder::new().spawn_scoped(scope, move || terraform_and_cli(model, formats, tera, shared))
+        });
         let main = cloudformation_and_deploy(model, formats, tera, shared);
-        (main, side.join())
+        let side = match second {
+            Some(Ok(handle)) => handle
+                .join()
+                .unwrap_or_else(|_| Err(anyhow!("internal error: rendering Terraform and the CLI script panicked"))),
+            // No thread to be had (or nothing for it to do): the same work on this one.
+            _ => terraform_and_cli(model, formats, tera, shared),
+        };
+        (main, side)
     });
     let mut out = main?;
-    let side = side.map_err(|_| anyhow!("internal error: rendering Terraform and the CLI script panicked"))??;
+    let side = side?;
     out.files.extend(side);
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
