@@ -55,13 +55,23 @@ impl Expr {
     }
 
     pub(crate) fn resolve(&self, env: &dyn Fn(Var) -> String) -> String {
-        self.0
-            .iter()
-            .map(|s| match s {
-                Seg::Lit(l) => l.clone(),
-                Seg::Var(v) => env(*v),
-            })
-            .collect()
+        Resolved(self, env).to_string()
+    }
+}
+
+/// An `Expr` with its deploy-time values filled in by `env`, written where it is needed (a
+/// policy's JSON streams it without a `String` per value).
+struct Resolved<'a>(&'a Expr, &'a dyn Fn(Var) -> String);
+
+impl std::fmt::Display for Resolved<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for seg in &self.0.0 {
+            match seg {
+                Seg::Lit(l) => f.write_str(l)?,
+                Seg::Var(v) => f.write_str(&(self.1)(*v))?,
+            }
+        }
+        Ok(())
     }
 }
 
@@ -207,7 +217,16 @@ mod tests {
         let bare = Statement { principals: vec![], resources: vec![], conditions: vec![], ..st.clone() };
         let doc = PolicyDocument { statements: vec![st.clone(), Statement { principals: vec![], ..st.clone() }, bare] };
         let env = |v: Var| format!("{v:?}\u{e4}");
-        let exprs = |v: &[Expr]| -> Value { v.iter().map(|e| Value::String(e.resolve(&env))).collect() };
+        // Resolved here segment by segment, not through the code under test.
+        let text = |e: &Expr| -> String {
+            e.0.iter()
+                .map(|s| match s {
+                    Seg::Lit(l) => l.clone(),
+                    Seg::Var(v) => env(*v),
+                })
+                .collect()
+        };
+        let exprs = |v: &[Expr]| -> Value { v.iter().map(|e| Value::String(text(e))).collect() };
         let mut one = serde_json::json!({
             "Sid": st.sid, "Effect": "Allow", "Principal": { "AWS": exprs(&st.principals) },
             "Action": st.actions, "Resource": exprs(&st.resources),

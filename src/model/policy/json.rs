@@ -3,18 +3,16 @@
 //! and sizing a document of thousands of ARNs (several times per run) builds no JSON tree.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
-use super::{Expr, POLICY_VERSION, PolicyDocument, Seg, Statement, Var};
+use super::{Expr, POLICY_VERSION, PolicyDocument, Resolved, Statement, Var};
 
 type Env<'a> = &'a dyn Fn(Var) -> String;
 
 pub(super) struct Doc<'a>(pub(super) &'a PolicyDocument, pub(super) Env<'a>);
 struct Stmt<'a>(&'a Statement, Env<'a>);
 struct Exprs<'a>(&'a [Expr], Env<'a>);
-struct Resolved<'a>(&'a Expr, Env<'a>);
 
 impl Serialize for Doc<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -67,18 +65,6 @@ impl Serialize for Exprs<'_> {
 impl Serialize for Resolved<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
-    }
-}
-
-impl fmt::Display for Resolved<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for seg in &self.0.0 {
-            match seg {
-                Seg::Lit(l) => f.write_str(l)?,
-                Seg::Var(v) => f.write_str(&(self.1)(*v))?,
-            }
-        }
-        Ok(())
     }
 }
 
