@@ -53,6 +53,8 @@ pub(crate) struct Request {
     pub(crate) accounts: Vec<AccountEntry>,
     pub(crate) role_name: Option<Given<String>>,
     pub(crate) vendor_account: Option<Given<Result<AccountId, String>>>,
+    /// `organization.management_account` (config only).
+    pub(crate) management_account: Option<Given<Result<AccountId, String>>>,
     /// The ExternalIds as given, `generate` and `none` included.
     pub(crate) external_ids: Option<Given<Vec<String>>>,
     /// The ID that stands for `generate`, made now or in an earlier run: resolving it is I/O, which
@@ -69,8 +71,6 @@ pub(crate) struct Request {
     pub(crate) raw: RawConfig,
     /// Every key path the config file has (`hub`, `hub.user`, `hub.user.name`, ...).
     keys: BTreeSet<String>,
-    /// The config file's text (account ids are checked against how they were written).
-    pub(crate) text: String,
     /// Every flag given (`--trust`).
     flags: BTreeSet<&'static str>,
 }
@@ -135,20 +135,21 @@ impl Request {
         );
         let preset = flag_or_key(("--preset", args.preset.as_ref()), ("preset".into(), raw.preset.as_ref()))
             .unwrap_or_else(|| Given::default_at(DEFAULT_PRESET.to_string(), "preset"));
-        let (accounts, hub_account, vendor_account) = {
-            let yaml = YamlText::new(&text);
-            let hub = account(
-                ("--hub-account", args.hub_account.as_deref()),
-                ("hub.account", raw.hub.account.as_ref()),
-                &yaml,
-            );
-            let vendor = account(
-                ("--vendor-account", args.vendor_account.as_deref()),
-                ("vendor.account", raw.vendor.account.as_ref()),
-                &yaml,
-            );
-            (accounts(args, &raw, &yaml), hub, vendor)
-        };
+        // One index of the config text for every account id read from it.
+        let yaml = YamlText::new(&text);
+        let hub_account =
+            account(("--hub-account", args.hub_account.as_deref()), ("hub.account", raw.hub.account.as_ref()), &yaml);
+        let vendor_account = account(
+            ("--vendor-account", args.vendor_account.as_deref()),
+            ("vendor.account", raw.vendor.account.as_ref()),
+            &yaml,
+        );
+        let management_account = raw
+            .organization
+            .management_account
+            .as_ref()
+            .map(|v| Given { value: AccountId::from_yaml(v, &yaml), field: "organization.management_account".into() });
+        let accounts = accounts(args, &raw, &yaml);
         let request = Request {
             preset,
             setup,
@@ -166,6 +167,7 @@ impl Request {
                 (format!("{role_key}.name"), raw.member_role.name.as_ref()),
             ),
             vendor_account,
+            management_account,
             external_ids: flag_or_key(
                 ("--external-id", args.external_ids.as_ref()),
                 (
@@ -183,7 +185,6 @@ impl Request {
             role_key,
             raw,
             keys,
-            text,
             flags,
         };
         (request, p)

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::{Build, Member};
-use crate::aws::ids::{self, AccountId, YamlText};
+use crate::aws::ids::{self, AccountId};
 use crate::keyword::{self, Deploy, TfLayout};
 
 /// Past this many member accounts the `providers` layout is not chosen by `auto` and is warned
@@ -119,9 +119,7 @@ pub(crate) fn targets_units(b: &Build<'_>) -> bool {
 /// The deploy plan, checked against the accounts and the organization.
 pub(crate) fn deploy(b: &mut Build<'_>, hub: &AccountId, members: &[Member]) -> DeployPlan {
     let raw = &b.req.raw;
-    let management = raw.organization.management_account.as_ref().and_then(|v| {
-        b.p.check("organization.management_account", AccountId::from_yaml(v, &YamlText::new(&b.req.text)))
-    });
+    let management = b.req.management_account.clone().and_then(|g| b.p.check(&g.field, g.value));
     if b.req.deploy.value == Deploy::Stacks {
         if b.req.has_key("stackset") {
             b.p.push(
