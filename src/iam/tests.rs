@@ -7,11 +7,43 @@ fn names(actions: &[Action]) -> Vec<String> {
 #[test]
 fn the_embedded_table_is_the_committed_file_and_loads() {
     let committed = include_str!("actions.txt");
-    let inflated = miniz_oxide::inflate::decompress_to_vec(DEFLATED).unwrap();
-    assert_eq!(inflated, committed.as_bytes(), "build.rs must embed src/iam/actions.txt as it is");
-    assert_eq!(load_error(), None);
-    let actions: usize = db().services.iter().map(|s| s.actions.len()).sum();
+    // The index's lines before the services, then each service's line and its inflated rows.
+    let mut rebuilt: String =
+        INDEX.lines().take_while(|l| !l.starts_with("service\t")).map(|l| format!("{l}\n")).collect();
+    for s in &db().services {
+        rebuilt.push_str(&format!("service\t{}\t{}\n", s.prefix, s.name));
+        rebuilt.push_str(&String::from_utf8(miniz_oxide::inflate::decompress_to_vec(s.stream).unwrap()).unwrap());
+    }
+    assert!(rebuilt == committed, "build.rs must embed src/iam/actions.txt as it is");
+    assert_eq!(load_error(), None, "nothing read yet or all read well");
+    let actions: usize = db().services.iter().map(|s| s.actions().len()).sum();
+    assert_eq!(load_error(), None, "every service reads");
     assert!(db().services.len() > 400 && actions > 20_000, "{} services, {actions} actions", db().services.len());
+}
+
+#[test]
+fn a_lookup_reads_its_own_service_only() {
+    // A table of its own: the process-wide one is shared with the other tests.
+    let db: &'static Db = Box::leak(Box::new(index(INDEX).unwrap()));
+    assert!(db.services.iter().all(|s| s.rows.get().is_none()));
+    let a2c = db.services.iter().find(|s| s.prefix == "a2c").unwrap();
+    assert_eq!(
+        a2c.action_ignoring_case("startdeploymentjob").map(|a| a.full_name()).as_deref(),
+        Some("a2c:StartDeploymentJob")
+    );
+    let read: Vec<&str> = db.services.iter().filter(|s| s.rows.get().is_some()).map(|s| s.prefix).collect();
+    assert_eq!(read, ["a2c"]);
+    assert_eq!(a2c.actions().len(), 4);
+}
+
+#[test]
+fn a_corrupt_service_is_an_error_not_an_empty_service() {
+    assert!(read_rows("x", b"not deflate").is_err_and(|e| e.contains("service x: inflating")));
+    let unsorted = miniz_oxide::deflate::compress_to_vec(b"action\tB\tR\t\t\naction\tA\tR\t\t\n", 6);
+    assert!(read_rows("x", &unsorted).is_err_and(|e| e.contains("not sorted")));
+    let bad_level = miniz_oxide::deflate::compress_to_vec(b"action\tA\tQ\t\t\n", 6);
+    assert!(read_rows("x", &bad_level).is_err_and(|e| e.contains("line 1")));
+    assert!(index("service\tx\tX\t0\t999999999\n").is_err());
 }
 
 #[test]
@@ -145,9 +177,10 @@ fn risky_actions_are_real_and_in_canonical_case() {
 
 #[test]
 fn a_corrupt_table_is_an_error_not_a_panic() {
-    assert!(parse("nonsense\n").is_err());
-    assert!(parse("source\tx\t1\t2020-01-01\naction\tA\tR\t\t\n").is_err(), "an action outside a service");
-    assert!(parse("source\tx\t1\t2020-01-01\nservice\tb\tB\nservice\ta\tA\n").is_err(), "unsorted");
-    assert!(parse("source\tx\t1\t2020-01-01\nservice\ta\tA\naction\tA\tQ\t\t\n").is_err(), "bad level");
-    assert!(parse("source\tx\t1\t2020-01-01\nservice\ta\tA\naction\tA\tR\t\t\n").is_ok());
+    let source = "source\tx\t1\t2020-01-01\n";
+    assert!(index("nonsense\n").is_err());
+    assert!(index(source).is_err(), "no services");
+    assert!(index(&*format!("{source}service\tb\tB\t0\t0\nservice\ta\tA\t0\t0\n").leak()).is_err(), "unsorted");
+    assert!(index(&*format!("{source}service\ta\tA\t0\t999999999\n").leak()).is_err(), "a range past the streams");
+    assert!(index(&*format!("{source}service\ta\tA\t0\t0\n").leak()).is_ok());
 }

@@ -212,7 +212,39 @@ fn render_files(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendere
     let side = side?;
     out.files.extend(side);
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    check_templates(&out.files, tera)?;
     Ok(out)
+}
+
+/// Every CloudFormation template parsed back, split over two threads by size: at thousands of
+/// accounts that is a megabyte of YAML, the largest single part of a run.
+fn check_templates(files: &[OutputFile], engine: &Engine) -> Result<()> {
+    let mut templates: Vec<&OutputFile> =
+        files.iter().filter(|f| f.path.starts_with("cloudformation/") && f.path.ends_with(".yaml")).collect();
+    templates.sort_by_key(|f| std::cmp::Reverse(f.contents.len()));
+    let (mut mine, mut theirs) = (Vec::new(), Vec::new());
+    let (mut my_bytes, mut their_bytes) = (0, 0);
+    for f in templates {
+        if my_bytes <= their_bytes {
+            my_bytes += f.contents.len();
+            mine.push(f);
+        } else {
+            their_bytes += f.contents.len();
+            theirs.push(f);
+        }
+    }
+    let check = |half: &[&OutputFile]| half.iter().try_for_each(|f| check_cloudformation(&f.path, &f.contents, engine));
+    std::thread::scope(|scope| {
+        let other = (!theirs.is_empty()).then(|| std::thread::Builder::new().spawn_scoped(scope, || check(&theirs)));
+        let first = check(&mine);
+        let second = match other {
+            Some(Ok(handle)) => handle
+                .join()
+                .unwrap_or_else(|_| Err(anyhow!("internal error: parsing back the CloudFormation templates panicked"))),
+            _ => check(&theirs),
+        };
+        first.and(second)
+    })
 }
 
 /// The CloudFormation templates, DEPLOY.md and the data files.
@@ -390,10 +422,10 @@ fn access_key_warnings(model: &Plan, formats: Formats, warnings: &mut Vec<String
     }
 }
 
-/// A CloudFormation template, checked, and whether it is over the inline limit, so that the
-/// deploy command in its header carries `--s3-bucket`. It is rendered with that header first:
-/// a large template (thousands of accounts) is then rendered once, and only a small one again
-/// without it. (A template within the header's few bytes of the limit keeps the S3 header,
+/// A CloudFormation template (parsed back later with the others, `check_templates`), and whether
+/// it is over the inline limit, so that the deploy command in its header carries `--s3-bucket`.
+/// It is rendered with that header first: a large template (thousands of accounts) is then
+/// rendered once, and only a small one again without it. (A template within the header's few bytes of the limit keeps the S3 header,
 /// which is right for the file as written.)
 fn render_cfn(
     tera: &Engine,
@@ -410,7 +442,6 @@ fn render_cfn(
     if !needs_s3 {
         text = text::normalise(&render_one(tera, template, ctx)?);
     }
-    check_cloudformation(path, &text, tera)?;
     over_inline(path, &text, warnings)?;
     Ok((text, needs_s3))
 }
