@@ -23,22 +23,36 @@ pub(crate) fn yaml_quote(s: &str) -> String {
 /// ARNs; one buffer per value instead of one per step).
 fn yaml_quote_into(o: &mut String, s: &str) {
     o.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => o.push_str("\\\""),
-            '\\' => o.push_str("\\\\"),
-            '\n' => o.push_str("\\n"),
-            '\r' => o.push_str("\\r"),
-            '\t' => o.push_str("\\t"),
-            // C0, DEL and C1 (PyYAML folds a raw NEL to a space), line/paragraph separators, the
-            // BOM and the non-characters YAML excludes from its printable set: always escaped.
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}') => {
-                let _ = write!(o, "\\u{:04X}", c as u32);
-            }
-            c => o.push(c),
+    escape_runs(o, s, |o, c| match c {
+        '"' => o.push_str("\\\""),
+        '\\' => o.push_str("\\\\"),
+        '\n' => o.push_str("\\n"),
+        '\r' => o.push_str("\\r"),
+        '\t' => o.push_str("\\t"),
+        // C0, DEL and C1 (PyYAML folds a raw NEL to a space), line/paragraph separators, the
+        // BOM and the non-characters YAML excludes from its printable set: always escaped.
+        c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}') => {
+            let _ = write!(o, "\\u{:04X}", c as u32);
         }
-    }
+        c => o.push(c),
+    });
     o.push('"');
+}
+
+/// `s` appended to `o`: each run of printable ASCII but `"` and `\` (which neither YAML's nor
+/// HCL's quoted strings escape) copied as it is, every other character through `escape`. An ARN
+/// is then one copy, not a match per character.
+fn escape_runs(o: &mut String, s: &str, escape: impl Fn(&mut String, char)) {
+    let plain = |b: u8| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\';
+    let mut rest = s;
+    while let Some(i) = rest.bytes().position(|b| !plain(b)) {
+        o.push_str(&rest[..i]);
+        // Every byte before `i` is ASCII, so `i` starts a character.
+        let Some(c) = rest[i..].chars().next() else { break };
+        escape(o, c);
+        rest = &rest[i + c.len_utf8()..];
+    }
+    o.push_str(rest);
 }
 
 /// A whole text (a nested template) as a YAML literal block scalar (`|`) whose lines are indented
@@ -111,19 +125,17 @@ pub(crate) fn hcl_fragment(s: &str) -> String {
 fn hcl_fragment_into(out: &mut String, s: &str) {
     let start = out.len();
     let o = out;
-    for c in s.chars() {
-        match c {
-            '"' => o.push_str("\\\""),
-            '\\' => o.push_str("\\\\"),
-            '\n' => o.push_str("\\n"),
-            '\r' => o.push_str("\\r"),
-            '\t' => o.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(o, "\\u{:04X}", c as u32);
-            }
-            c => o.push(c),
+    escape_runs(o, s, |o, c| match c {
+        '"' => o.push_str("\\\""),
+        '\\' => o.push_str("\\\\"),
+        '\n' => o.push_str("\\n"),
+        '\r' => o.push_str("\\r"),
+        '\t' => o.push_str("\\t"),
+        c if c.is_control() => {
+            let _ = write!(o, "\\u{:04X}", c as u32);
         }
-    }
+        c => o.push(c),
+    });
     if o[start..].contains("${") || o[start..].contains("%{") {
         let doubled = o[start..].replace("${", "$${").replace("%{", "%%{");
         o.truncate(start);
