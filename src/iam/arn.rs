@@ -63,7 +63,7 @@ fn catalog_tokens(arn: &str) -> Vec<Tok> {
         match c {
             '*' => out.push(star(colons)),
             '?' => out.push(Tok::One),
-            c => out.extend(c.to_string().bytes().map(Tok::Char)),
+            c => out.extend(c.encode_utf8(&mut [0; 4]).bytes().map(Tok::Char)),
         }
         rest = &rest[c.len_utf8()..];
     }
@@ -88,33 +88,58 @@ fn pattern_tokens(pattern: &str) -> Vec<Tok> {
     out
 }
 
-/// Whether some string matches both token patterns (dynamic programming from the ends).
+/// Whether some string matches both token patterns: a dynamic program over (position in `a`,
+/// position in `b`), evaluated from the start and only where a match can still go, so the usual
+/// mismatch (`role/` against `user/`) costs a few steps rather than the whole table.
 fn intersect(a: &[Tok], b: &[Tok]) -> bool {
-    let (n, m) = (a.len(), b.len());
-    let at = |i: usize, j: usize| i * (m + 1) + j;
-    let mut dp = vec![false; (n + 1) * (m + 1)];
-    for i in (0..=n).rev() {
-        for j in (0..=m).rev() {
-            dp[at(i, j)] = match (a.get(i), b.get(j)) {
-                (None, None) => true,
-                (Some(&x), y) if x.is_star() => {
-                    dp[at(i + 1, j)] || y.is_some_and(|&y| x.absorbs(y) && dp[at(i, j + 1)])
-                }
-                (x, Some(&y)) if y.is_star() => {
-                    dp[at(i, j + 1)] || x.is_some_and(|&x| y.absorbs(x) && dp[at(i + 1, j)])
-                }
-                (Some(&x), Some(&y)) => {
-                    let same = match (x, y) {
-                        (Tok::Char(p), Tok::Char(q)) => p == q,
-                        _ => true,
-                    };
-                    same && dp[at(i + 1, j + 1)]
-                }
-                _ => false,
-            };
+    let mut memo = Memo { a, b, known: vec![Known::Unknown; (a.len() + 1) * (b.len() + 1)] };
+    memo.get(0, 0)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Known {
+    Unknown,
+    No,
+    Yes,
+}
+
+struct Memo<'t> {
+    a: &'t [Tok],
+    b: &'t [Tok],
+    known: Vec<Known>,
+}
+
+impl Memo<'_> {
+    /// Whether `a[i..]` and `b[j..]` have a common match. Each step consumes a token of either
+    /// side, so the recursion is at most `a.len() + b.len()` deep.
+    fn get(&mut self, i: usize, j: usize) -> bool {
+        let at = i * (self.b.len() + 1) + j;
+        match self.known[at] {
+            Known::Yes => return true,
+            Known::No => return false,
+            Known::Unknown => {}
+        }
+        let result = self.step(i, j);
+        self.known[at] = if result { Known::Yes } else { Known::No };
+        result
+    }
+
+    fn step(&mut self, i: usize, j: usize) -> bool {
+        match (self.a.get(i).copied(), self.b.get(j).copied()) {
+            (None, None) => true,
+            // A star matches nothing more, or absorbs the other side's next token.
+            (Some(x), y) if x.is_star() => self.get(i + 1, j) || y.is_some_and(|y| x.absorbs(y) && self.get(i, j + 1)),
+            (x, Some(y)) if y.is_star() => self.get(i, j + 1) || x.is_some_and(|x| y.absorbs(x) && self.get(i + 1, j)),
+            (Some(x), Some(y)) => {
+                let same = match (x, y) {
+                    (Tok::Char(p), Tok::Char(q)) => p == q,
+                    _ => true,
+                };
+                same && self.get(i + 1, j + 1)
+            }
+            _ => false,
         }
     }
-    dp[at(0, 0)]
 }
 
 /// Whether a catalog ARN (placeholders, wildcards) can name a resource with this AWS ARN pattern.
@@ -193,5 +218,47 @@ mod tests {
         assert!(glob_matches("*", ""));
         assert!(!glob_matches("describe*", "createvpc"));
         assert!(!glob_matches("get?bject", "getobjectacl"));
+    }
+
+    /// The recurrence of `intersect` filled in over the whole table, from the ends.
+    fn whole_table(a: &[Tok], b: &[Tok]) -> bool {
+        let (n, m) = (a.len(), b.len());
+        let at = |i: usize, j: usize| i * (m + 1) + j;
+        let mut dp = vec![false; (n + 1) * (m + 1)];
+        for i in (0..=n).rev() {
+            for j in (0..=m).rev() {
+                dp[at(i, j)] = match (a.get(i), b.get(j)) {
+                    (None, None) => true,
+                    (Some(&x), y) if x.is_star() => {
+                        dp[at(i + 1, j)] || y.is_some_and(|&y| x.absorbs(y) && dp[at(i, j + 1)])
+                    }
+                    (x, Some(&y)) if y.is_star() => {
+                        dp[at(i, j + 1)] || x.is_some_and(|&x| y.absorbs(x) && dp[at(i + 1, j)])
+                    }
+                    (Some(Tok::Char(p)), Some(Tok::Char(q))) => p == q && dp[at(i + 1, j + 1)],
+                    (Some(_), Some(_)) => dp[at(i + 1, j + 1)],
+                    _ => false,
+                };
+            }
+        }
+        dp[at(0, 0)]
+    }
+
+    fn tokens() -> impl proptest::strategy::Strategy<Value = Vec<Tok>> {
+        use proptest::prelude::*;
+        let tok = prop_oneof![
+            4 => prop::sample::select(vec![b'a', b'b', b':', b'/']).prop_map(Tok::Char),
+            1 => Just(Tok::One),
+            1 => Just(Tok::Field),
+            1 => Just(Tok::Any),
+        ];
+        prop::collection::vec(tok, 0..12)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn evaluating_from_the_start_agrees_with_the_whole_table(a in tokens(), b in tokens()) {
+            proptest::prop_assert_eq!(intersect(&a, &b), whole_table(&a, &b));
+        }
     }
 }
