@@ -26,6 +26,20 @@ fn parts(v: &Value) -> TeraResult<Vec<Part<'_>>> {
     Ok(out)
 }
 
+/// Each value of the list `v` on a line of its own, indented by the `indent` argument, written
+/// by `item`.
+fn items(v: &Value, kw: Kwargs, item: impl Fn(&mut String, &[Part<'_>])) -> TeraResult<String> {
+    let indent = usize::try_from(kw.must_get::<i64>("indent")?).unwrap_or(0);
+    let list = v.as_array().ok_or_else(|| Error::message(format!("expected a list of values, got {}", v.name())))?;
+    let mut out = String::new();
+    for value in list.iter() {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', indent));
+        item(&mut out, &parts(value)?);
+    }
+    Ok(out)
+}
+
 fn plain(v: &Value) -> TeraResult<&str> {
     v.as_str().ok_or_else(|| Error::message(format!("expected a string, got {}", v.name())))
 }
@@ -44,6 +58,24 @@ pub(crate) fn register(tera: &mut Tera) {
         Ok(match p.as_slice() {
             [Part::Lit(s)] => hcl_quote(s),
             _ => hcl_value(&p),
+        })
+    });
+    // A whole list of values, each on its own line at `indent` (a YAML block sequence, or the
+    // items of an HCL list with their commas): one call for a list of thousands of role ARNs
+    // instead of a template loop step and a filter call per value.
+    tera.register_filter("yaml_items", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
+        items(v, kw, |o, p| {
+            o.push_str("- ");
+            o.push_str(&cfn_value(p));
+        })
+    });
+    tera.register_filter("hcl_items", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
+        items(v, kw, |o, p| {
+            o.push_str(&match p {
+                [Part::Lit(s)] => hcl_quote(s),
+                _ => hcl_value(p),
+            });
+            o.push(',');
         })
     });
     tera.register_filter("cfn_id", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
