@@ -26,18 +26,22 @@ fn parts(v: &Value) -> TeraResult<Vec<Part<'_>>> {
     Ok(out)
 }
 
-/// Each value of the list `v` on a line of its own, indented by the `indent` argument, written
-/// by `item`.
-fn items(v: &Value, kw: Kwargs, item: impl Fn(&mut String, &[Part<'_>])) -> TeraResult<String> {
-    let indent = usize::try_from(kw.must_get::<i64>("indent")?).unwrap_or(0);
+/// Each value of the list `v` on a line of its own, indented by `indent` spaces, written by
+/// `item`.
+fn items(v: &Value, indent: usize, item: impl Fn(&mut String, &[Part<'_>])) -> TeraResult<String> {
     let list = v.as_array().ok_or_else(|| Error::message(format!("expected a list of values, got {}", v.name())))?;
     let mut out = String::new();
-    for value in list.iter() {
+    for value in list {
         out.push('\n');
         out.extend(std::iter::repeat_n(' ', indent));
         item(&mut out, &parts(value)?);
     }
     Ok(out)
+}
+
+/// The `indent` argument of a filter.
+fn indent(kw: &Kwargs) -> TeraResult<usize> {
+    Ok(usize::try_from(kw.must_get::<i64>("indent")?).unwrap_or(0))
 }
 
 fn plain(v: &Value) -> TeraResult<&str> {
@@ -50,8 +54,7 @@ pub(crate) fn register(tera: &mut Tera) {
     });
     // A nested document as a literal block; `indent` is the block's content indentation.
     tera.register_filter("yaml_block", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
-        let indent: i64 = kw.must_get("indent")?;
-        Ok(escape::yaml_block(plain(v)?, usize::try_from(indent).unwrap_or(0)))
+        Ok(escape::yaml_block(plain(v)?, indent(&kw)?))
     });
     tera.register_filter("hcl_str", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
         let p = parts(v)?;
@@ -64,13 +67,13 @@ pub(crate) fn register(tera: &mut Tera) {
     // items of an HCL list with their commas): one call for a list of thousands of role ARNs
     // instead of a template loop step and a filter call per value.
     tera.register_filter("yaml_items", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
-        items(v, kw, |o, p| {
+        items(v, indent(&kw)?, |o, p| {
             o.push_str("- ");
             o.push_str(&cfn_value(p));
         })
     });
     tera.register_filter("hcl_items", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
-        items(v, kw, |o, p| {
+        items(v, indent(&kw)?, |o, p| {
             o.push_str(&match p {
                 [Part::Lit(s)] => hcl_quote(s),
                 _ => hcl_value(p),
