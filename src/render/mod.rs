@@ -13,6 +13,9 @@ pub(crate) mod tf_fmt;
 pub(crate) mod view;
 mod yaml_outline;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
 use anyhow::{Context as _, Result, anyhow, bail};
 use tera::{Context, Tera};
 
@@ -190,15 +193,26 @@ pub(crate) fn render_with(model: &Plan, formats: Formats, replaced: &[overrides:
 /// Every file of the setup. CloudFormation (and DEPLOY.md, which reads what the CloudFormation
 /// templates decided) on this thread, Terraform and the CLI script on a second one: they share
 /// only the plan and the member list, and at thousands of accounts each half is a good part of
-/// the run.
+/// the run. The CloudFormation templates are parsed back as soon as they are rendered, the second
+/// thread joining in when its own files are done.
 fn render_files(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendered> {
     let shared = view::shared(model)?;
+    let cfn: OnceLock<Rendered> = OnceLock::new();
+    let parse_back = ParseBack::default();
     let (main, side) = std::thread::scope(|scope| {
-        let shared = &shared;
+        let (shared, cfn, parse_back) = (&shared, &cfn, &parse_back);
         let second = (formats.tf || formats.cli).then(|| {
-            std::thread::Builder::new().spawn_scoped(scope, move || terraform_and_cli(model, formats, tera, shared))
+            std::thread::Builder::new().spawn_scoped(scope, move || {
+                let side = terraform_and_cli(model, formats, tera, shared);
+                if let Some(rendered) = cfn.get() {
+                    parse_back.help(rendered, tera);
+                }
+                side
+            })
         });
-        let main = cloudformation_and_deploy(model, formats, tera, shared);
+        let main = cloudformation_and_deploy(model, formats, tera, shared).map(|rendered| {
+            parse_back.help(cfn.get_or_init(|| rendered), tera);
+        });
         let side = match second {
             Some(Ok(handle)) => handle
                 .join()
@@ -208,43 +222,52 @@ fn render_files(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendere
         };
         (main, side)
     });
-    let mut out = main?;
+    main?;
     let side = side?;
+    let mut out = cfn.into_inner().ok_or_else(|| anyhow!("internal error: the CloudFormation files went missing"))?;
+    parse_back.result(&out.files)?;
     out.files.extend(side);
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
-    check_templates(&out.files, tera)?;
     Ok(out)
 }
 
-/// Every CloudFormation template parsed back, split over two threads by size: at thousands of
-/// accounts that is a megabyte of YAML, the largest single part of a run.
-fn check_templates(files: &[OutputFile], engine: &Engine) -> Result<()> {
-    let mut templates: Vec<&OutputFile> =
-        files.iter().filter(|f| f.path.starts_with("cloudformation/") && f.path.ends_with(".yaml")).collect();
-    templates.sort_by_key(|f| std::cmp::Reverse(f.contents.len()));
-    let (mut mine, mut theirs) = (Vec::new(), Vec::new());
-    let (mut my_bytes, mut their_bytes) = (0, 0);
-    for f in templates {
-        if my_bytes <= their_bytes {
-            my_bytes += f.contents.len();
-            mine.push(f);
-        } else {
-            their_bytes += f.contents.len();
-            theirs.push(f);
+/// The parse-back of the CloudFormation templates, shared by the threads that do it: each takes
+/// the next template (the largest first) until none is left.
+#[derive(Default)]
+struct ParseBack {
+    /// Indices of the templates among the rendered files, largest first.
+    order: OnceLock<Vec<usize>>,
+    next: AtomicUsize,
+    /// The templates that did not parse back, by index, with why.
+    failed: Mutex<Vec<(usize, anyhow::Error)>>,
+}
+
+impl ParseBack {
+    fn help(&self, rendered: &Rendered, engine: &Engine) {
+        let files = &rendered.files;
+        let order = self.order.get_or_init(|| {
+            let mut order: Vec<usize> = (0..files.len())
+                .filter(|&i| files[i].path.starts_with("cloudformation/") && files[i].path.ends_with(".yaml"))
+                .collect();
+            order.sort_by_key(|&i| std::cmp::Reverse(files[i].contents.len()));
+            order
+        });
+        while let Some(&i) = order.get(self.next.fetch_add(1, Ordering::Relaxed)) {
+            if let Err(e) = check_cloudformation(&files[i].path, &files[i].contents, engine) {
+                self.failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((i, e));
+            }
         }
     }
-    let check = |half: &[&OutputFile]| half.iter().try_for_each(|f| check_cloudformation(&f.path, &f.contents, engine));
-    std::thread::scope(|scope| {
-        let other = (!theirs.is_empty()).then(|| std::thread::Builder::new().spawn_scoped(scope, || check(&theirs)));
-        let first = check(&mine);
-        let second = match other {
-            Some(Ok(handle)) => handle
-                .join()
-                .unwrap_or_else(|_| Err(anyhow!("internal error: parsing back the CloudFormation templates panicked"))),
-            _ => check(&theirs),
-        };
-        first.and(second)
-    })
+
+    /// The error of the first template, in path order, that did not parse back; every template
+    /// is parsed back by then (the thread that rendered them helps until none is left).
+    fn result(self, files: &[OutputFile]) -> Result<()> {
+        let failed = self.failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match failed.into_iter().min_by(|(a, _), (b, _)| files[*a].path.cmp(&files[*b].path)) {
+            Some((_, e)) => Err(e),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The CloudFormation templates, DEPLOY.md and the data files.
