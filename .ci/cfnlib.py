@@ -1,5 +1,6 @@
 """Evaluating crossrole's CloudFormation output the way CloudFormation does, for the checks in
-this directory: Fn::Sub (with `${!x}` literals), Ref and Fn::GetAtt over a name environment."""
+this directory: Fn::Sub (with `${!x}` literals), Fn::Split, Ref and Fn::GetAtt over a name
+environment."""
 import json
 import re
 
@@ -26,6 +27,9 @@ def cfn_eval(node, env):
                 return "${" + name[1:] + "}" if name.startswith("!") else env[name]
 
             return re.sub(r"\$\{([^}]*)\}", repl, node["Fn::Sub"])
+        if set(node) == {"Fn::Split"}:
+            delimiter, source = node["Fn::Split"]
+            return cfn_eval(source, env).split(delimiter)
         if set(node) == {"Ref"}:
             return env[node["Ref"]]
         if set(node) == {"Fn::GetAtt"}:

@@ -61,11 +61,7 @@ fn escape_runs(o: &mut String, s: &str, escape: impl Fn(&mut String, char)) {
 /// must not start with a space (the indentation is detected from it), and it may hold only
 /// printable characters and no carriage returns.
 pub(crate) fn yaml_block(s: &str, indent: usize) -> String {
-    let printable = s.chars().all(|c| {
-        c == '\n'
-            || !(c.is_control()
-                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' | '\u{85}'))
-    });
+    let printable = s.chars().all(|c| c == '\n' || block_char(c));
     let ends_once = s.ends_with('\n') && !s.ends_with("\n\n");
     let first_ok = s.chars().next().is_some_and(|c| c != ' ' && c != '\n');
     if !(printable && ends_once && first_ok) {
@@ -95,22 +91,66 @@ pub(crate) fn cfn_value(parts: &[Part<'_>]) -> String {
         return yaml_quote(&text);
     }
     let mut sub = String::with_capacity(len);
-    for p in parts {
-        match p {
-            Part::Lit(s) if s.contains("${") => sub.push_str(&s.replace("${", "${!")),
-            Part::Lit(s) => sub.push_str(s),
-            Part::Ref(r) => {
-                sub.push_str("${");
-                sub.push_str(r);
-                sub.push('}');
-            }
-        }
-    }
+    sub_text_into(&mut sub, parts);
     let mut o = String::with_capacity(sub.len() + 16);
     o.push_str("{\"Fn::Sub\": ");
     yaml_quote_into(&mut o, &sub);
     o.push('}');
     o
+}
+
+/// A character a literal block scalar holds as it is: printable, and not one of the line breaks
+/// or non-characters YAML readers treat specially.
+fn block_char(c: char) -> bool {
+    !(c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' | '\u{85}'))
+}
+
+/// The text of an `Fn::Sub` for `parts`, appended to `o`: references as `${name}`, a literal `${`
+/// as `${!`.
+fn sub_text_into(o: &mut String, parts: &[Part<'_>]) {
+    for p in parts {
+        match p {
+            Part::Lit(s) if s.contains("${") => o.push_str(&s.replace("${", "${!")),
+            Part::Lit(s) => o.push_str(s),
+            Part::Ref(r) => {
+                o.push_str("${");
+                o.push_str(r);
+                o.push('}');
+            }
+        }
+    }
+}
+
+/// A list of CloudFormation string values as one `Fn::Split` on line breaks of a literal block,
+/// a value per line (an `Fn::Sub` when any value has references): a review reads one ARN per
+/// line as in a sequence, and a YAML reader scans the block several times faster than as many
+/// quoted scalars, which is most of the parse-back of a hub of thousands of accounts. The text
+/// starts with a line break and each line is indented by `indent`. `None` when a value would
+/// not read back from its line: empty, spaces at either end, or a character a block cannot hold.
+pub(crate) fn cfn_split_list(values: &[Vec<Part<'_>>], indent: usize) -> Option<String> {
+    let refs = values.iter().flatten().any(|p| matches!(p, Part::Ref(_)));
+    let pad = " ".repeat(indent);
+    let mut o = format!("\n{pad}Fn::Split:\n{pad}  - \"\\n\"\n{pad}  - ");
+    o.push_str(if refs { "Fn::Sub: |-" } else { "|-" });
+    let line_pad = " ".repeat(indent + if refs { 6 } else { 4 });
+    for v in values {
+        o.push('\n');
+        o.push_str(&line_pad);
+        let start = o.len();
+        if refs {
+            sub_text_into(&mut o, v);
+        } else {
+            for Part::Lit(s) | Part::Ref(s) in v {
+                o.push_str(s);
+            }
+        }
+        let line = &o[start..];
+        let fits = !line.is_empty() && !line.starts_with(' ') && !line.ends_with(' ') && line.chars().all(block_char);
+        if !fits {
+            return None;
+        }
+    }
+    Some(o)
 }
 
 /// Escapes `s` for the inside of an HCL quoted template: only the escapes HCL knows (never `\b`,
@@ -311,6 +351,17 @@ mod tests {
     }
 
     /// `Fn::Sub` as CloudFormation applies it: `${!x}` is the literal `${x}`, `${name}` a value.
+    #[test]
+    fn split_lists_write_a_value_per_line() {
+        let arn = |id: &'static str| vec![Part::Lit("arn:"), Part::Ref("AWS::Partition"), Part::Lit(id)];
+        let text = cfn_split_list(&[arn(":iam::1:role/a"), arn(":iam::2:role/${b}")], 2).unwrap();
+        let want = "\n  Fn::Split:\n    - \"\\n\"\n    - Fn::Sub: |-\n        arn:${AWS::Partition}:iam::1:role/a\n        arn:${AWS::Partition}:iam::2:role/${!b}";
+        assert_eq!(text, want);
+        let plain = cfn_split_list(&[vec![Part::Lit("111111111111")], vec![Part::Lit("a${b")]], 0).unwrap();
+        assert_eq!(plain, "\nFn::Split:\n  - \"\\n\"\n  - |-\n    111111111111\n    a${b");
+        assert_eq!(cfn_split_list(&[vec![Part::Lit("a")], vec![Part::Lit(" b")]], 0), None);
+    }
+
     fn sub(template: &str, vars: &[(&str, &str)]) -> String {
         let mut out = String::new();
         let mut rest = template;
@@ -361,6 +412,42 @@ mod tests {
         #[test]
         fn hcl_round_trips_any_string(s in any::<String>()) {
             prop_assert_eq!(hcl_read(&hcl_quote(&s), &[]), s);
+        }
+
+        #[test]
+        fn split_lists_read_back_as_their_values(
+            values in proptest::collection::vec((nasty(), proptest::option::of(nasty())), 1..6),
+            refs: bool,
+        ) {
+            // Each value: text, or with `refs` text, a reference and optionally more text.
+            let parts: Vec<Vec<Part<'_>>> = values
+                .iter()
+                .map(|(a, b)| match (refs, b) {
+                    (true, Some(b)) => vec![Part::Lit(a), Part::Ref("x"), Part::Lit(b)],
+                    (true, None) => vec![Part::Lit(a), Part::Ref("x")],
+                    (false, _) => vec![Part::Lit(a)],
+                })
+                .collect();
+            let want: Vec<String> = values
+                .iter()
+                .map(|(a, b)| if refs { format!("{a}VALUE{}", b.as_deref().unwrap_or("")) } else { a.clone() })
+                .collect();
+            let Some(text) = cfn_split_list(&parts, 4) else {
+                // Refused only for a value its line could not hold.
+                // A character the block cannot hold is one `yaml_quote` writes as an escape.
+                let escaped = |w: &str| yaml_quote(&w.replace(['"', '\\'], "")).contains('\\');
+                let unfit = want.iter().any(|w| w.is_empty() || w.starts_with(' ') || w.ends_with(' ') || escaped(w));
+                prop_assert!(unfit, "refused {:?}", want);
+                return Ok(());
+            };
+            let doc: serde_yaml::Value = serde_yaml::from_str(&format!("a:\n  k:{text}\n  z: 1\n")).unwrap();
+            let split = doc["a"]["k"]["Fn::Split"].as_sequence().unwrap();
+            prop_assert_eq!(split[0].as_str(), Some("\n"));
+            let joined = match split[1].as_str() {
+                Some(plain) => { prop_assert!(!refs); plain.to_string() }
+                None => sub(split[1]["Fn::Sub"].as_str().unwrap(), &[("x", "VALUE")]),
+            };
+            prop_assert_eq!(joined.split('\n').map(str::to_string).collect::<Vec<_>>(), want);
         }
 
         #[test]

@@ -39,6 +39,18 @@ fn items(v: &Value, indent: usize, item: impl Fn(&mut String, &[Part<'_>])) -> T
     Ok(out)
 }
 
+/// A YAML block sequence of CloudFormation values.
+fn yaml_sequence(v: &Value, indent: usize) -> TeraResult<String> {
+    items(v, indent, |o, p| {
+        o.push_str("- ");
+        o.push_str(&cfn_value(p));
+    })
+}
+
+/// The longest list `yaml_long_list` writes as a sequence: a setup of a few accounts keeps the
+/// form every CloudFormation reader knows, and a list only grows into a block once it is long.
+const SPLIT_AFTER: usize = 10;
+
 /// The `indent` argument of a filter.
 fn indent(kw: &Kwargs) -> TeraResult<usize> {
     Ok(usize::try_from(kw.must_get::<i64>("indent")?).unwrap_or(0))
@@ -67,10 +79,22 @@ pub(crate) fn register(tera: &mut Tera) {
     // items of an HCL list with their commas): one call for a list of thousands of role ARNs
     // instead of a template loop step and a filter call per value.
     tera.register_filter("yaml_items", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
-        items(v, indent(&kw)?, |o, p| {
-            o.push_str("- ");
-            o.push_str(&cfn_value(p));
-        })
+        yaml_sequence(v, indent(&kw)?)
+    });
+    // A list that grows with the accounts (the role ARNs a hub group may assume): past
+    // `SPLIT_AFTER` values, one `Fn::Split` block (see `escape::cfn_split_list`); a sequence as
+    // `yaml_items` writes it otherwise.
+    tera.register_filter("yaml_long_list", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
+        let at = indent(&kw)?;
+        let list =
+            v.as_array().ok_or_else(|| Error::message(format!("expected a list of values, got {}", v.name())))?;
+        if list.len() > SPLIT_AFTER {
+            let values = list.iter().map(parts).collect::<TeraResult<Vec<_>>>()?;
+            if let Some(text) = escape::cfn_split_list(&values, at) {
+                return Ok(text);
+            }
+        }
+        yaml_sequence(v, at)
     });
     tera.register_filter("hcl_items", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
         items(v, indent(&kw)?, |o, p| {

@@ -92,7 +92,7 @@ mod tests {
     /// integer's digits) is safe in every context.
     fn made_for(ctx: Context) -> &'static [&'static str] {
         match ctx {
-            Context::YamlValue => &["yaml_str", "yaml_block", "yaml_items", "cfn_id", "int"],
+            Context::YamlValue => &["yaml_str", "yaml_block", "yaml_items", "yaml_long_list", "cfn_id", "int"],
             Context::HclValue => &["hcl_str", "hcl_items", "tf_ident", "int"],
             Context::HclString => &["hcl_inner", "int"],
             Context::ShellWord => &["sh_str", "sh_var", "sh_regex", "int"],
