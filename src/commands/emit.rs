@@ -15,7 +15,16 @@ use crate::render::{self, OutputFile, view::Formats};
 use crate::request::Request;
 use crate::suggest::did_you_mean;
 
-pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8> {
+/// The plan of an emit, with what the output's previous run had placed.
+struct Planned {
+    plan: Plan,
+    /// The hub policy documents of the previous run, to count what changed.
+    before: Option<Vec<crate::model::state::DocState>>,
+    /// This run generated a new ExternalId.
+    generated_new: bool,
+}
+
+fn plan(args: &EmitArgs) -> Result<Planned> {
     let config = match &args.config {
         Some(p) => Config::load(p)?,
         None => Config::default(),
@@ -27,11 +36,34 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     let before = req.previous.as_ref().map(|s| s.documents.clone());
     let generated_new = resolve_generated_id(args, &mut req)?;
     let plan = model::build(&catalog, &req, problems)?;
+    Ok(Planned { plan, before, generated_new })
+}
+
+/// The templates, with the user's from `--templates DIR` in place of the built-ins they replace.
+fn engine(args: &EmitArgs) -> Result<render::Engine> {
     let replaced = match &args.templates {
         Some(dir) => render::overrides::load(dir)?,
         None => Vec::new(),
     };
-    let rendered = render::render_with(&plan, Formats::of(args.format), &replaced)?;
+    render::engine(&replaced)
+}
+
+pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8> {
+    // The templates compile on a second thread while this one builds the plan: they need
+    // nothing from it. A problem with the plan is reported first, as when one followed the other.
+    let (planned, engine) = std::thread::scope(|scope| {
+        let side = std::thread::Builder::new().spawn_scoped(scope, || engine(args));
+        let planned = plan(args);
+        let engine = match side {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("internal error: compiling the templates panicked"))),
+            Err(_) => engine(args),
+        };
+        (planned, engine)
+    });
+    let Planned { plan, before, generated_new } = planned?;
+    let rendered = render::render_with(&plan, Formats::of(args.format), &engine?)?;
     for w in plan.warnings.iter().chain(&rendered.warnings) {
         let _ = writeln!(stderr, "warning: {w}");
     }

@@ -48,7 +48,7 @@ pub(crate) struct Rendered {
 }
 
 /// The templates: the built-ins, some replaced by the user's (`--templates DIR`).
-struct Engine {
+pub(crate) struct Engine {
     tera: Tera,
     overrides: Vec<overrides::Override>,
 }
@@ -64,7 +64,8 @@ impl Engine {
     }
 }
 
-fn engine(replaced: &[overrides::Override]) -> Result<Engine> {
+/// The templates compiled, `replaced` (`--templates DIR`) in place of their built-ins.
+pub(crate) fn engine(replaced: &[overrides::Override]) -> Result<Engine> {
     let mut tera = Tera::new();
     // Escaping is done by our filters, per target language; Tera's HTML escaping must stay off.
     tera.autoescape_on(Vec::<&str>::new());
@@ -177,15 +178,15 @@ const TF_SINGLE_ACCOUNT: Files = &[
 
 #[cfg(test)]
 pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
-    render_with(model, formats, &[])
+    render_with(model, formats, &engine(&[])?)
 }
 
-/// `render` with some built-in templates replaced (`--templates DIR`); every file is parsed back.
-pub(crate) fn render_with(model: &Plan, formats: Formats, replaced: &[overrides::Override]) -> Result<Rendered> {
-    let tera = engine(replaced)?;
-    let out = render_files(model, formats, &tera)?;
-    if !replaced.is_empty() {
-        overrides::parse_back(&out.files, replaced)?;
+/// `render` with `tera`, whose replaced templates (`--templates DIR`) have every file they
+/// render parsed back.
+pub(crate) fn render_with(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendered> {
+    let out = render_files(model, formats, tera)?;
+    if !tera.overrides.is_empty() {
+        overrides::parse_back(&out.files, &tera.overrides)?;
     }
     Ok(out)
 }
