@@ -312,6 +312,11 @@ mod tests {
 
     /// Strings rich in what breaks emitters: template markers, quotes, backslashes, line breaks,
     /// control and non-ASCII characters, YAML 1.1 look-alikes.
+    /// Plain text that fits a block line as often as text that does not.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![nasty(), "[!-~][ -~]{0,30}[!-~]"]
+    }
+
     fn nasty() -> impl Strategy<Value = String> {
         let piece = prop_oneof![
             Just("${".to_string()),
@@ -350,7 +355,6 @@ mod tests {
         map["k"].clone()
     }
 
-    /// `Fn::Sub` as CloudFormation applies it: `${!x}` is the literal `${x}`, `${name}` a value.
     #[test]
     fn split_lists_write_a_value_per_line() {
         let arn = |id: &'static str| vec![Part::Lit("arn:"), Part::Ref("AWS::Partition"), Part::Lit(id)];
@@ -362,6 +366,7 @@ mod tests {
         assert_eq!(cfn_split_list(&[vec![Part::Lit("a")], vec![Part::Lit(" b")]], 0), None);
     }
 
+    /// `Fn::Sub` as CloudFormation applies it: `${!x}` is the literal `${x}`, `${name}` a value.
     fn sub(template: &str, vars: &[(&str, &str)]) -> String {
         let mut out = String::new();
         let mut rest = template;
@@ -416,7 +421,7 @@ mod tests {
 
         #[test]
         fn split_lists_read_back_as_their_values(
-            values in proptest::collection::vec((nasty(), proptest::option::of(nasty())), 1..6),
+            values in proptest::collection::vec((text(), proptest::option::of(text())), 1..6),
             refs: bool,
         ) {
             // Each value: text, or with `refs` text, a reference and optionally more text.

@@ -29,7 +29,7 @@ fn parts(v: &Value) -> TeraResult<Vec<Part<'_>>> {
 /// Each value of the list `v` on a line of its own, indented by `indent` spaces, written by
 /// `item`.
 fn items(v: &Value, indent: usize, item: impl Fn(&mut String, &[Part<'_>])) -> TeraResult<String> {
-    let list = v.as_array().ok_or_else(|| Error::message(format!("expected a list of values, got {}", v.name())))?;
+    let list = list(v)?;
     let mut out = String::new();
     for value in list {
         out.push('\n');
@@ -37,6 +37,11 @@ fn items(v: &Value, indent: usize, item: impl Fn(&mut String, &[Part<'_>])) -> T
         item(&mut out, &parts(value)?);
     }
     Ok(out)
+}
+
+/// The list `v`, or an error naming what it is instead.
+fn list(v: &Value) -> TeraResult<&[Value]> {
+    v.as_array().ok_or_else(|| Error::message(format!("expected a list of values, got {}", v.name())))
 }
 
 /// A YAML block sequence of CloudFormation values.
@@ -86,8 +91,7 @@ pub(crate) fn register(tera: &mut Tera) {
     // `yaml_items` writes it otherwise.
     tera.register_filter("yaml_long_list", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
         let at = indent(&kw)?;
-        let list =
-            v.as_array().ok_or_else(|| Error::message(format!("expected a list of values, got {}", v.name())))?;
+        let list = list(v)?;
         if list.len() > SPLIT_AFTER {
             let values = list.iter().map(parts).collect::<TeraResult<Vec<_>>>()?;
             if let Some(text) = escape::cfn_split_list(&values, at) {
