@@ -29,11 +29,39 @@ impl<T> Given<T> {
     }
 }
 
-/// One member account as written: its id (parsed) and optional name.
+/// One member account as written: its id (parsed) and optional name. Its field names are only
+/// spelled out for a problem: a list of 10,000 accounts would otherwise format 10,000 of them.
 #[derive(Clone, Debug)]
 pub(crate) struct AccountEntry {
-    pub(crate) id: Given<Result<AccountId, String>>,
-    pub(crate) name: Option<Given<String>>,
+    pub(crate) id: Result<AccountId, String>,
+    pub(crate) name: Option<String>,
+    /// Where it was written: the n-th (0-based) of `--accounts` or of `accounts:`.
+    pub(crate) index: usize,
+    pub(crate) from: EntryFrom,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EntryFrom {
+    Flag,
+    /// `accounts: [id, ...]`.
+    Id,
+    /// `accounts: [{id: ..., name: ...}, ...]`.
+    Detailed,
+}
+
+impl AccountEntry {
+    pub(crate) fn id_field(&self) -> String {
+        let i = self.index;
+        match self.from {
+            EntryFrom::Flag => format!("--accounts[{i}]"),
+            EntryFrom::Id => format!("accounts[{i}]"),
+            EntryFrom::Detailed => format!("accounts[{i}].id"),
+        }
+    }
+
+    pub(crate) fn name_field(&self) -> String {
+        format!("accounts[{}].name", self.index)
+    }
 }
 
 #[derive(Debug)]
@@ -320,28 +348,25 @@ fn account(
 /// The member accounts from `--accounts` (which replaces the config's list) or `accounts:`.
 fn accounts(args: &SetupArgs, raw: &RawConfig, text: &YamlText<'_>) -> Vec<AccountEntry> {
     if let Some(list) = &args.accounts {
-        let entries = list
+        return list
             .iter()
             .flat_map(|l| l.split(','))
             .enumerate()
-            .map(|(i, s)| AccountEntry {
-                id: Given { value: AccountId::parse(s.trim()), field: format!("--accounts[{i}]") },
-                name: None,
-            })
+            .map(|(index, s)| AccountEntry { id: AccountId::parse(s.trim()), name: None, index, from: EntryFrom::Flag })
             .collect();
-        return entries;
     }
     raw.accounts
         .iter()
         .enumerate()
-        .map(|(i, a)| match a {
-            RawAccount::Id(v) => AccountEntry {
-                id: Given { value: AccountId::from_yaml(v, text), field: format!("accounts[{i}]") },
-                name: None,
-            },
+        .map(|(index, a)| match a {
+            RawAccount::Id(v) => {
+                AccountEntry { id: AccountId::from_yaml(v, text), name: None, index, from: EntryFrom::Id }
+            }
             RawAccount::Detailed(d) => AccountEntry {
-                id: Given { value: AccountId::from_yaml(&d.id, text), field: format!("accounts[{i}].id") },
-                name: d.name.clone().map(|n| Given { value: n, field: format!("accounts[{i}].name") }),
+                id: AccountId::from_yaml(&d.id, text),
+                name: d.name.clone(),
+                index,
+                from: EntryFrom::Detailed,
             },
         })
         .collect()

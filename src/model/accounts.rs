@@ -30,33 +30,40 @@ pub(crate) fn members(b: &mut Build<'_>, hub: Option<&AccountId>, optional: bool
     }
     let mut members: Vec<Member> = Vec::new();
     // Hashed, not ordered: at 10,000 accounts an ordered map of the ids was a third of the plan.
-    let mut first_seen: HashMap<&str, &str> = HashMap::with_capacity(entries.len());
-    let mut names_seen: HashMap<String, &str> = HashMap::new();
-    for entry in entries {
-        let field = entry.id.field.as_str();
-        let Some(id) = b.p.check(field, entry.id.value.clone()) else { continue };
-        // The id as given, which `check` accepted as it is.
-        let key = entry.id.value.as_ref().map_or("", AccountId::as_str);
-        if let Some(prev) = first_seen.get(key) {
-            b.p.push(field, format!("{:?} is listed twice (first at {prev}); each member account once", id.as_str()));
+    let mut first_seen: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
+    let mut names_seen: HashMap<String, usize> = HashMap::new();
+    for (n, entry) in entries.iter().enumerate() {
+        let id = match &entry.id {
+            Ok(id) => id,
+            Err(m) => {
+                b.p.push(entry.id_field(), m.clone());
+                continue;
+            }
+        };
+        if let Some(&prev) = first_seen.get(id.as_str()) {
+            let prev = entries[prev].id_field();
+            let msg = format!("{:?} is listed twice (first at {prev}); each member account once", id.as_str());
+            b.p.push(entry.id_field(), msg);
             continue;
         }
-        if hub == Some(&id) {
-            b.p.push(field, format!("{:?} is the hub account; the hub cannot also be a member", id.as_str()));
+        if hub == Some(id) {
+            let msg = format!("{:?} is the hub account; the hub cannot also be a member", id.as_str());
+            b.p.push(entry.id_field(), msg);
             continue;
         }
-        first_seen.insert(key, field);
-        if let Some(n) = &entry.name {
-            if b.p.check(&n.field, ids::iam_name(&n.value, 64)).is_some() {
-                if let Some(prev) = names_seen.insert(n.value.to_lowercase(), &n.field) {
-                    b.p.push(
-                        &n.field,
-                        format!("{:?} is already used by {prev} (names compare case-insensitively)", n.value),
+        first_seen.insert(id.as_str(), n);
+        if let Some(name) = &entry.name {
+            if b.p.check(&entry.name_field(), ids::iam_name(name, 64)).is_some() {
+                if let Some(prev) = names_seen.insert(name.to_lowercase(), n) {
+                    let msg = format!(
+                        "{name:?} is already used by {} (names compare case-insensitively)",
+                        entries[prev].name_field()
                     );
+                    b.p.push(entry.name_field(), msg);
                 }
             }
         }
-        members.push(Member { account: id, name: entry.name.as_ref().map(|n| n.value.clone()) });
+        members.push(Member { account: id.clone(), name: entry.name.clone() });
     }
     members.sort_by(|a, b| a.account.cmp(&b.account));
     members

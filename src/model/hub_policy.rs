@@ -8,7 +8,7 @@ use super::deploy::Organization;
 use super::{Entity, NamedPolicy};
 
 mod spread;
-use super::policy::{Condition, Expr, PolicyDocument, Statement, Var, iam_arn, policy_literal};
+use super::policy::{Condition, Expr, PolicyDocument, Statement, Var, iam_arn, iam_arn_in, policy_literal};
 use crate::aws::ids::{self, AccountId};
 use crate::aws::quotas::{GROUP_INLINE, GROUP_MANAGED, MANAGED_POLICY};
 use crate::keyword::AssumeShape;
@@ -138,7 +138,7 @@ pub(crate) struct Inputs<'a> {
 }
 
 fn role_arn(inp: &Inputs<'_>, account: &AccountId) -> Expr {
-    iam_arn(Expr::lit(account.as_str()), inp.role_arn_rest)
+    iam_arn_in(account.as_str(), inp.role_arn_rest)
 }
 
 fn assume_doc(sid: &str, resources: Vec<Expr>, conditions: Vec<Condition>) -> PolicyDocument {

@@ -84,6 +84,15 @@ pub(crate) fn iam_arn(account: Expr, rest: &str) -> Expr {
     e.lit_then(":").lit_then(rest)
 }
 
+/// `iam_arn` of a literal account, built in one piece: a hub policy holds one per member account.
+pub(crate) fn iam_arn_in(account: &str, rest: &str) -> Expr {
+    let mut tail = String::with_capacity(":iam::".len() + account.len() + 1 + rest.len());
+    for s in [":iam::", account, ":", rest] {
+        tail.push_str(s);
+    }
+    Expr(vec![Seg::Lit("arn:".into()), Seg::Var(Var::Partition), Seg::Lit(tail)])
+}
+
 /// Text a user chose (a path, a name) written into a policy's Resource or condition value: IAM
 /// reads `*` and `?` there as wildcards and `${...}` as a policy variable, so those characters are
 /// written as IAM's fixed variables `${*}`, `${?}` and `${$}`.
@@ -248,5 +257,12 @@ mod tests {
     fn expr_merges_literals() {
         let e = Expr::lit("a").lit_then("b").var_then(Var::Partition).lit_then("");
         assert_eq!(e.0, vec![Seg::Lit("ab".into()), Seg::Var(Var::Partition)]);
+    }
+
+    #[test]
+    fn an_arn_built_in_one_piece_is_the_arn_built_by_parts() {
+        for (account, rest) in [("111111111111", "role/a/b"), ("*", "role${*}x"), ("123456789012", "")] {
+            assert_eq!(iam_arn_in(account, rest), iam_arn(Expr::lit(account), rest), "{account} {rest}");
+        }
     }
 }

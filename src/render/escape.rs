@@ -105,12 +105,24 @@ fn block_char(c: char) -> bool {
     !(c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' | '\u{85}'))
 }
 
+/// Every character of `s` is a `block_char`; printable ASCII is decided byte by byte (a list of
+/// thousands of ARNs is all ASCII), the rest character by character.
+fn all_block_chars(s: &str) -> bool {
+    s.bytes().all(|b| (b' '..=b'~').contains(&b)) || s.chars().all(block_char)
+}
+
+/// Whether `s` holds `marker` followed by `{`: a `${` or `%{` is rare, and looking for its first
+/// byte first is much cheaper than a substring search per value.
+fn has_open(s: &str, marker: u8) -> bool {
+    s.as_bytes().windows(2).any(|w| w[0] == marker && w[1] == b'{')
+}
+
 /// The text of an `Fn::Sub` for `parts`, appended to `o`: references as `${name}`, a literal `${`
 /// as `${!`.
 fn sub_text_into(o: &mut String, parts: &[Part<'_>]) {
     for p in parts {
         match p {
-            Part::Lit(s) if s.contains("${") => o.push_str(&s.replace("${", "${!")),
+            Part::Lit(s) if has_open(s, b'$') => o.push_str(&s.replace("${", "${!")),
             Part::Lit(s) => o.push_str(s),
             Part::Ref(r) => {
                 o.push_str("${");
@@ -145,7 +157,7 @@ pub(crate) fn cfn_split_list(values: &[Vec<Part<'_>>], indent: usize) -> Option<
             }
         }
         let line = &o[start..];
-        let fits = !line.is_empty() && !line.starts_with(' ') && !line.ends_with(' ') && line.chars().all(block_char);
+        let fits = !line.is_empty() && !line.starts_with(' ') && !line.ends_with(' ') && all_block_chars(line);
         if !fits {
             return None;
         }
@@ -176,7 +188,7 @@ fn hcl_fragment_into(out: &mut String, s: &str) {
         }
         c => o.push(c),
     });
-    if o[start..].contains("${") || o[start..].contains("%{") {
+    if has_open(&o[start..], b'$') || has_open(&o[start..], b'%') {
         let doubled = o[start..].replace("${", "$${").replace("%{", "%%{");
         o.truncate(start);
         o.push_str(&doubled);
@@ -353,6 +365,17 @@ mod tests {
         }
         let map: BTreeMap<String, String> = hcl::eval::from_str(&format!("k = {token}\n"), &ctx).unwrap();
         map["k"].clone()
+    }
+
+    #[test]
+    fn the_byte_checks_agree_with_the_text_they_stand_for() {
+        for s in ["", "$", "${", "a$b{", "x%{y", "$$${", "é${", "{$", "%", "100%"] {
+            assert_eq!(has_open(s, b'$'), s.contains("${"), "{s:?}");
+            assert_eq!(has_open(s, b'%'), s.contains("%{"), "{s:?}");
+        }
+        for s in ["", "arn:aws:iam::1:role/x", "é", "a\tb", "a\u{85}", "\u{7f}", "~ "] {
+            assert_eq!(all_block_chars(s), s.chars().all(block_char), "{s:?}");
+        }
     }
 
     #[test]

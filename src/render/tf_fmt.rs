@@ -47,6 +47,11 @@ fn skip_interpolation(chars: &[u8], mut i: usize) -> usize {
 /// For a line `key = value` whose value is bracket-balanced: (indent, key, value).
 fn assignment(line: &str) -> Option<(&str, &str, &str)> {
     let chars = line.as_bytes();
+    // Most lines of a large root are list items (role ARNs) with no `=` at all: one fast search
+    // settles them before the scan that tells a key's `=` from one in a string.
+    if !chars.contains(&b'=') {
+        return None;
+    }
     let indent_len = chars.iter().take_while(|c| **c == b' ').count();
     let mut i = indent_len;
     let mut eq = None;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
-use super::{Expr, POLICY_VERSION, PolicyDocument, Resolved, Statement, Var};
+use super::{Expr, POLICY_VERSION, PolicyDocument, Seg, Statement, Var};
 
 type Env<'a> = &'a dyn Fn(Var) -> String;
 
@@ -54,17 +54,30 @@ impl Serialize for Stmt<'_> {
 
 impl Serialize for Exprs<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // A hub group lists thousands of role ARNs with the same few deploy-time values: each is
+        // looked up once, and every value is written through one reused buffer.
+        let mut known: Vec<(Var, String)> = Vec::new();
+        let mut text = String::new();
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
         for e in self.0 {
-            seq.serialize_element(&Resolved(e, self.1))?;
+            text.clear();
+            for seg in &e.0 {
+                match seg {
+                    Seg::Lit(l) => text.push_str(l),
+                    Seg::Var(v) => {
+                        if let Some((_, value)) = known.iter().find(|(k, _)| k == v) {
+                            text.push_str(value);
+                        } else {
+                            let value = (self.1)(*v);
+                            text.push_str(&value);
+                            known.push((*v, value));
+                        }
+                    }
+                }
+            }
+            seq.serialize_element(text.as_str())?;
         }
         seq.end()
-    }
-}
-
-impl Serialize for Resolved<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
     }
 }
 
