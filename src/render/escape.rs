@@ -114,7 +114,8 @@ fn all_block_chars(s: &str) -> bool {
 /// Whether `s` holds `marker` followed by `{`: a `${` or `%{` is rare, and looking for its first
 /// byte first is much cheaper than a substring search per value.
 fn has_open(s: &str, marker: u8) -> bool {
-    s.as_bytes().windows(2).any(|w| w[0] == marker && w[1] == b'{')
+    let b = s.as_bytes();
+    memchr::memchr_iter(marker, b).any(|i| b.get(i + 1) == Some(&b'{'))
 }
 
 /// The text of an `Fn::Sub` for `parts`, appended to `o`: references as `${name}`, a literal `${`

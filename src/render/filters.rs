@@ -4,12 +4,17 @@
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
 use super::escape::{self, Part, cfn_value, hcl_quote, hcl_value, sh_quote};
+use super::view::{RECORD, UNIT};
 
-/// A filter input: a plain string, or a `ValueView` (text and references in turn, text first).
-/// Empty text between references is dropped; a value that is only empty text stays one part.
+/// A filter input: a plain string, or a `ValueView` (text and references in turn, text first):
+/// its byte-string form (the parts joined by `UNIT`) or a list of strings. Empty text between
+/// references is dropped; a value that is only empty text stays one part.
 fn parts(v: &Value) -> TeraResult<Vec<Part<'_>>> {
     if let Some(s) = v.as_str() {
         return Ok(vec![Part::Lit(s)]);
+    }
+    if let Some(bytes) = v.as_bytes() {
+        return Ok(joined_parts(utf8(bytes)?));
     }
     let Some(items) = v.as_array() else {
         return Err(Error::message(format!("expected a string or a value list, got {}", v.name())));
@@ -17,36 +22,103 @@ fn parts(v: &Value) -> TeraResult<Vec<Part<'_>>> {
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let s = item.as_str().ok_or_else(|| Error::message("malformed value part"))?;
-        match i % 2 {
-            1 => out.push(Part::Ref(s)),
-            _ if !s.is_empty() || items.len() == 1 => out.push(Part::Lit(s)),
-            _ => {}
-        }
+        push_part(&mut out, i, s, items.len());
     }
     Ok(out)
+}
+
+/// The `i`-th of `count` parts: text at even places, references at odd ones.
+fn push_part<'a>(out: &mut Vec<Part<'a>>, i: usize, s: &'a str, count: usize) {
+    match i % 2 {
+        1 => out.push(Part::Ref(s)),
+        _ if !s.is_empty() || count == 1 => out.push(Part::Lit(s)),
+        _ => {}
+    }
+}
+
+/// The parts of a `ValueView` joined by `UNIT`.
+fn joined_parts(joined: &str) -> Vec<Part<'_>> {
+    let mut out = decode(joined, None);
+    out.pop().unwrap_or_default()
+}
+
+/// The values of `text`: one value (`end` None), or values each ended by `end`. One pass over
+/// the bytes: the separators are ASCII, so every cut is at a character boundary.
+fn decode(text: &str, end: Option<u8>) -> Vec<Vec<Part<'_>>> {
+    let mut values = Vec::new();
+    let mut value = Vec::new();
+    let (mut start, mut part) = (0, 0);
+    let bytes = text.as_bytes();
+    let cuts = match end {
+        Some(end) => memchr::memchr2_iter(UNIT as u8, end, bytes),
+        None => memchr::memchr2_iter(UNIT as u8, UNIT as u8, bytes),
+    };
+    for i in cuts {
+        let b = bytes[i];
+        if b == UNIT as u8 {
+            // Not the value's last part: more parts follow it.
+            push_part(&mut value, part, &text[start..i], 2);
+            part += 1;
+            start = i + 1;
+        } else if Some(b) == end {
+            end_value(&mut value, &text[start..i], part);
+            values.push(std::mem::take(&mut value));
+            part = 0;
+            start = i + 1;
+        }
+    }
+    if end.is_none() {
+        end_value(&mut value, &text[start..], part);
+        values.push(value);
+    }
+    values
+}
+
+/// The last part of a value: a value that is only empty text keeps it as its one part.
+fn end_value<'a>(value: &mut Vec<Part<'a>>, s: &'a str, part: usize) {
+    push_part(value, part, s, part + 1);
+}
+
+fn utf8(bytes: &[u8]) -> TeraResult<&str> {
+    std::str::from_utf8(bytes).map_err(|_| Error::message("malformed value: not UTF-8"))
+}
+
+/// The values of a list: a `ValueList`'s byte string (each value ended by `RECORD`), or a list
+/// of values.
+fn values(v: &Value) -> TeraResult<Vec<Vec<Part<'_>>>> {
+    if let Some(bytes) = v.as_bytes() {
+        let text = utf8(bytes)?;
+        if !text.is_empty() && !text.ends_with(RECORD) {
+            return Err(Error::message("malformed value list"));
+        }
+        return Ok(decode(text, Some(RECORD as u8)));
+    }
+    v.as_array()
+        .ok_or_else(|| Error::message(format!("expected a list of values, got {}", v.name())))?
+        .iter()
+        .map(parts)
+        .collect()
 }
 
 /// Each value of the list `v` on a line of its own, indented by `indent` spaces, written by
 /// `item`.
 fn items(v: &Value, indent: usize, item: impl Fn(&mut String, &[Part<'_>])) -> TeraResult<String> {
-    let list = list(v)?;
-    let mut out = String::new();
-    for value in list {
-        out.push('\n');
-        out.extend(std::iter::repeat_n(' ', indent));
-        item(&mut out, &parts(value)?);
-    }
-    Ok(out)
+    Ok(lines(&values(v)?, indent, item))
 }
 
-/// The list `v`, or an error naming what it is instead.
-fn list(v: &Value) -> TeraResult<&[Value]> {
-    v.as_array().ok_or_else(|| Error::message(format!("expected a list of values, got {}", v.name())))
+fn lines(values: &[Vec<Part<'_>>], indent: usize, item: impl Fn(&mut String, &[Part<'_>])) -> String {
+    let mut out = String::new();
+    for value in values {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', indent));
+        item(&mut out, value);
+    }
+    out
 }
 
 /// A YAML block sequence of CloudFormation values.
-fn yaml_sequence(v: &Value, indent: usize) -> TeraResult<String> {
-    items(v, indent, |o, p| {
+fn yaml_sequence(values: &[Vec<Part<'_>>], indent: usize) -> String {
+    lines(values, indent, |o, p| {
         o.push_str("- ");
         o.push_str(&cfn_value(p));
     })
@@ -84,21 +156,20 @@ pub(crate) fn register(tera: &mut Tera) {
     // items of an HCL list with their commas): one call for a list of thousands of role ARNs
     // instead of a template loop step and a filter call per value.
     tera.register_filter("yaml_items", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
-        yaml_sequence(v, indent(&kw)?)
+        Ok(yaml_sequence(&values(v)?, indent(&kw)?))
     });
     // A list that grows with the accounts (the role ARNs a hub group may assume): past
     // `SPLIT_AFTER` values, one `Fn::Split` block (see `escape::cfn_split_list`); a sequence as
     // `yaml_items` writes it otherwise.
     tera.register_filter("yaml_long_list", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
         let at = indent(&kw)?;
-        let list = list(v)?;
-        if list.len() > SPLIT_AFTER {
-            let values = list.iter().map(parts).collect::<TeraResult<Vec<_>>>()?;
+        let values = values(v)?;
+        if values.len() > SPLIT_AFTER {
             if let Some(text) = escape::cfn_split_list(&values, at) {
                 return Ok(text);
             }
         }
-        yaml_sequence(v, at)
+        Ok(yaml_sequence(&values, at))
     });
     tera.register_filter("hcl_items", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
         items(v, indent(&kw)?, |o, p| {
@@ -166,4 +237,56 @@ fn register_checked(tera: &mut Tera, name: &'static str, f: fn(&str) -> Result<S
     tera.register_filter(name, move |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
         f(plain(v)?).map_err(Error::message)
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use tera::{Context, Tera};
+
+    use crate::render::view::ValueView;
+    use crate::render::view::policy::ValueList;
+
+    /// A value as literal text and references in turn, with the separators and empty text the
+    /// byte-string form has to survive.
+    fn value() -> impl Strategy<Value = Vec<String>> {
+        prop::collection::vec("[a-z:${}\"\\\\ \u{1e}\u{1f}é]{0,6}", 1..5)
+    }
+
+    fn view(parts: &[String]) -> ValueView {
+        parts.iter().enumerate().fold(ValueView::default(), |v, (i, p)| if i % 2 == 0 { v.lit(p) } else { v.var(p) })
+    }
+
+    fn render(template: &str, ctx: &Context) -> Result<String, String> {
+        let mut tera = Tera::new();
+        tera.autoescape_on(Vec::<&str>::new());
+        super::register(&mut tera);
+        tera.add_raw_template("t", template).map_err(|e| e.to_string())?;
+        tera.render("t", ctx).map_err(|e| e.to_string())
+    }
+
+    proptest! {
+        #[test]
+        fn byte_string_values_render_as_their_lists_of_parts(values in prop::collection::vec(value(), 0..14)) {
+            let filters = ["yaml_items(indent=2)", "yaml_long_list(indent=2)", "hcl_items(indent=2)"];
+            let mut new = Context::new();
+            new.insert("l", &ValueList(values.iter().map(|v| view(v)).collect()));
+            let mut old = Context::new();
+            // The form every value had before the byte strings: its parts as a list of strings.
+            old.insert("l", &values);
+            for f in filters {
+                let t = format!("{{{{ l | {f} }}}}");
+                prop_assert_eq!(render(&t, &new), render(&t, &old), "{}", f);
+            }
+            for v in &values {
+                let (mut one_new, mut one_old) = (Context::new(), Context::new());
+                one_new.insert("v", &view(v));
+                one_old.insert("v", v);
+                for f in ["yaml_str", "hcl_str", "sh_str"] {
+                    let t = format!("{{{{ v | {f} }}}}");
+                    prop_assert_eq!(render(&t, &one_new), render(&t, &one_old), "{}", f);
+                }
+            }
+        }
+    }
 }

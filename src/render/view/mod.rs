@@ -19,7 +19,7 @@ use crate::model::deploy::{HANDFUL, Layout};
 pub(crate) use deploy::{ACCOUNTS_FILE, DeployView, deploy_view};
 pub(crate) use hub::extra_user_template;
 use hub::{HubView, MemberView, hub_view, member_views, retired_views};
-pub(crate) use policy::{Target, ValueView};
+pub(crate) use policy::{RECORD, Target, UNIT, ValueView};
 use role::{RoleView, role_view};
 pub(crate) use vendor::VENDOR_STACK;
 use vendor::{VendorView, vendor_view};
