@@ -21,23 +21,27 @@ For each scenario (a golden directory):
    (denied). moto does not enforce trust policies across accounts, so those are asserted by reading.
 
 usage: deploy_moto.py REPO_DIR SCENARIO...   (run with the venv holding moto[server] and awscli)"""
+import contextlib
 import copy
+import io
 import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+
+from awscli.clidriver import create_clidriver
 
 from cfnlib import canon, cfn_eval, load
 from goldens import (DEPLOY_TIME_ID, config_for, external_id_params, hub_template, is_single_account, is_vendor,
                      member_accounts, vendor_account, vendor_ids, vendor_role_template)
 
 BIN = os.path.dirname(sys.executable)
-AWS = os.path.join(BIN, "aws")
 PARTITION = "aws"
 ADMIN_ROLE = "OrganizationAccountAccessRole"
 UNSUPPORTED = {"AWS::IAM::Group", "AWS::IAM::UserToGroupAddition", "AWS::SecretsManager::Secret"}
@@ -90,12 +94,52 @@ class Moto:
         self.proc.wait(timeout=10)
 
 
+# The environment the script started with: each `Aws` builds its own from it, never from
+# `os.environ` while a command runs with another one (`aws_cli`).
+BASE_ENV = dict(os.environ)
+
+
+class _Cli:
+    """The aws CLI's own entry point, in this process: the `aws` script is
+    `awscli.clidriver.create_clidriver().main(argv)`, and starting a Python process for each
+    command took about a second, most of these scripts' run (hundreds of commands per scenario).
+    One command at a time: the command reads its settings from the process environment and writes
+    to `sys.stdout` / `sys.stderr`, which are swapped in for it."""
+
+    lock = threading.Lock()
+    driver = None
+
+
+def aws_cli(args, env):
+    """`aws *args` with the environment `env`: (exit code, standard output, standard error)."""
+    with _Cli.lock:
+        saved = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(env)
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                if _Cli.driver is None:
+                    _Cli.driver = create_clidriver()
+                # The session resolves credentials once and keeps them: give it this command's.
+                _Cli.driver.session.set_credentials(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"],
+                                                    env.get("AWS_SESSION_TOKEN"))
+                try:
+                    rc = _Cli.driver.main(list(args))
+                except SystemExit as e:
+                    rc = e.code if isinstance(e.code, int) else 1
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        return rc, out.getvalue(), err.getvalue()
+
+
 class Aws:
     """The real aws CLI against moto, with one set of credentials."""
 
     def __init__(self, moto, key, secret, token=None, label=""):
         self.moto, self.label = moto, label
-        self.env = dict(os.environ, AWS_ACCESS_KEY_ID=key, AWS_SECRET_ACCESS_KEY=secret, AWS_DEFAULT_REGION="us-east-1",
+        self.env = dict(BASE_ENV, AWS_ACCESS_KEY_ID=key, AWS_SECRET_ACCESS_KEY=secret, AWS_DEFAULT_REGION="us-east-1",
                         AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
         self.env.pop("AWS_PROFILE", None)
         if token:
@@ -105,14 +149,13 @@ class Aws:
 
     def call(self, *args):
         """(ok, parsed stdout or stderr text)"""
-        r = subprocess.run([AWS, "--endpoint-url", self.moto.endpoint, "--output", "json", *args],
-                           env=self.env, capture_output=True, text=True)
-        if r.returncode != 0:
-            return False, (r.stderr or r.stdout).strip()
+        rc, stdout, stderr = aws_cli(["--endpoint-url", self.moto.endpoint, "--output", "json", *args], self.env)
+        if rc != 0:
+            return False, (stderr or stdout).strip()
         try:
-            return True, (json.loads(r.stdout) if r.stdout.strip() else None)
+            return True, (json.loads(stdout) if stdout.strip() else None)
         except json.JSONDecodeError:
-            return True, r.stdout  # `cloudformation deploy` reports in text
+            return True, stdout  # `cloudformation deploy` reports in text
 
     def run(self, *args):
         ok, out = self.call(*args)

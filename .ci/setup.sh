@@ -16,12 +16,24 @@ make_venv() {
     cp "$requirements" "$stamp"
   fi
 }
-make_venv .venv requirements.txt
-make_venv .venv-checkov requirements-checkov.txt
-# moto and the aws CLI pin their own botocore; keep them apart from the checkers too.
-make_venv .venv-moto requirements-moto.txt
-# hadolint, actionlint and pre-commit for the CI recipes (.ci/check_recipes.py).
-make_venv .venv-recipes requirements-recipes.txt
+# The four are independent and mostly wait on downloads: they install side by side.
+venvs=(
+  ".venv requirements.txt"
+  ".venv-checkov requirements-checkov.txt"
+  # moto and the aws CLI pin their own botocore; keep them apart from the checkers too.
+  ".venv-moto requirements-moto.txt"
+  # hadolint, actionlint and pre-commit for the CI recipes (.ci/check_recipes.py).
+  ".venv-recipes requirements-recipes.txt"
+)
+pids=()
+for v in "${venvs[@]}"; do
+  # shellcheck disable=SC2086 # two words: the venv and its requirements
+  make_venv $v &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do
+  wait "$p" || { echo "setup: a Python venv could not be created (see above)" >&2; exit 1; }
+done
 
 # terraform is part of the machine image (no provider plugins are needed: we use `fmt` and a
 # provider-less `apply` of literal outputs). It is not on Debian's or PyPI's registries.
