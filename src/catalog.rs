@@ -267,6 +267,12 @@ impl Catalog {
     /// IAM (`iam_check`), placeholders known and allowed by the set's scope. All problems are
     /// reported together; the warnings are returned with the index of their set.
     fn check(&self) -> Result<Vec<(usize, String)>> {
+        let actions = self
+            .permission_sets
+            .iter()
+            .flat_map(|s| &s.statements)
+            .flat_map(|st| st.required.iter().chain(&st.recommended));
+        crate::iam::preload(actions.map(String::as_str));
         let mut iam = iam_check::Findings::default();
         let mut problems = Vec::new();
         if self.version != 1 {
