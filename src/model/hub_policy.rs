@@ -225,7 +225,9 @@ pub(super) fn place(
     previous: Vec<(usize, Vec<AccountId>)>,
     (capacity, last): (&dyn Fn(usize) -> usize, usize),
 ) -> Vec<(usize, Vec<AccountId>)> {
-    let current: BTreeSet<&AccountId> = accounts.iter().collect();
+    // Only a previous placement is checked against the current accounts (a first run has none).
+    let current: BTreeSet<&AccountId> =
+        if previous.is_empty() { BTreeSet::new() } else { accounts.iter().collect() };
     let mut slots: BTreeMap<usize, Vec<AccountId>> = BTreeMap::new();
     let mut placed = BTreeSet::new();
     for (n, mut kept) in previous {
