@@ -12,7 +12,9 @@ make_venv() {
     echo "setup: creating $PWD/$venv from $requirements with $(python3 --version)"
     rm -rf "$venv"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    # --no-compile: byte-compiling every installed module (botocore alone is thousands) was a
+    # good part of setup's CPU; Python compiles what a check imports when it imports it.
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-compile -r "$requirements"
     cp "$requirements" "$stamp"
   fi
 }

