@@ -226,8 +226,7 @@ pub(super) fn place(
     (capacity, last): (&dyn Fn(usize) -> usize, usize),
 ) -> Vec<(usize, Vec<AccountId>)> {
     // Only a previous placement is checked against the current accounts (a first run has none).
-    let current: BTreeSet<&AccountId> =
-        if previous.is_empty() { BTreeSet::new() } else { accounts.iter().collect() };
+    let current: BTreeSet<&AccountId> = if previous.is_empty() { BTreeSet::new() } else { accounts.iter().collect() };
     let mut slots: BTreeMap<usize, Vec<AccountId>> = BTreeMap::new();
     let mut placed = BTreeSet::new();
     for (n, mut kept) in previous {
