@@ -25,6 +25,7 @@ import contextlib
 import copy
 import io
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -49,6 +50,11 @@ OUTSIDER = "333333333333"
 WORKERS = 4
 
 
+# The environment the script started with: each `Aws` builds its own from it, never from
+# `os.environ` while a command runs with another one (`aws_cli`).
+BASE_ENV = dict(os.environ)
+
+
 class Failure(Exception):
     pass
 
@@ -58,6 +64,14 @@ class Moto:
     starting a new one."""
 
     def __init__(self, load_managed_policies):
+        # Lanes of the suite start servers at the same time: a port another server took between
+        # our probe and our bind makes ours exit, and then the other one would answer for it.
+        for _ in range(5):
+            if self._start(load_managed_policies):
+                return
+        raise Failure("moto_server did not start (five ports tried)")
+
+    def _start(self, load_managed_policies):
         s = socket.socket()
         s.bind(("127.0.0.1", 0))
         self.port = s.getsockname()[1]
@@ -69,14 +83,18 @@ class Moto:
             stdout=self.log, stderr=subprocess.STDOUT,
             # AWS managed policies are loaded per account on first use, which is slow: only when a
             # template attaches them.
-            env=dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true" if load_managed_policies else "false"),
+            env=dict(BASE_ENV, MOTO_IAM_LOAD_MANAGED_POLICIES="true" if load_managed_policies else "false"),
         )
         for _ in range(100):
+            if self.proc.poll() is not None:
+                return False  # exited: most likely the port was taken
             try:
                 urllib.request.urlopen(self.endpoint + "/moto-api/", timeout=1)
-                return
+                # Answered, and still ours: it did not exit meanwhile.
+                return self.proc.poll() is None
             except Exception:
                 time.sleep(0.1)
+        self.proc.kill()
         raise Failure("moto_server did not start")
 
     def post(self, path, body=b""):
@@ -94,11 +112,6 @@ class Moto:
         self.proc.wait(timeout=10)
 
 
-# The environment the script started with: each `Aws` builds its own from it, never from
-# `os.environ` while a command runs with another one (`aws_cli`).
-BASE_ENV = dict(os.environ)
-
-
 class _Cli:
     """The aws CLI's own entry point, in this process: the `aws` script is
     `awscli.clidriver.create_clidriver().main(argv)`, and starting a Python process for each
@@ -112,11 +125,18 @@ class _Cli:
 
 def aws_cli(args, env):
     """`aws *args` with the environment `env`: (exit code, standard output, standard error)."""
+    awscli_log = logging.getLogger("awscli")
     with _Cli.lock:
-        saved = dict(os.environ)
-        os.environ.clear()
-        os.environ.update(env)
+        # Only the keys this command sets differently change, and only while it runs.
+        saved = {k: os.environ.get(k) for k in set(os.environ) | set(env) if os.environ.get(k) != env.get(k)}
+        for k in saved:
+            if k in env:
+                os.environ[k] = env[k]
+            else:
+                del os.environ[k]
         out, err = io.StringIO(), io.StringIO()
+        # Each command adds a log handler bound to its own stderr: dropped again after it.
+        handlers, level = list(awscli_log.handlers), awscli_log.level
         try:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                 if _Cli.driver is None:
@@ -125,12 +145,17 @@ def aws_cli(args, env):
                 _Cli.driver.session.set_credentials(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"],
                                                     env.get("AWS_SESSION_TOKEN"))
                 try:
-                    rc = _Cli.driver.main(list(args))
+                    rc = _Cli.driver.main(list(args)) or 0
                 except SystemExit as e:
-                    rc = e.code if isinstance(e.code, int) else 1
+                    rc = 0 if e.code is None else (e.code if isinstance(e.code, int) else 1)
         finally:
-            os.environ.clear()
-            os.environ.update(saved)
+            awscli_log.handlers[:] = handlers
+            awscli_log.setLevel(level)
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
         return rc, out.getvalue(), err.getvalue()
 
 
@@ -149,13 +174,17 @@ class Aws:
 
     def call(self, *args):
         """(ok, parsed stdout or stderr text)"""
+        # The driver is shared: these would stay set for every later command.
+        assert not {"--region", "--profile", "--debug"} & set(args), args
         rc, stdout, stderr = aws_cli(["--endpoint-url", self.moto.endpoint, "--output", "json", *args], self.env)
         if rc != 0:
             return False, (stderr or stdout).strip()
         try:
             return True, (json.loads(stdout) if stdout.strip() else None)
         except json.JSONDecodeError:
-            return True, stdout  # `cloudformation deploy` reports in text
+            if "deploy" in args:
+                return True, stdout  # `cloudformation deploy` reports in text
+            return False, f"not JSON: {stdout[:300]!r}"
 
     def run(self, *args):
         ok, out = self.call(*args)
@@ -207,7 +236,8 @@ def deploy(aws, template, stack, params, filled, command=None, filler=None):
     filler = filler or aws
 
     def side_by_side(fn, items):
-        # Several groups or memberships: one CLI process each, a few at a time.
+        # Several groups or memberships (the aws CLI runs one command at a time; a `filler` of boto3
+        # calls overlaps them).
         if len(items) > 1:
             with ThreadPoolExecutor(max_workers=WORKERS) as pool:
                 return list(pool.map(fn, items))
@@ -577,8 +607,8 @@ def cli_scenario(moto, golden, name, config):
     filled, problems = [], []
     tmp = tempfile.mkdtemp(prefix="crossrole-cli-")
     creds, conf = os.path.join(tmp, "credentials"), os.path.join(tmp, "config")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(PATH=BIN + os.pathsep + os.environ["PATH"], AWS_ENDPOINT_URL=moto.endpoint,
+    env = {k: v for k, v in BASE_ENV.items() if not k.startswith("AWS_")}
+    env.update(PATH=BIN + os.pathsep + BASE_ENV["PATH"], AWS_ENDPOINT_URL=moto.endpoint,
                AWS_SHARED_CREDENTIALS_FILE=creds, AWS_CONFIG_FILE=conf)
     admins = {}
     with open(creds, "w") as c, open(conf, "w") as f:

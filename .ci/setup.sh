@@ -33,9 +33,14 @@ for v in "${venvs[@]}"; do
   make_venv $v &
   pids+=($!)
 done
+failed=0
 for p in "${pids[@]}"; do
-  wait "$p" || { echo "setup: a Python venv could not be created (see above)" >&2; exit 1; }
+  wait "$p" || failed=1
 done
+if [ "$failed" -ne 0 ]; then
+  echo "setup: a Python venv could not be created (see above)" >&2
+  exit 1
+fi
 
 # terraform is part of the machine image (no provider plugins are needed: we use `fmt` and a
 # provider-less `apply` of literal outputs). It is not on Debian's or PyPI's registries.

@@ -13,7 +13,17 @@ cd "$(dirname "$0")/.."
 
 logs=$(mktemp -d)
 declare -A lane_pid
-trap 'jobs -p | xargs -r kill 2>/dev/null; rm -rf "$logs"' EXIT
+# Each lane in a process group of its own, so that a run that stops early (a failing cargo step)
+# stops the lanes' servers and tools with it.
+set -m
+stop_lanes() {
+  local p
+  for p in "${lane_pid[@]}"; do
+    kill -- -"$p" 2>/dev/null || true
+  done
+  rm -rf "$logs"
+}
+trap stop_lanes EXIT
 
 # lane NAME COMMAND...: COMMAND (a function of this script) in the background, with errexit,
 # its output kept for `await`.
