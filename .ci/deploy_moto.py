@@ -85,7 +85,9 @@ class Moto:
             # template attaches them.
             env=dict(BASE_ENV, MOTO_IAM_LOAD_MANAGED_POLICIES="true" if load_managed_policies else "false"),
         )
-        for _ in range(100):
+        # Up to a minute: with every lane of the suite busy, moto's imports alone took over ten
+        # seconds on 2 cores.
+        for _ in range(600):
             if self.proc.poll() is not None:
                 return False  # exited: most likely the port was taken
             try:
