@@ -6,15 +6,11 @@ use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 use super::escape::{self, Part, cfn_value, hcl_quote, hcl_value, sh_quote};
 use super::view::{RECORD, UNIT};
 
-/// A filter input: a plain string, or a `ValueView` (text and references in turn, text first):
-/// its byte-string form (the parts joined by `UNIT`) or a list of strings. Empty text between
-/// references is dropped; a value that is only empty text stays one part.
+/// A filter input: a plain string, or a `ValueView` (text and references in turn, text first).
+/// Empty text between references is dropped; a value that is only empty text stays one part.
 fn parts(v: &Value) -> TeraResult<Vec<Part<'_>>> {
     if let Some(s) = v.as_str() {
         return Ok(vec![Part::Lit(s)]);
-    }
-    if let Some(bytes) = v.as_bytes() {
-        return joined_parts(utf8(bytes)?);
     }
     let Some(items) = v.as_array() else {
         return Err(Error::message(format!("expected a string or a value list, got {}", v.name())));
@@ -36,51 +32,28 @@ fn push_part<'a>(out: &mut Vec<Part<'a>>, i: usize, s: &'a str, count: usize) {
     }
 }
 
-/// The parts of a `ValueView` joined by `UNIT`; a list of values (a `ValueList`, whose values end
-/// in `RECORD`) is not one value.
-fn joined_parts(joined: &str) -> TeraResult<Vec<Part<'_>>> {
-    if memchr::memchr(RECORD as u8, joined.as_bytes()).is_some() {
-        return Err(Error::message("expected one value, got a list of values"));
-    }
-    Ok(decode(joined, None).pop().unwrap_or_default())
-}
-
-/// The values of `text`: one value (`end` None), or values each ended by `end`. One pass over
-/// the bytes: the separators are ASCII, so every cut is at a character boundary.
-fn decode(text: &str, end: Option<u8>) -> Vec<Vec<Part<'_>>> {
+/// The values of a `ValueList`'s byte string, each ended by `RECORD`, its parts separated by
+/// `UNIT`. One pass over the bytes: the separators are ASCII, so every cut is at a character
+/// boundary.
+fn decode(text: &str) -> Vec<Vec<Part<'_>>> {
     let mut values = Vec::new();
     let mut value = Vec::new();
     let (mut start, mut part) = (0, 0);
     let bytes = text.as_bytes();
-    let cuts = match end {
-        Some(end) => memchr::memchr2_iter(UNIT as u8, end, bytes),
-        // (One iterator type for both arms.)
-        None => memchr::memchr2_iter(UNIT as u8, UNIT as u8, bytes),
-    };
-    for i in cuts {
-        let b = bytes[i];
-        if b == UNIT as u8 {
+    for i in memchr::memchr2_iter(UNIT as u8, RECORD as u8, bytes) {
+        if bytes[i] == UNIT as u8 {
             // Not the value's last part: more parts follow it.
             push_part(&mut value, part, &text[start..i], 2);
             part += 1;
-            start = i + 1;
-        } else if Some(b) == end {
-            end_value(&mut value, &text[start..i], part);
+        } else {
+            // Its last part: a value that is only empty text keeps it as its one part.
+            push_part(&mut value, part, &text[start..i], part + 1);
             values.push(std::mem::take(&mut value));
             part = 0;
-            start = i + 1;
         }
-    }
-    if end.is_none() {
-        end_value(&mut value, &text[start..], part);
-        values.push(value);
+        start = i + 1;
     }
     values
-}
-
-/// The last part of a value: a value that is only empty text keeps it as its one part.
-fn end_value<'a>(value: &mut Vec<Part<'a>>, s: &'a str, part: usize) {
-    push_part(value, part, s, part + 1);
 }
 
 fn utf8(bytes: &[u8]) -> TeraResult<&str> {
@@ -95,7 +68,7 @@ fn values(v: &Value) -> TeraResult<Vec<Vec<Part<'_>>>> {
         if !text.is_empty() && !text.ends_with(RECORD) {
             return Err(Error::message("malformed value list"));
         }
-        return Ok(decode(text, Some(RECORD as u8)));
+        return Ok(decode(text));
     }
     v.as_array()
         .ok_or_else(|| Error::message(format!("expected a list of values, got {}", v.name())))?

@@ -10,114 +10,61 @@ use crate::model::policy::{Expr, PolicyDocument, Seg, Var, aws_managed_policy_ar
 use crate::model::shared::pascal;
 
 /// A string value as the filters take it: literal text and references in turn, starting with
-/// text (`"arn:"`, `AWS::Partition`, `":iam::111111111111:role/x"`).
-///
-/// Templates receive it as one byte string, the parts joined by `UNIT` (a type no plain string
-/// has, so a filter tells the two apart): a setup of thousands of accounts holds tens of thousands
-/// of these, and a list of strings per value was most of the cost of handing them to Tera. A value
-/// with no part, or with a part holding `UNIT` or `RECORD`, goes as that list of strings instead.
-#[derive(Default, Clone, Debug, PartialEq, Eq)]
-pub(crate) struct ValueView {
-    /// The parts joined by `UNIT`, while every part is free of both separators.
-    joined: String,
-    parts: usize,
-    /// The parts one by one, once a part holds a separator.
-    separate: Option<Vec<String>>,
-}
-
-/// Separates the parts of a value (the ASCII unit separator).
-pub(crate) const UNIT: char = '\u{1f}';
-/// Ends each value of a `ValueList` (the ASCII record separator).
-pub(crate) const RECORD: char = '\u{1e}';
-
-/// Both separators are ASCII, so a byte search finds them.
-fn has_separator(s: &str) -> bool {
-    memchr::memchr2(UNIT as u8, RECORD as u8, s.as_bytes()).is_some()
-}
+/// text (`["arn:", "AWS::Partition", ":iam::111111111111:role/x"]`). Flat, because a setup of
+/// thousands of accounts holds tens of thousands of these and each nested array is an allocation.
+#[derive(Serialize, Default, Clone, Debug, PartialEq, Eq)]
+#[serde(transparent)]
+pub(crate) struct ValueView(Vec<String>);
 
 impl ValueView {
     pub(crate) fn lit(mut self, s: &str) -> Self {
-        if self.parts % 2 == 1 {
-            self.extend_last(s);
-        } else {
-            self.push(s);
+        let odd = self.0.len() % 2 == 1;
+        match self.0.last_mut() {
+            Some(last) if odd => last.push_str(s),
+            _ => self.0.push(s.to_string()),
         }
         self
     }
 
     pub(crate) fn var(mut self, r: &str) -> Self {
-        if self.parts % 2 == 0 {
-            self.push("");
+        if self.0.len() % 2 == 0 {
+            self.0.push(String::new());
         }
-        self.push(r);
+        self.0.push(r.to_string());
         self
     }
-
-    fn push(&mut self, part: &str) {
-        if self.separate.is_none() && has_separator(part) {
-            self.separate = Some(self.split());
-        }
-        if let Some(parts) = &mut self.separate {
-            parts.push(part.to_string());
-        } else {
-            if self.parts > 0 {
-                self.joined.push(UNIT);
-            }
-            self.joined.push_str(part);
-        }
-        self.parts += 1;
-    }
-
-    fn extend_last(&mut self, s: &str) {
-        if self.separate.is_none() && has_separator(s) {
-            self.separate = Some(self.split());
-        }
-        match self.separate.as_mut().and_then(|p| p.last_mut()) {
-            Some(last) => last.push_str(s),
-            None => self.joined.push_str(s),
-        }
-    }
-
-    /// The parts of `joined` (each free of `UNIT`, so splitting gives them back).
-    fn split(&self) -> Vec<String> {
-        if self.parts == 0 { Vec::new() } else { self.joined.split(UNIT).map(str::to_string).collect() }
-    }
-
-    /// The byte-string form, where it can be had.
-    fn joined(&self) -> Option<&str> {
-        (self.separate.is_none() && self.parts > 0).then_some(self.joined.as_str())
-    }
 }
 
-impl Serialize for ValueView {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.joined() {
-            Some(joined) => s.serialize_bytes(joined.as_bytes()),
-            None => self.separate.clone().unwrap_or_else(|| self.split()).serialize(s),
-        }
-    }
-}
+/// Separates the parts of a value in a `ValueList`'s byte string (the ASCII unit separator).
+pub(crate) const UNIT: char = '\u{1f}';
+/// Ends each value of a `ValueList`'s byte string (the ASCII record separator).
+pub(crate) const RECORD: char = '\u{1e}';
 
-/// A list of values as the list filters take it: one byte string, each value's `ValueView` form
-/// followed by `RECORD` (a hub group's thousands of role ARNs are one Tera value, not thousands),
-/// or, when a value cannot go that way, the list of the values.
+/// A list of values as the list filters take it: one byte string (a type no plain string has), each
+/// value's parts joined by `UNIT` and followed by `RECORD`, so a hub group's thousands of role
+/// ARNs are one Tera value to build and drop, not thousands of lists. A list holding a value with
+/// no part, or a part holding either separator, goes as the list of its values instead.
 #[derive(Default, Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ValueList(pub(crate) Vec<ValueView>);
 
 impl Serialize for ValueList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let joined: Option<Vec<&str>> = self.0.iter().map(ValueView::joined).collect();
-        match joined {
-            Some(values) => {
-                let mut bytes = Vec::with_capacity(values.iter().map(|v| v.len() + 1).sum());
-                for v in values {
-                    bytes.extend_from_slice(v.as_bytes());
-                    bytes.push(RECORD as u8);
-                }
-                s.serialize_bytes(&bytes)
+        let mut bytes = Vec::new();
+        for v in &self.0 {
+            let clean = !v.0.is_empty()
+                && v.0.iter().all(|p| memchr::memchr2(UNIT as u8, RECORD as u8, p.as_bytes()).is_none());
+            if !clean {
+                return self.0.serialize(s);
             }
-            None => self.0.serialize(s),
+            for (i, p) in v.0.iter().enumerate() {
+                if i > 0 {
+                    bytes.push(UNIT as u8);
+                }
+                bytes.extend_from_slice(p.as_bytes());
+            }
+            bytes.push(RECORD as u8);
         }
+        s.serialize_bytes(&bytes)
     }
 }
 
@@ -153,10 +100,7 @@ pub(crate) fn reference(target: Target, v: Var) -> Cow<'static, str> {
 }
 
 pub(crate) fn value(target: Target, e: &Expr) -> ValueView {
-    // Room for the parts, their separators and references as long as the longest we write.
-    let room = e.0.iter().map(|s| if let Seg::Lit(l) = s { l.len() + 1 } else { 48 }).sum();
-    let start = ValueView { joined: String::with_capacity(room), ..ValueView::default() };
-    e.0.iter().fold(start, |v, s| match s {
+    e.0.iter().fold(ValueView::default(), |v, s| match s {
         Seg::Lit(l) => v.lit(l),
         Seg::Var(r) => v.var(&reference(target, *r)),
     })
