@@ -23,9 +23,18 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// The catalog: the embedded one or `--catalog FILE`, with every `--catalog-extra FILE` added.
 pub(crate) fn load_catalog(path: Option<&Path>, extras: &[std::path::PathBuf]) -> Result<crate::catalog::Catalog> {
+    load(path, extras, crate::catalog::Catalog::embedded)
+}
+
+/// `load_catalog`, the embedded catalog as `embedded` gives it.
+fn load(
+    path: Option<&Path>,
+    extras: &[std::path::PathBuf],
+    embedded: fn() -> Result<crate::catalog::Catalog>,
+) -> Result<crate::catalog::Catalog> {
     let base = match path {
         Some(p) => crate::catalog::Catalog::from_file(p)?,
-        None => crate::catalog::Catalog::embedded()?,
+        None => embedded()?,
     };
     if extras.is_empty() { Ok(base) } else { base.with_extras(extras) }
 }
@@ -52,7 +61,8 @@ pub(crate) fn setup_catalog(
         .collect();
     anyhow::ensure!(missing.is_empty(), "{}", missing.join("\n"));
     extras.extend(files);
-    let catalog = load_catalog(s.catalog.as_deref(), &extras)?;
+    // A setup shows no warnings of the embedded sets: it reads that catalog unchecked.
+    let catalog = load(s.catalog.as_deref(), &extras, crate::catalog::Catalog::embedded_for_setup)?;
     let raw = &config.raw;
     let mut sets = Vec::new();
     if !raw.member_role.statements.is_empty() {
