@@ -170,6 +170,12 @@ impl PolicyDocument {
         serde_json::to_value(json::Doc(self, env)).unwrap_or_default()
     }
 
+    /// `to_json` pretty-printed, written without the tree.
+    pub(crate) fn to_json_pretty(&self, env: &dyn Fn(Var) -> String) -> String {
+        // String keys and string values only: nothing can fail to serialise.
+        serde_json::to_string_pretty(&json::Doc(self, env)).unwrap_or_default()
+    }
+
     /// Characters IAM counts against its size quotas: the document without whitespace.
     pub(crate) fn iam_size(&self, env: &dyn Fn(Var) -> String) -> usize {
         let mut count = json::CharCount::default();
@@ -249,6 +255,7 @@ mod tests {
         let three = serde_json::json!({ "Sid": st.sid, "Effect": "Allow", "Action": st.actions });
         let by_hand = serde_json::json!({ "Version": POLICY_VERSION, "Statement": [one.take(), two, three] });
         assert_eq!(doc.to_json(&env), by_hand);
+        assert_eq!(doc.to_json_pretty(&env), serde_json::to_string_pretty(&by_hand).unwrap());
         assert_eq!(doc.iam_size(&env), by_hand.to_string().chars().count());
         assert_ne!(doc.iam_size(&env), by_hand.to_string().len(), "the test needs characters outside ASCII");
     }

@@ -110,12 +110,10 @@ struct Files {
 impl Files {
     /// Adds `doc` as `policies/<name>.json` and returns the `file://` argument that reads it.
     fn policy(&mut self, name: &str, doc: &PolicyDocument, env: &dyn Fn(Var) -> String) -> String {
-        let json = doc.to_json(env);
-        // Pretty printing a JSON value only fails for non-string map keys, which a `Value` cannot
-        // have; the compact form is the same document.
-        let text = serde_json::to_string_pretty(&json).unwrap_or_else(|_| json.to_string());
+        let mut contents = doc.to_json_pretty(env);
+        contents.push('\n');
         let rel = format!("{POLICY_DIR}/{name}.json");
-        self.out.push(OutputFile { path: format!("cli/{rel}"), contents: format!("{text}\n") });
+        self.out.push(OutputFile { path: format!("cli/{rel}"), contents });
         format!("file://{rel}")
     }
 }

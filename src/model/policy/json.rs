@@ -16,10 +16,12 @@ struct Exprs<'a>(&'a [Expr], Env<'a>);
 
 impl Serialize for Doc<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Keys in sorted order here and below, as a `serde_json::Value` holds them: the text
+        // written straight from here is the text of that tree.
         let mut m = s.serialize_map(Some(2))?;
-        m.serialize_entry("Version", POLICY_VERSION)?;
         let statements: Vec<Stmt<'_>> = self.0.statements.iter().map(|st| Stmt(st, self.1)).collect();
         m.serialize_entry("Statement", &statements)?;
+        m.serialize_entry("Version", POLICY_VERSION)?;
         m.end()
     }
 }
@@ -28,17 +30,7 @@ impl Serialize for Stmt<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (st, env) = (self.0, self.1);
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("Sid", &st.sid)?;
-        m.serialize_entry("Effect", "Allow")?;
-        if !st.principals.is_empty() {
-            let mut aws = BTreeMap::new();
-            aws.insert("AWS", Exprs(&st.principals, env));
-            m.serialize_entry("Principal", &aws)?;
-        }
         m.serialize_entry("Action", &st.actions)?;
-        if !st.resources.is_empty() {
-            m.serialize_entry("Resource", &Exprs(&st.resources, env))?;
-        }
         if !st.conditions.is_empty() {
             // One object per operator, one entry per key (a repeated key: the last one), as a
             // JSON object has them.
@@ -48,6 +40,16 @@ impl Serialize for Stmt<'_> {
             }
             m.serialize_entry("Condition", &ops)?;
         }
+        m.serialize_entry("Effect", "Allow")?;
+        if !st.principals.is_empty() {
+            let mut aws = BTreeMap::new();
+            aws.insert("AWS", Exprs(&st.principals, env));
+            m.serialize_entry("Principal", &aws)?;
+        }
+        if !st.resources.is_empty() {
+            m.serialize_entry("Resource", &Exprs(&st.resources, env))?;
+        }
+        m.serialize_entry("Sid", &st.sid)?;
         m.end()
     }
 }
