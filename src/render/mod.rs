@@ -13,7 +13,7 @@ pub(crate) mod tf_fmt;
 pub(crate) mod view;
 mod yaml_outline;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use anyhow::{Context as _, Result, anyhow, bail};
@@ -192,39 +192,47 @@ pub(crate) fn render_with(model: &Plan, formats: Formats, tera: &Engine) -> Resu
 }
 
 /// Every file of the setup. CloudFormation (and DEPLOY.md, which reads what the CloudFormation
-/// templates decided) on this thread, Terraform and the CLI script on a second one: they share
-/// only the plan and the member list, and at thousands of accounts each half is a good part of
-/// the run. The CloudFormation templates are parsed back as soon as they are rendered, the second
-/// thread joining in when its own files are done.
+/// templates decided) on this thread, Terraform on a second one, and the CLI script on whichever
+/// of them is free first: they share only the plan and the member list, and at thousands of
+/// accounts each is a good part of the run. The CloudFormation templates are then parsed back
+/// by both threads.
 fn render_files(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendered> {
     let shared = view::shared(model)?;
     let cfn: OnceLock<Rendered> = OnceLock::new();
     let parse_back = ParseBack::default();
-    let (main, side) = std::thread::scope(|scope| {
-        let (shared, cfn, parse_back) = (&shared, &cfn, &parse_back);
+    let cli_open = AtomicBool::new(formats.cli);
+    let (main, tf, cli) = std::thread::scope(|scope| {
+        let (shared, cfn, parse_back, cli_open) = (&shared, &cfn, &parse_back, &cli_open);
+        let cli = move || cli_open.swap(false, Ordering::AcqRel).then(|| cli_files(model, tera));
         let second = (formats.tf || formats.cli).then(|| {
             std::thread::Builder::new().spawn_scoped(scope, move || {
-                let side = terraform_and_cli(model, formats, tera, shared);
+                let tf = terraform(model, formats, tera, shared);
+                let cli = cli();
                 if let Some(rendered) = cfn.get() {
                     parse_back.help(rendered, tera);
                 }
-                side
+                (tf, cli)
             })
         });
         let main = cloudformation_and_deploy(model, formats, tera, shared).map(|rendered| {
-            parse_back.help(cfn.get_or_init(|| rendered), tera);
+            let _ = cfn.set(rendered);
         });
-        let side = match second {
-            Some(Ok(handle)) => handle
-                .join()
-                .unwrap_or_else(|_| Err(anyhow!("internal error: rendering Terraform and the CLI script panicked"))),
+        let cli_here = cli();
+        if let Some(rendered) = cfn.get() {
+            parse_back.help(rendered, tera);
+        }
+        let (tf, cli_there) = match second {
+            Some(Ok(handle)) => handle.join().unwrap_or_else(|_| {
+                (Err(anyhow!("internal error: rendering Terraform or the CLI script panicked")), None)
+            }),
             // No thread to be had (or nothing for it to do): the same work on this one.
-            _ => terraform_and_cli(model, formats, tera, shared),
+            _ => (terraform(model, formats, tera, shared), cli()),
         };
-        (main, side)
+        (main, tf, cli_here.or(cli_there))
     });
     main?;
-    let side = side?;
+    let mut side = tf?;
+    side.extend(cli.transpose()?.unwrap_or_default());
     let mut out = cfn.into_inner().ok_or_else(|| anyhow!("internal error: the CloudFormation files went missing"))?;
     parse_back.result(&out.files)?;
     out.files.extend(side);
@@ -332,7 +340,7 @@ fn cloudformation_and_deploy(model: &Plan, formats: Formats, tera: &Engine, shar
 }
 
 /// The Terraform files and the CLI script with its policy documents.
-fn terraform_and_cli(model: &Plan, formats: Formats, tera: &Engine, shared: &view::Shared) -> Result<Vec<OutputFile>> {
+fn terraform(model: &Plan, formats: Formats, tera: &Engine, shared: &view::Shared) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     if formats.tf {
         let tf_ctx = view::context(model, Target::TfHub, Target::TfMember, formats, shared)?;
@@ -342,13 +350,16 @@ fn terraform_and_cli(model: &Plan, formats: Formats, tera: &Engine, shared: &vie
             files.push(OutputFile { path: (*path).to_string(), contents: text });
         }
     }
-    if formats.cli {
-        let (view, policies) = aws_cli::build(model);
-        let ctx = Context::from_serialize(&view).map_err(|e| anyhow!("building the CLI script context: {e}"))?;
-        let text = text::normalise(&render_one(tera, "cli/deploy.sh.tera", &ctx)?);
-        files.push(OutputFile { path: aws_cli::SCRIPT.into(), contents: text });
-        files.extend(policies);
-    }
+    Ok(files)
+}
+
+/// The CLI script and the policy files it reads.
+fn cli_files(model: &Plan, tera: &Engine) -> Result<Vec<OutputFile>> {
+    let (view, policies) = aws_cli::build(model);
+    let ctx = Context::from_serialize(&view).map_err(|e| anyhow!("building the CLI script context: {e}"))?;
+    let text = text::normalise(&render_one(tera, "cli/deploy.sh.tera", &ctx)?);
+    let mut files = vec![OutputFile { path: aws_cli::SCRIPT.into(), contents: text }];
+    files.extend(policies);
     Ok(files)
 }
 
