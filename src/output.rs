@@ -248,8 +248,16 @@ fn foreign_files(
 }
 
 /// `partial` (`--only`): `files` are some of the outputs, so nothing else is removed and the
-/// manifest keeps the others.
-pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool, partial: bool) -> Result<Report> {
+/// manifest keeps the others. `ready` is waited for once every file is staged, before the first
+/// rename: a check still running on the files (`render::check`) that fails leaves the directory
+/// as it was.
+pub(crate) fn write(
+    dir: &Path,
+    files: &[OutputFile],
+    force: bool,
+    partial: bool,
+    ready: impl FnOnce() -> Result<()>,
+) -> Result<Report> {
     if dir.exists() && !dir.is_dir() {
         bail!("--out: {} exists and is not a directory", dir.display());
     }
@@ -279,7 +287,7 @@ pub(crate) fn write(dir: &Path, files: &[OutputFile], force: bool, partial: bool
     let staged = stage_all(dir, files, &before, &manifest, partial, &mut dirs, &mut report);
     // Every staged file is on disk before the first rename, so a crash never leaves a renamed
     // file that is empty or short.
-    let staged = match staged.and_then(|s| durable(dir, &s).map(|()| s)) {
+    let staged = match staged.and_then(|s| durable(dir, &s).map(|()| s)).and_then(|s| ready().map(|()| s)) {
         Ok(s) => s,
         Err(e) => {
             dirs.undo();
@@ -403,6 +411,49 @@ mod tests {
         OutputFile { path: path.into(), contents: contents.into() }
     }
 
+    /// `write` with nothing left to wait for.
+    fn put(dir: &Path, files: &[OutputFile], force: bool, partial: bool) -> Result<Report> {
+        write(dir, files, force, partial, || Ok(()))
+    }
+
+    #[test]
+    fn a_check_that_fails_after_staging_leaves_the_directory_as_it_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let listing = |dir: &Path| {
+            let mut all = Vec::new();
+            let mut todo = vec![dir.to_path_buf()];
+            while let Some(d) = todo.pop() {
+                for e in std::fs::read_dir(&d).unwrap() {
+                    let p = e.unwrap().path();
+                    all.push((p.clone(), std::fs::read(&p).ok()));
+                    if p.is_dir() {
+                        todo.push(p);
+                    }
+                }
+            }
+            all.sort();
+            all
+        };
+        let fail = || Err(anyhow::anyhow!("the check failed"));
+        let err = write(&out, &[file("a/x.txt", "1")], false, false, fail).unwrap_err();
+        assert_eq!(err.to_string(), "the check failed");
+        assert!(!out.exists(), "{:?}", listing(tmp.path()));
+        put(&out, &[file("a/x.txt", "1"), file("b.txt", "2")], false, false).unwrap();
+        let before = listing(&out);
+        let changed = [file("a/x.txt", "3"), file("c/new.txt", "4")];
+        assert!(write(&out, &changed, false, false, fail).is_err());
+        assert_eq!(listing(&out), before);
+        let mut waited = false;
+        put(&out, &changed, false, false).unwrap();
+        write(&out, &changed, false, false, || {
+            waited = true;
+            Ok(())
+        })
+        .unwrap();
+        assert!(waited);
+    }
+
     #[test]
     fn hashes_shared_by_threads_are_each_files_hash_in_order() {
         let sizes: &[&[usize]] = &[&[], &[0], &[5], &[1000, 1, 1], &[1, 1, 1000], &[3, 3, 3, 3], &[0, 0, 7]];
@@ -425,13 +476,13 @@ mod tests {
     fn a_partial_write_keeps_the_other_files_and_their_manifest_entries() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        write(&out, &[file("a.txt", "1"), file("b.txt", "2")], false, false).unwrap();
-        let r = write(&out, &[file("a.txt", "3")], false, true).unwrap();
+        put(&out, &[file("a.txt", "1"), file("b.txt", "2")], false, false).unwrap();
+        let r = put(&out, &[file("a.txt", "3")], false, true).unwrap();
         assert!(r.removed.is_empty());
         assert_eq!(std::fs::read_to_string(out.join("b.txt")).unwrap(), "2");
         assert!(check(&out, &[file("a.txt", "3")], true).unwrap().0.is_empty());
         // b.txt is still crossrole's: a full run may rewrite or remove it.
-        let r = write(&out, &[file("a.txt", "3")], false, false).unwrap();
+        let r = put(&out, &[file("a.txt", "3")], false, false).unwrap();
         assert_eq!(r.removed, vec!["b.txt"]);
     }
 
@@ -439,9 +490,9 @@ mod tests {
     fn writes_then_skips_unchanged_and_removes_stale() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        let r = write(&out, &[file("a/x.txt", "1"), file("b.txt", "2")], false, false).unwrap();
+        let r = put(&out, &[file("a/x.txt", "1"), file("b.txt", "2")], false, false).unwrap();
         assert_eq!(r.written, vec!["a/x.txt", "b.txt"]);
-        let r = write(&out, &[file("a/x.txt", "1")], false, false).unwrap();
+        let r = put(&out, &[file("a/x.txt", "1")], false, false).unwrap();
         assert_eq!(r.unchanged, vec!["a/x.txt"]);
         assert_eq!(r.removed, vec!["b.txt"]);
         assert!(!out.join("b.txt").exists());
@@ -461,14 +512,14 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
         let mode = |p: &str| std::fs::metadata(out.join(p)).unwrap().permissions().mode() & 0o777;
-        write(&out, &[file("external-ids.txt", "id\n"), file(crate::render::TF_EXTERNAL_IDS, "{}")], false, false)
+        put(&out, &[file("external-ids.txt", "id\n"), file(crate::render::TF_EXTERNAL_IDS, "{}")], false, false)
             .unwrap();
         assert_eq!(mode("external-ids.txt"), 0o600);
         assert_eq!(mode(crate::render::TF_EXTERNAL_IDS), 0o600);
         // Written world-readable by an older version: tightened although unchanged.
         std::fs::set_permissions(out.join("external-ids.txt"), std::fs::Permissions::from_mode(0o644)).unwrap();
         let r =
-            write(&out, &[file("external-ids.txt", "id\n"), file(crate::render::TF_EXTERNAL_IDS, "{}")], false, false)
+            put(&out, &[file("external-ids.txt", "id\n"), file(crate::render::TF_EXTERNAL_IDS, "{}")], false, false)
                 .unwrap();
         assert_eq!(r.written, vec!["external-ids.txt"]);
         assert_eq!(mode("external-ids.txt"), 0o600);
@@ -478,7 +529,7 @@ mod tests {
     fn files_crossrole_does_not_write_are_left_alone() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        write(&out, &[file("terraform/main.tf", "1")], false, false).unwrap();
+        put(&out, &[file("terraform/main.tf", "1")], false, false).unwrap();
         // What `terraform init` and a user beside Terraform add.
         for (p, c) in [
             ("terraform/.terraform/modules/modules.json", "{}"),
@@ -490,7 +541,7 @@ mod tests {
             std::fs::create_dir_all(out.join(p).parent().unwrap()).unwrap();
             std::fs::write(out.join(p), c).unwrap();
         }
-        let r = write(&out, &[file("terraform/main.tf", "2")], false, false).unwrap();
+        let r = put(&out, &[file("terraform/main.tf", "2")], false, false).unwrap();
         assert_eq!(r.written, vec!["terraform/main.tf"]);
         assert_eq!(std::fs::read_to_string(out.join("terraform/backend.tf")).unwrap(), "terraform {}");
         assert!(out.join("terraform/.terraform/modules/modules.json").exists());
@@ -503,7 +554,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt as _;
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        write(&out, &[file("x.txt", "1")], false, false).unwrap();
+        put(&out, &[file("x.txt", "1")], false, false).unwrap();
         let mode = std::fs::metadata(out.join("x.txt")).unwrap().permissions().mode() & 0o777;
         assert_ne!(mode & 0o044, 0, "mode {mode:o}: generated files must be readable like any other");
     }
@@ -515,15 +566,15 @@ mod tests {
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
         std::fs::write(out.join("x.txt"), "my own x").unwrap();
-        let err = write(&out, &[file("x.txt", "1")], false, false).unwrap_err();
+        let err = put(&out, &[file("x.txt", "1")], false, false).unwrap_err();
         assert!(err.to_string().contains("x.txt (not written by crossrole)"), "{err}");
         assert!(!err.to_string().contains("notes.txt"), "{err}");
         assert_eq!(std::fs::read_to_string(out.join("x.txt")).unwrap(), "my own x");
-        write(&out, &[file("x.txt", "1")], true, false).unwrap();
+        put(&out, &[file("x.txt", "1")], true, false).unwrap();
         assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
 
         std::fs::write(out.join("x.txt"), "edited").unwrap();
-        let err = write(&out, &[file("x.txt", "2")], false, false).unwrap_err();
+        let err = put(&out, &[file("x.txt", "2")], false, false).unwrap_err();
         assert!(err.to_string().contains("x.txt (edited since crossrole wrote it)"), "{err}");
         assert_eq!(std::fs::read_to_string(out.join("x.txt")).unwrap(), "edited");
     }
@@ -532,12 +583,12 @@ mod tests {
     fn an_edited_file_no_longer_generated_is_refused_and_new_bytes_already_there_are_not() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        write(&out, &[file("a.txt", "1"), file("b.txt", "2"), file("c.txt", "3")], false, false).unwrap();
+        put(&out, &[file("a.txt", "1"), file("b.txt", "2"), file("c.txt", "3")], false, false).unwrap();
         std::fs::write(out.join("a.txt"), "edited a").unwrap();
         std::fs::write(out.join("c.txt"), "edited c").unwrap();
         // Not in the manifest, but already what this run writes: replacing it loses nothing.
         std::fs::write(out.join("d.txt"), "4").unwrap();
-        let err = write(&out, &[file("b.txt", "2"), file("c.txt", "5"), file("d.txt", "4")], false, false).unwrap_err();
+        let err = put(&out, &[file("b.txt", "2"), file("c.txt", "5"), file("d.txt", "4")], false, false).unwrap_err();
         let msg = err.to_string();
         // a.txt would be removed, c.txt replaced: both named, in path order, d.txt not at all.
         assert!(
@@ -547,7 +598,7 @@ mod tests {
         assert!(!msg.contains("d.txt"), "{msg}");
         std::fs::write(out.join("a.txt"), "1").unwrap();
         std::fs::write(out.join("c.txt"), "3").unwrap();
-        let r = write(&out, &[file("b.txt", "2"), file("c.txt", "5"), file("d.txt", "4")], false, false).unwrap();
+        let r = put(&out, &[file("b.txt", "2"), file("c.txt", "5"), file("d.txt", "4")], false, false).unwrap();
         assert_eq!(
             (r.written, r.unchanged, r.removed),
             (vec!["c.txt".into()], vec!["b.txt".into(), "d.txt".into()], vec!["a.txt".into()])

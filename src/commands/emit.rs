@@ -63,25 +63,18 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
         (planned, engine)
     });
     let Planned { plan, before, generated_new } = planned?;
-    let rendered = render::render_with(&plan, Formats::of(args.format), &engine?)?;
+    // The CloudFormation templates are parsed back while the files are staged; nothing is
+    // written before that check passes.
+    let (rendered, check) = render::render_deferred(&plan, Formats::of(args.format), &engine?)?;
     for w in plan.warnings.iter().chain(&rendered.warnings) {
         let _ = writeln!(stderr, "warning: {w}");
     }
     let files = select(args, rendered.files)?;
-    if args.stdout {
-        stdout.write_all(files[0].contents.as_bytes()).context("writing to stdout")?;
-        return Ok(EXIT_OK);
+    if args.stdout || args.check {
+        check.wait()?;
+        return show(args, &files, stdout, stderr);
     }
-    if args.check {
-        // The lines name what drifted; the patch (on standard output) shows how.
-        let (drift, patch) = output::check(&args.out, &files, args.only.is_some())?;
-        for d in &drift {
-            let _ = writeln!(stderr, "drift: {d}");
-        }
-        stdout.write_all(patch.as_bytes()).context("writing the diff to stdout")?;
-        return Ok(if drift.is_empty() { EXIT_OK } else { EXIT_DRIFT });
-    }
-    let report = output::write(&args.out, &files, args.force, args.only.is_some())?;
+    let report = output::write(&args.out, &files, args.force, args.only.is_some(), || check.wait())?;
     if generated_new && report.written.iter().any(|f| f == external_id::FILE) {
         let _ = writeln!(
             stderr,
@@ -113,6 +106,21 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
         let _ = writeln!(stderr, "crossrole: next, {line}");
     }
     Ok(EXIT_OK)
+}
+
+/// `--stdout`: the one file; `--check`: what drifted from the files on disk.
+fn show(args: &EmitArgs, files: &[OutputFile], stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8> {
+    if args.stdout {
+        stdout.write_all(files[0].contents.as_bytes()).context("writing to stdout")?;
+        return Ok(EXIT_OK);
+    }
+    // The lines name what drifted; the patch (on standard output) shows how.
+    let (drift, patch) = output::check(&args.out, files, args.only.is_some())?;
+    for d in &drift {
+        let _ = writeln!(stderr, "drift: {d}");
+    }
+    stdout.write_all(patch.as_bytes()).context("writing the diff to stdout")?;
+    Ok(if drift.is_empty() { EXIT_OK } else { EXIT_DRIFT })
 }
 
 /// What to run first, per emitted format (DEPLOY.md has the rest): the first template to deploy,

@@ -3,6 +3,7 @@
 
 mod access;
 pub(crate) mod aws_cli;
+pub(crate) mod check;
 pub(crate) mod escape;
 pub(crate) mod explain;
 pub(crate) mod filters;
@@ -13,13 +14,12 @@ pub(crate) mod tf_fmt;
 pub(crate) mod view;
 mod yaml_outline;
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use tera::{Context, Tera};
 
-use crate::aws::quotas::{CFN_BODY, CFN_INLINE_BODY, CFN_RESOURCES};
+use crate::aws::quotas::{CFN_BODY, CFN_INLINE_BODY};
 use crate::external_id;
 use crate::keyword::{AccessKey, Setup};
 use crate::model::Plan;
@@ -55,12 +55,8 @@ pub(crate) struct Engine {
 
 impl Engine {
     /// A broken output: our bug with the built-ins, the replaced templates' otherwise.
-    fn blame(&self, what: &str) -> String {
-        if self.overrides.is_empty() {
-            return format!("internal error: {what}; please report this");
-        }
-        let paths: Vec<String> = self.overrides.iter().map(|o| o.path.display().to_string()).collect();
-        format!("{what} (rendered with your templates {})", paths.join(", "))
+    fn blame(&self) -> check::Blame {
+        check::Blame(self.overrides.iter().map(|o| o.path.display().to_string()).collect())
     }
 }
 
@@ -176,51 +172,43 @@ const TF_SINGLE_ACCOUNT: Files = &[
     ("terraform/outputs.tf.tera", "terraform/outputs.tf"),
 ];
 
+/// `render_deferred` with the built-in templates, waiting for the check.
 #[cfg(test)]
 pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
-    render_with(model, formats, &engine(&[])?)
+    let (out, pending) = render_deferred(model, formats, &engine(&[])?)?;
+    pending.wait()?;
+    Ok(out)
 }
 
-/// `render` with `tera`, whose replaced templates (`--templates DIR`) have every file they
-/// render parsed back.
-pub(crate) fn render_with(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendered> {
+/// Every file of the setup, rendered with `tera`. The parse-back of the CloudFormation templates
+/// is left running (`check`): the caller waits for it before it writes anything. The files of
+/// replaced templates (`--templates DIR`) are all parsed back before this returns.
+pub(crate) fn render_deferred(model: &Plan, formats: Formats, tera: &Engine) -> Result<(Rendered, check::Pending)> {
     let out = render_files(model, formats, tera)?;
-    if !tera.overrides.is_empty() {
-        overrides::parse_back(&out.files, &tera.overrides)?;
+    let pending = check::start(&out.files, tera.blame());
+    if tera.overrides.is_empty() {
+        return Ok((out, pending));
     }
-    Ok(out)
+    pending.wait()?;
+    overrides::parse_back(&out.files, &tera.overrides)?;
+    Ok((out, check::start(&[], check::Blame::default())))
 }
 
 /// Every file of the setup. CloudFormation (and DEPLOY.md, which reads what the CloudFormation
 /// templates decided) on this thread, Terraform on a second one, and the CLI script on whichever
 /// of them is free first: they share only the plan and the member list, and at thousands of
-/// accounts each is a good part of the run. The CloudFormation templates are then parsed back
-/// by both threads.
+/// accounts each is a good part of the run.
 fn render_files(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendered> {
     let shared = view::shared(model)?;
-    let cfn: OnceLock<Rendered> = OnceLock::new();
-    let parse_back = ParseBack::default();
     let cli_open = AtomicBool::new(formats.cli);
     let (main, tf, cli) = std::thread::scope(|scope| {
-        let (shared, cfn, parse_back, cli_open) = (&shared, &cfn, &parse_back, &cli_open);
+        let (shared, cli_open) = (&shared, &cli_open);
         let cli = move || cli_open.swap(false, Ordering::AcqRel).then(|| cli_files(model, tera));
         let second = (formats.tf || formats.cli).then(|| {
-            std::thread::Builder::new().spawn_scoped(scope, move || {
-                let tf = terraform(model, formats, tera, shared);
-                let cli = cli();
-                if let Some(rendered) = cfn.get() {
-                    parse_back.help(rendered, tera);
-                }
-                (tf, cli)
-            })
+            std::thread::Builder::new().spawn_scoped(scope, move || (terraform(model, formats, tera, shared), cli()))
         });
-        let main = cloudformation_and_deploy(model, formats, tera, shared).map(|rendered| {
-            let _ = cfn.set(rendered);
-        });
+        let main = cloudformation_and_deploy(model, formats, tera, shared);
         let cli_here = cli();
-        if let Some(rendered) = cfn.get() {
-            parse_back.help(rendered, tera);
-        }
         let (tf, cli_there) = match second {
             Some(Ok(handle)) => handle.join().unwrap_or_else(|_| {
                 (Err(anyhow!("internal error: rendering Terraform or the CLI script panicked")), None)
@@ -230,53 +218,11 @@ fn render_files(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendere
         };
         (main, tf, cli_here.or(cli_there))
     });
-    main?;
-    let mut side = tf?;
-    side.extend(cli.transpose()?.unwrap_or_default());
-    let mut out = cfn.into_inner().ok_or_else(|| anyhow!("internal error: the CloudFormation files went missing"))?;
-    parse_back.result(&out.files)?;
-    out.files.extend(side);
+    let mut out = main?;
+    out.files.extend(tf?);
+    out.files.extend(cli.transpose()?.unwrap_or_default());
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
-}
-
-/// The parse-back of the CloudFormation templates, shared by the threads that do it: each takes
-/// the next template (the largest first) until none is left.
-#[derive(Default)]
-struct ParseBack {
-    /// Indices of the templates among the rendered files, largest first.
-    order: OnceLock<Vec<usize>>,
-    next: AtomicUsize,
-    /// The templates that did not parse back, by index, with why.
-    failed: Mutex<Vec<(usize, anyhow::Error)>>,
-}
-
-impl ParseBack {
-    fn help(&self, rendered: &Rendered, engine: &Engine) {
-        let files = &rendered.files;
-        let order = self.order.get_or_init(|| {
-            let mut order: Vec<usize> = (0..files.len())
-                .filter(|&i| files[i].path.starts_with("cloudformation/") && files[i].path.ends_with(".yaml"))
-                .collect();
-            order.sort_by_key(|&i| std::cmp::Reverse(files[i].contents.len()));
-            order
-        });
-        while let Some(&i) = order.get(self.next.fetch_add(1, Ordering::Relaxed)) {
-            if let Err(e) = check_cloudformation(&files[i].path, &files[i].contents, engine) {
-                self.failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((i, e));
-            }
-        }
-    }
-
-    /// The error of the first template, in path order, that did not parse back; every template
-    /// is parsed back by then (the thread that rendered them helps until none is left).
-    fn result(self, files: &[OutputFile]) -> Result<()> {
-        let failed = self.failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-        match failed.into_iter().min_by(|(a, _), (b, _)| files[*a].path.cmp(&files[*b].path)) {
-            Some((_, e)) => Err(e),
-            None => Ok(()),
-        }
-    }
 }
 
 /// The CloudFormation templates, DEPLOY.md and the data files.
@@ -479,19 +425,6 @@ fn render_cfn(
     }
     over_inline(path, &text, warnings)?;
     Ok((text, needs_s3))
-}
-
-/// Parses the template back and enforces CloudFormation's resource limit, so a template bug or an
-/// oversized setup fails here instead of in `aws cloudformation deploy`.
-fn check_cloudformation(path: &str, text: &str, engine: &Engine) -> Result<()> {
-    let resources = yaml_outline::resources(text)
-        .map_err(|e| anyhow!(e))
-        .with_context(|| engine.blame(&format!("{path} is not valid YAML")))?
-        .len();
-    if resources > CFN_RESOURCES {
-        bail!("{path}: {resources} resources; CloudFormation allows at most {CFN_RESOURCES} per template");
-    }
-    Ok(())
 }
 
 /// Enforces CloudFormation's body limit, and warns of a template too large to deploy without
