@@ -119,7 +119,7 @@ fn safe_change(
     b: &mut Build<'_>,
     target: AssumePlan,
     members: &[Member],
-    env: &dyn Fn(Var) -> String,
+    env: &(dyn Fn(Var) -> String + Sync),
     hub_of: &HubOf<'_>,
     bridge: &Bridge<'_>,
 ) -> Option<(AssumePlan, super::Hub, State)> {
