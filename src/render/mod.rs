@@ -195,37 +195,60 @@ pub(crate) fn render_deferred(model: &Plan, formats: Formats, tera: &Engine) -> 
 }
 
 /// Every file of the setup. CloudFormation (and DEPLOY.md, which reads what the CloudFormation
-/// templates decided) on this thread, Terraform on a second one, and the CLI script on whichever
-/// of them is free first: they share only the plan and the member list, and at thousands of
-/// accounts each is a good part of the run.
+/// templates decided) on this thread, Terraform on a second one, and the rest (`Spare`) on
+/// whichever of them is free first: they share only the plan and the member list, and at
+/// thousands of accounts each is a good part of the run.
 fn render_files(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendered> {
     let shared = view::shared(model)?;
-    let cli_open = AtomicBool::new(formats.cli);
-    let (main, tf, cli) = std::thread::scope(|scope| {
-        let (shared, cli_open) = (&shared, &cli_open);
-        let cli = move || cli_open.swap(false, Ordering::AcqRel).then(|| cli_files(model, tera));
+    let spare = Spare { cli: AtomicBool::new(formats.cli), data: AtomicBool::new(true) };
+    let (main, tf, spare_here, spare_there) = std::thread::scope(|scope| {
+        let (shared, spare) = (&shared, &spare);
         let second = (formats.tf || formats.cli).then(|| {
-            std::thread::Builder::new().spawn_scoped(scope, move || (terraform(model, formats, tera, shared), cli()))
+            std::thread::Builder::new().spawn_scoped(scope, move || {
+                (terraform(model, formats, tera, shared), spare.take(model, formats, tera))
+            })
         });
         let main = cloudformation_and_deploy(model, formats, tera, shared);
-        let cli_here = cli();
-        let (tf, cli_there) = match second {
+        let here = spare.take(model, formats, tera);
+        let (tf, there) = match second {
             Some(Ok(handle)) => handle.join().unwrap_or_else(|_| {
-                (Err(anyhow!("internal error: rendering Terraform or the CLI script panicked")), None)
+                (Err(anyhow!("internal error: rendering Terraform or the CLI script panicked")), vec![])
             }),
             // No thread to be had (or nothing for it to do): the same work on this one.
-            _ => (terraform(model, formats, tera, shared), cli()),
+            _ => (terraform(model, formats, tera, shared), spare.take(model, formats, tera)),
         };
-        (main, tf, cli_here.or(cli_there))
+        (main, tf, here, there)
     });
     let mut out = main?;
     out.files.extend(tf?);
-    out.files.extend(cli.transpose()?.unwrap_or_default());
+    for files in spare_here.into_iter().chain(spare_there) {
+        out.files.extend(files?);
+    }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 
-/// The CloudFormation templates, DEPLOY.md and the data files.
+/// The files that need neither the CloudFormation nor the Terraform context: each taken once,
+/// by the first thread done with its own.
+struct Spare {
+    cli: AtomicBool,
+    data: AtomicBool,
+}
+
+impl Spare {
+    fn take(&self, model: &Plan, formats: Formats, tera: &Engine) -> Vec<Result<Vec<OutputFile>>> {
+        let mut done = Vec::new();
+        if self.cli.swap(false, Ordering::AcqRel) {
+            done.push(cli_files(model, tera));
+        }
+        if self.data.swap(false, Ordering::AcqRel) {
+            done.push(data_files(model, formats));
+        }
+        done
+    }
+}
+
+/// The CloudFormation templates and DEPLOY.md.
 fn cloudformation_and_deploy(model: &Plan, formats: Formats, tera: &Engine, shared: &view::Shared) -> Result<Rendered> {
     let mut out = Rendered::default();
     let mut cfn_ctx = view::context(model, Target::CfnHub, Target::CfnMember, formats, shared)?;
@@ -281,7 +304,6 @@ fn cloudformation_and_deploy(model: &Plan, formats: Formats, tera: &Engine, shar
             cfn_ctx
         })?),
     });
-    out.files.extend(data_files(model, formats)?);
     Ok(out)
 }
 
