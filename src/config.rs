@@ -316,18 +316,20 @@ fn line_of(text: &str, key: &str) -> Option<usize> {
 fn keys_written(text: &str) -> Result<BTreeSet<String>, serde_yaml::Error> {
     let mut keys = BTreeSet::new();
     serde::de::DeserializeSeed::deserialize(
-        Keys { prefix: "", out: &mut keys },
+        Keys { prefix: Some(""), out: &mut keys },
         serde_yaml::Deserializer::from_str(text),
     )?;
     Ok(keys)
 }
 
 /// Records the dotted path of every string key of a mapping nested in mappings from the top
-/// (`hub.user.name`; not inside lists), as the request asks which keys were written. Read as
-/// the text is parsed, without a tree of it: at 10,000 accounts a `Value` of the document was a
-/// third of the run.
+/// (`hub.user.name`; not inside lists or tagged values), as the request asks which keys were
+/// written, and refuses a key repeated in any mapping, as a YAML tree would. Read as the text is
+/// parsed, without a tree of it: at 10,000 accounts a `Value` of the document was a third of the
+/// run.
 struct Keys<'p, 'o> {
-    prefix: &'p str,
+    /// The path of the mapping read; none where keys are only checked.
+    prefix: Option<&'p str>,
     out: &'o mut BTreeSet<String>,
 }
 
@@ -339,15 +341,14 @@ impl<'de> serde::de::DeserializeSeed<'de> for Keys<'_, '_> {
     }
 }
 
-/// A mapping key: its text when it is a string, none otherwise (not a path).
-struct KeyText(Option<String>);
-
-impl<'de> Deserialize<'de> for KeyText {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match Value::deserialize(d)? {
-            Value::String(s) => Ok(KeyText(Some(s))),
-            _ => Ok(KeyText(None)),
-        }
+/// serde_yaml's words for a repeated key, so the error reads as it did from a parsed tree.
+fn duplicate(key: &Value) -> String {
+    match key {
+        Value::Null => "duplicate entry with null key".into(),
+        Value::Bool(b) => format!("duplicate entry with key `{b}`"),
+        Value::Number(n) => format!("duplicate entry with key {n}"),
+        Value::String(s) => format!("duplicate entry with key {s:?}"),
+        _ => "duplicate entry in YAML map".into(),
     }
 }
 
@@ -359,26 +360,37 @@ impl<'de> serde::de::Visitor<'de> for Keys<'_, '_> {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(KeyText(key)) = map.next_key()? {
-            let Some(key) = key else {
-                map.next_value::<serde::de::IgnoredAny>()?;
-                continue;
+        // Config mappings are small: a list is cheaper than a set of `Value`s.
+        let mut seen: Vec<Value> = Vec::new();
+        while let Some(key) = map.next_key::<Value>()? {
+            if seen.contains(&key) {
+                return Err(serde::de::Error::custom(duplicate(&key)));
+            }
+            // `as_str` looks through a tag, as the typed read does (`!x vendor:` is `vendor`).
+            let path = match (self.prefix, key.as_str()) {
+                (Some(""), Some(k)) => Some(k.to_string()),
+                (Some(prefix), Some(k)) => Some(format!("{prefix}.{k}")),
+                _ => None,
             };
-            let path = if self.prefix.is_empty() { key } else { format!("{}.{key}", self.prefix) };
-            map.next_value_seed(Keys { prefix: &path, out: self.out })?;
-            self.out.insert(path);
+            map.next_value_seed(Keys { prefix: path.as_deref(), out: self.out })?;
+            if let Some(path) = path {
+                self.out.insert(path);
+            }
+            seen.push(key);
         }
         Ok(())
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        while seq.next_element_seed(Keys { prefix: None, out: self.out })?.is_some() {}
         Ok(())
     }
 
     fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
-        // A tagged value (`!Tag x`): no keys of the config are under one.
-        serde::de::IgnoredAny.visit_enum(data).map(|_| ())
+        // A tagged value (`!Tag x`): checked, no key of the config is under one.
+        use serde::de::VariantAccess as _;
+        let (_, value) = data.variant::<serde::de::IgnoredAny>()?;
+        value.newtype_variant_seed(Keys { prefix: None, out: self.out })
     }
 
     fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -476,6 +488,7 @@ mod tests {
             "hub:\n  account: 999999999999\n  statements: [{sid: A, actions: [\"s3:GetObject\"]}]\nmember_role:\n  tags: {}\n  path: ~\n",
             "vendor: !Tagged {principal: x}\nx: {? [a, b] : c, d: {e: {f: 1.5}}}\n",
             "a: &anchor {b: 1}\nc: *anchor\n",
+            "!x vendor: {account: \"1\"}\ntags: {!t a: x}\n",
             "",
         ];
         for text in texts {
@@ -484,6 +497,31 @@ mod tests {
             keys_of_tree(&serde_yaml::from_str(text).unwrap(), "", &mut tree);
             assert_eq!(streamed, tree, "{text}");
         }
+    }
+
+    #[test]
+    fn a_repeated_key_anywhere_is_refused_as_a_parsed_tree_refuses_it() {
+        let texts = [
+            "tags: {owner: a, owner: b}\n",
+            "a: 1\nb: 2\na: 3\n",
+            "accounts:\n  - {id: \"1\", id: \"2\"}\n",
+            "x: [[{k: 1, k: 2}]]\n",
+            "v: !Tag {a: 1, a: 2}\n",
+            "m: {1: a, 1: b}\n",
+            "m: {true: a, true: b}\n",
+            "m: {~: a, ~: b}\n",
+            "m: {[a]: 1, [a]: 2}\n",
+        ];
+        for text in texts {
+            let streamed = keys_written(text).unwrap_err().to_string();
+            let tree = serde_yaml::from_str::<Value>(text).unwrap_err().to_string();
+            assert_eq!(streamed, tree, "{text}");
+        }
+        let err = format!(
+            "{:#}",
+            Config::parse("hub:\n  account: \"999999999999\"\ntags: {owner: a, owner: b}\n").unwrap_err()
+        );
+        assert_eq!(err, "tags: duplicate entry with key \"owner\" at line 3 column 7");
     }
 
     #[test]

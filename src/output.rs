@@ -118,9 +118,14 @@ fn target(dir: &Path, rel: &str) -> PathBuf {
     rel.split('/').fold(dir.to_path_buf(), |p, seg| p.join(seg))
 }
 
-/// Directories this run created, removed again (if still empty) when the run fails.
+/// Directories this run created, removed again (if still empty) when the run fails: unless
+/// `keep` was called, when this is dropped, so an error or a panic before the renames (in a
+/// check `write` waits for) leaves none behind.
 #[derive(Default)]
-struct CreatedDirs(Vec<PathBuf>);
+struct CreatedDirs {
+    dirs: Vec<PathBuf>,
+    kept: bool,
+}
 
 impl CreatedDirs {
     fn ensure(&mut self, dir: &Path) -> Result<()> {
@@ -135,13 +140,22 @@ impl CreatedDirs {
         }
         for d in missing.into_iter().rev() {
             std::fs::create_dir(&d).with_context(|| format!("creating directory {}", d.display()))?;
-            self.0.push(d);
+            self.dirs.push(d);
         }
         Ok(())
     }
 
-    fn undo(&self) {
-        for d in self.0.iter().rev() {
+    fn keep(&mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for CreatedDirs {
+    fn drop(&mut self) {
+        if self.kept {
+            return;
+        }
+        for d in self.dirs.iter().rev() {
             let _ = std::fs::remove_dir(d);
         }
     }
@@ -219,19 +233,21 @@ fn commit(staged: Staged) -> Result<()> {
 /// write that it did not write, and a file it wrote that was edited since and would now be
 /// replaced or removed. Everything else in the directory (a `.terraform/` directory, a lock file,
 /// a `backend.tf`, notes) is the user's and is left alone. `before` is what each of `files`
-/// would replace; a file already holding the new bytes loses nothing.
+/// would replace; a file already holding the new bytes loses nothing. A `partial` write removes
+/// nothing, so the files it does not write are not its business.
 fn foreign_files(
     dir: &Path,
     manifest: &BTreeMap<String, String>,
     files: &[OutputFile],
     before: &[OnDisk],
+    partial: bool,
 ) -> Vec<String> {
     let replaced = files.iter().zip(before).filter_map(|(f, b)| match b {
         OnDisk::Differs(hash) => Some((f.path.as_str(), hash.clone())),
         OnDisk::Missing | OnDisk::Same => None,
     });
     let written: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let removed = manifest.keys().filter(|k| !written.contains(k.as_str())).filter_map(|rel| {
+    let removed = manifest.keys().filter(|k| !partial && !written.contains(k.as_str())).filter_map(|rel| {
         let bytes = std::fs::read(target(dir, rel)).ok()?;
         Some((rel.as_str(), content_hash(&bytes)))
     });
@@ -244,6 +260,7 @@ fn foreign_files(
         })
         .collect();
     foreign.sort_unstable();
+    foreign.dedup();
     foreign.into_iter().map(|(rel, why)| format!("{rel} ({why})")).collect()
 }
 
@@ -271,7 +288,7 @@ pub(crate) fn write(
         files.iter().map(|_| OnDisk::Missing).collect()
     };
     if existed && !force {
-        let foreign = foreign_files(dir, &manifest, files, &before);
+        let foreign = foreign_files(dir, &manifest, files, &before, partial);
         if !foreign.is_empty() {
             let shown: Vec<&str> = foreign.iter().take(5).map(String::as_str).collect();
             let more = if foreign.len() > 5 { format!(" and {} more", foreign.len() - 5) } else { String::new() };
@@ -283,17 +300,14 @@ pub(crate) fn write(
         }
     }
     let mut report = Report::default();
+    // Declared before the staged files: on an early return (or a panic) those are removed first,
+    // then the directories created for them.
     let mut dirs = CreatedDirs::default();
     let staged = stage_all(dir, files, &before, &manifest, partial, &mut dirs, &mut report);
     // Every staged file is on disk before the first rename, so a crash never leaves a renamed
     // file that is empty or short.
-    let staged = match staged.and_then(|s| durable(dir, &s).map(|()| s)).and_then(|s| ready().map(|()| s)) {
-        Ok(s) => s,
-        Err(e) => {
-            dirs.undo();
-            return Err(e);
-        }
-    };
+    let staged = staged.and_then(|s| durable(dir, &s).map(|()| s)).and_then(|s| ready().map(|()| s))?;
+    dirs.keep();
 
     // Phase 2: renames only. The manifest listing old and new files goes first and the final one
     // last, so even an interrupted run never makes crossrole's own files look foreign.
@@ -439,6 +453,11 @@ mod tests {
         let err = write(&out, &[file("a/x.txt", "1")], false, false, fail).unwrap_err();
         assert_eq!(err.to_string(), "the check failed");
         assert!(!out.exists(), "{:?}", listing(tmp.path()));
+        #[allow(clippy::panic)]
+        let panicked =
+            std::panic::catch_unwind(|| write(&out, &[file("a/x.txt", "1")], false, false, || panic!("check")));
+        assert!(panicked.is_err());
+        assert!(!out.exists(), "{:?}", listing(tmp.path()));
         put(&out, &[file("a/x.txt", "1"), file("b.txt", "2")], false, false).unwrap();
         let before = listing(&out);
         let changed = [file("a/x.txt", "3"), file("c/new.txt", "4")];
@@ -484,6 +503,19 @@ mod tests {
         // b.txt is still crossrole's: a full run may rewrite or remove it.
         let r = put(&out, &[file("a.txt", "3")], false, false).unwrap();
         assert_eq!(r.removed, vec!["b.txt"]);
+    }
+
+    #[test]
+    fn a_partial_write_is_not_refused_for_an_edited_file_it_leaves_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        put(&out, &[file("a.txt", "1"), file("b.txt", "2")], false, false).unwrap();
+        std::fs::write(out.join("b.txt"), "edited").unwrap();
+        let r = put(&out, &[file("a.txt", "3")], false, true).unwrap();
+        assert_eq!((r.written, r.removed), (vec!["a.txt".into()], vec![]));
+        assert_eq!(std::fs::read_to_string(out.join("b.txt")).unwrap(), "edited");
+        // A full run would remove it: refused.
+        assert!(put(&out, &[file("a.txt", "3")], false, false).is_err());
     }
 
     #[test]

@@ -212,7 +212,7 @@ fn render_files(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendere
         let here = spare.take(model, formats, tera);
         let (tf, there) = match second {
             Some(Ok(handle)) => handle.join().unwrap_or_else(|_| {
-                (Err(anyhow!("internal error: rendering Terraform or the CLI script panicked")), vec![])
+                (Err(anyhow!("internal error: rendering Terraform, the CLI script or the data files panicked")), vec![])
             }),
             // No thread to be had (or nothing for it to do): the same work on this one.
             _ => (terraform(model, formats, tera, shared), spare.take(model, formats, tera)),
