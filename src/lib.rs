@@ -17,6 +17,7 @@ mod iam;
 mod keyword;
 mod model;
 mod output;
+mod parallel;
 mod render;
 mod request;
 mod schema;

@@ -10,8 +10,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result, bail};
 
@@ -34,41 +32,6 @@ pub(crate) fn content_hash(bytes: &[u8]) -> String {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{h:016x}")
-}
-
-/// The content hashes of the files, taken one file at a time by whichever thread is free: a
-/// second thread starts on them while this one stages the files (which is mostly waiting on the
-/// kernel), and this one joins in when it is done. The hash takes a byte at a time, 3.5 MB at
-/// 10,000 accounts.
-struct Hashing<'a> {
-    files: &'a [OutputFile],
-    next: AtomicUsize,
-    done: Vec<OnceLock<String>>,
-}
-
-impl<'a> Hashing<'a> {
-    fn new(files: &'a [OutputFile]) -> Self {
-        Self { files, next: AtomicUsize::new(0), done: files.iter().map(|_| OnceLock::new()).collect() }
-    }
-
-    fn help(&self) {
-        loop {
-            let i = self.next.fetch_add(1, Ordering::Relaxed);
-            let (Some(f), Some(slot)) = (self.files.get(i), self.done.get(i)) else { break };
-            let _ = slot.set(content_hash(f.contents.as_bytes()));
-        }
-    }
-
-    /// Every file's hash, in order, once no thread is hashing any more (one that stopped early
-    /// left its file to this call).
-    fn into_hashes(self) -> Vec<String> {
-        let files = self.files;
-        self.done
-            .into_iter()
-            .zip(files)
-            .map(|(h, f)| h.into_inner().unwrap_or_else(|| content_hash(f.contents.as_bytes())))
-            .collect()
-    }
 }
 
 /// A file crossrole is about to write, as it is on disk now.
@@ -343,7 +306,7 @@ fn stage_all(
     dirs: &mut CreatedDirs,
     report: &mut Report,
 ) -> Result<Vec<Staged>> {
-    let hashing = Hashing::new(files);
+    let hashing = crate::parallel::Shared::new(files, |f: &OutputFile| content_hash(f.contents.as_bytes()));
     let mut staged = std::thread::scope(|scope| {
         let side = std::thread::Builder::new().spawn_scoped(scope, || hashing.help());
         let mut staged = Vec::with_capacity(files.len() + 2);
@@ -358,12 +321,12 @@ fn stage_all(
         }
         hashing.help();
         if let Ok(side) = side {
-            // A panic leaves its file unhashed; `into_hashes` hashes it.
+            // A panic leaves its file unhashed; `into_results` hashes it.
             let _ = side.join();
         }
         Ok::<_, anyhow::Error>(staged)
     })?;
-    let new: BTreeMap<String, String> = files.iter().map(|f| f.path.clone()).zip(hashing.into_hashes()).collect();
+    let new: BTreeMap<String, String> = files.iter().map(|f| f.path.clone()).zip(hashing.into_results()).collect();
     let mut union = manifest.clone();
     union.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
     let first = stage(dirs, dir.join(MANIFEST), manifest_text(&union).as_bytes(), false)?;
@@ -471,24 +434,6 @@ mod tests {
         })
         .unwrap();
         assert!(waited);
-    }
-
-    #[test]
-    fn hashes_shared_by_threads_are_each_files_hash_in_order() {
-        let sizes: &[&[usize]] = &[&[], &[0], &[5], &[1000, 1, 1], &[1, 1, 1000], &[3, 3, 3, 3], &[0, 0, 7]];
-        for sizes in sizes {
-            let files: Vec<OutputFile> =
-                sizes.iter().enumerate().map(|(i, n)| file(&format!("f{i}"), &"ab".repeat(*n + i))).collect();
-            let one_by_one: Vec<String> = files.iter().map(|f| content_hash(f.contents.as_bytes())).collect();
-            let shared = Hashing::new(&files);
-            std::thread::scope(|s| {
-                s.spawn(|| shared.help());
-                shared.help();
-            });
-            assert_eq!(shared.into_hashes(), one_by_one, "{sizes:?}");
-            // No thread got to them (one panicked): the last call hashes them.
-            assert_eq!(Hashing::new(&files).into_hashes(), one_by_one, "{sizes:?}");
-        }
     }
 
     #[test]

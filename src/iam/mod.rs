@@ -341,33 +341,15 @@ fn closest_actions(service: &'static Service, name: &str) -> Vec<String> {
 
 /// Reads the services of `actions` (`service:Action`, any case) before they are looked up, on two
 /// threads: inflating and indexing its services is most of checking a catalog, and each service
-/// is read on its own. The larger half by size goes to the second thread.
+/// is read on its own.
 pub(crate) fn preload<'a>(actions: impl Iterator<Item = &'a str>) {
     let prefixes: std::collections::BTreeSet<String> =
         actions.filter_map(|a| a.split_once(':')).map(|(p, _)| p.to_ascii_lowercase()).collect();
     let mut services: Vec<&'static Service> = prefixes.iter().filter_map(|p| service(p)).collect();
+    // Largest first, so the two threads end together.
     services.sort_by_key(|s| std::cmp::Reverse(s.stream.len()));
-    // Largest first, each to the thread with less so far.
-    let (mut here, mut there, mut sizes) = (Vec::new(), Vec::new(), (0, 0));
-    for s in services {
-        if sizes.0 <= sizes.1 {
-            sizes.0 += s.stream.len();
-            there.push(s);
-        } else {
-            sizes.1 += s.stream.len();
-            here.push(s);
-        }
-    }
-    let read = |list: &[&'static Service]| {
-        for s in list {
-            let _ = s.rows();
-        }
-    };
-    std::thread::scope(|scope| {
-        if std::thread::Builder::new().spawn_scoped(scope, || read(&there)).is_err() {
-            read(&there);
-        }
-        read(&here);
+    crate::parallel::map(&services, |s| {
+        let _ = s.rows();
     });
 }
 

@@ -13,27 +13,20 @@ use super::{Hub, NamedPolicy};
 use crate::aws::quotas::{GROUP_INLINE, GROUP_MANAGED};
 
 /// Every hub group's policies as they will be deployed: group 1 is the hub's own group. The
-/// sizes are measured on two threads: at 10,000 accounts that is writing 250 documents of 40
-/// role ARNs each.
+/// sizes are measured on two threads (`parallel::map`): at 10,000 accounts that is writing 250
+/// documents of 40 role ARNs each.
 pub(crate) fn documents(hub: &Hub, assume: &AssumePlan, env: &(dyn Fn(Var) -> String + Sync)) -> Vec<DocState> {
     let accounts: BTreeMap<&str, Vec<String>> = assume
         .placement
         .iter()
         .map(|(k, a)| (k.as_str(), a.iter().map(|x| x.as_str().to_string()).collect()))
         .collect();
-    let mut docs: Vec<(usize, bool, &NamedPolicy)> = hub.inline.iter().map(|p| (1, false, p)).collect();
-    docs.extend(hub.managed.iter().map(|p| (1, true, p)));
-    let aws_at = docs.len();
-    for g in &hub.extra_groups {
-        docs.extend(g.inline.iter().map(|p| (g.number, false, p)));
-    }
-    let sizes = sizes(&docs, env);
-    let doc = |(group, managed, p): &(usize, bool, &NamedPolicy), size: usize| DocState {
-        group: *group,
-        key: p.key.clone(),
-        managed: *managed,
-        size,
-        accounts: accounts.get(p.key.as_str()).cloned().unwrap_or_default(),
+    let mut out: Vec<DocState> = Vec::new();
+    // The documents to measure, with where their state is in `out`.
+    let mut docs: Vec<(usize, &NamedPolicy)> = Vec::new();
+    let doc = |out: &mut Vec<DocState>, group: usize, managed: bool, p: &NamedPolicy| {
+        let accounts = accounts.get(p.key.as_str()).cloned().unwrap_or_default();
+        out.push(DocState { group, key: p.key.clone(), managed, size: 0, accounts });
     };
     let aws = |group: usize, name: &String| DocState {
         group,
@@ -41,31 +34,24 @@ pub(crate) fn documents(hub: &Hub, assume: &AssumePlan, env: &(dyn Fn(Var) -> St
         managed: true,
         ..DocState::default()
     };
-    let mut states = docs.iter().zip(&sizes).map(|(d, size)| doc(d, *size));
-    let mut out: Vec<DocState> = states.by_ref().take(aws_at).collect();
+    let hub_docs = hub.inline.iter().map(|p| (false, p)).chain(hub.managed.iter().map(|p| (true, p)));
+    for (managed, p) in hub_docs {
+        docs.push((out.len(), p));
+        doc(&mut out, 1, managed, p);
+    }
     out.extend(hub.aws_managed.iter().map(|n| aws(1, n)));
-    let mut rest = states;
     for g in &hub.extra_groups {
-        out.extend(rest.by_ref().take(g.inline.len()));
+        for p in &g.inline {
+            docs.push((out.len(), p));
+            doc(&mut out, g.number, false, p);
+        }
         out.extend(g.aws_managed.iter().map(|n| aws(g.number, n)));
     }
+    let sizes = crate::parallel::map(&docs, |(_, p)| p.doc.iam_size(env));
+    for ((i, _), size) in docs.iter().zip(sizes) {
+        out[*i].size = size;
+    }
     out
-}
-
-/// `iam_size` of each document, in order, the second half on a second thread.
-fn sizes(docs: &[(usize, bool, &NamedPolicy)], env: &(dyn Fn(Var) -> String + Sync)) -> Vec<usize> {
-    let measure =
-        |part: &[(usize, bool, &NamedPolicy)]| part.iter().map(|(_, _, p)| p.doc.iam_size(env)).collect::<Vec<_>>();
-    let (first, second) = docs.split_at(docs.len() / 2);
-    std::thread::scope(|scope| {
-        let side = std::thread::Builder::new().spawn_scoped(scope, || measure(second));
-        let mut out = measure(first);
-        match side.map(std::thread::ScopedJoinHandle::join) {
-            Ok(Ok(rest)) => out.extend(rest),
-            _ => out.extend(measure(second)),
-        }
-        out
-    })
 }
 
 /// A document's identity across runs: group, key, managed.

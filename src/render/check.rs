@@ -79,6 +79,11 @@ pub(crate) fn start(files: &[OutputFile], blame: Blame) -> Pending {
 }
 
 impl Pending {
+    /// A check with nothing left to do.
+    pub(crate) fn passed() -> Self {
+        start(&[], Blame::default())
+    }
+
     /// The error of the first template, in path order, that did not parse back. The calling
     /// thread takes what no other has started.
     pub(crate) fn wait(self) -> Result<()> {
