@@ -231,17 +231,9 @@ impl Config {
         }
         // The keys written are read on a second thread, the typed config on this one: each is a
         // whole parse of the text (at 10,000 accounts, each a third of the run).
-        let (raw, keys) = std::thread::scope(|scope| {
-            let side = std::thread::Builder::new().spawn_scoped(scope, || keys_written(text));
-            // Typed straight from the text: a tree read back with `from_value` would take `hub: ~`
-            // for an empty section, which the typed read refuses.
-            let raw = serde_yaml::from_str::<RawConfig>(text);
-            let keys = match side {
-                Ok(handle) => handle.join().unwrap_or_else(|_| keys_written(text)),
-                Err(_) => keys_written(text),
-            };
-            (raw, keys)
-        });
+        // Typed straight from the text: a tree read back with `from_value` would take `hub: ~`
+        // for an empty section, which the typed read refuses.
+        let (raw, keys) = crate::parallel::join(|| serde_yaml::from_str::<RawConfig>(text), || keys_written(text));
         let raw = raw.map_err(|first| anyhow::anyhow!(every_unknown_key(text, &first)))?;
         let keys = keys?;
         Ok(Config { raw, keys, text: text.to_string() })

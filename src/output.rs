@@ -307,8 +307,7 @@ fn stage_all(
     report: &mut Report,
 ) -> Result<Vec<Staged>> {
     let hashing = crate::parallel::Shared::new(files, |f: &OutputFile| content_hash(f.contents.as_bytes()));
-    let mut staged = std::thread::scope(|scope| {
-        let side = std::thread::Builder::new().spawn_scoped(scope, || hashing.help());
+    let mut stage_files = || -> Result<Vec<Staged>> {
         let mut staged = Vec::with_capacity(files.len() + 2);
         for (f, b) in files.iter().zip(before) {
             let path = target(dir, &f.path);
@@ -319,13 +318,18 @@ fn stage_all(
             staged.push(stage(dirs, path, f.contents.as_bytes(), crate::render::is_secret(&f.path))?);
             report.written.push(f.path.clone());
         }
-        hashing.help();
-        if let Ok(side) = side {
-            // A panic leaves its file unhashed; `into_results` hashes it.
-            let _ = side.join();
-        }
-        Ok::<_, anyhow::Error>(staged)
-    })?;
+        Ok(staged)
+    };
+    // This thread joins the hashing once its files are staged.
+    let (staged, ()) = crate::parallel::join(
+        || {
+            let staged = stage_files();
+            hashing.help();
+            staged
+        },
+        || hashing.help(),
+    );
+    let mut staged = staged?;
     let new: BTreeMap<String, String> = files.iter().map(|f| f.path.clone()).zip(hashing.into_results()).collect();
     let mut union = manifest.clone();
     union.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));

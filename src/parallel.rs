@@ -1,7 +1,8 @@
 //! Work shared between this thread and one more: `f` of each item of a list, each taken by
 //! whichever thread is free next, the results in the list's order. At 10,000 accounts the run
 //! has a few such lists (the output's hashes, the hub documents' sizes, the IAM services a
-//! catalog names), each too long for one thread and too short for more than two cores.
+//! catalog names), each too long for one thread and too short for more than two cores; and
+//! `join`, two independent pieces of work side by side.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -51,6 +52,17 @@ pub(crate) fn map<T: Sync, R: Send + Sync>(items: &[T], f: impl Fn(&T) -> R + Sy
     shared.into_results()
 }
 
+/// `here()` on this thread while `there()` runs on a second one. `there` runs on this thread
+/// after `here` when no thread is to be had, or again when it panicked there.
+pub(crate) fn join<A, B: Send>(here: impl FnOnce() -> A, there: impl Fn() -> B + Sync) -> (A, B) {
+    std::thread::scope(|scope| {
+        let side = std::thread::Builder::new().spawn_scoped(scope, &there);
+        let a = here();
+        let b = side.ok().and_then(|h| h.join().ok()).unwrap_or_else(&there);
+        (a, b)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +76,16 @@ mod tests {
             // No thread got to them (one panicked): `into_results` does them.
             assert_eq!(Shared::new(&items, |i: &usize| format!("{i}:{}", i * i)).into_results(), want, "{n}");
         }
+    }
+
+    #[test]
+    fn join_gives_both_results_and_redoes_a_side_that_panicked() {
+        assert_eq!(join(|| 1, || "two"), (1, "two"));
+        let first = std::sync::atomic::AtomicBool::new(true);
+        let there = || {
+            assert!(!first.swap(false, Ordering::Relaxed), "first attempt");
+            2
+        };
+        assert_eq!(join(|| 1, there), (1, 2));
     }
 }

@@ -51,17 +51,7 @@ fn engine(args: &EmitArgs) -> Result<render::Engine> {
 pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8> {
     // The templates compile on a second thread while this one builds the plan: they need
     // nothing from it. A problem with the plan is reported first, as when one followed the other.
-    let (planned, engine) = std::thread::scope(|scope| {
-        let side = std::thread::Builder::new().spawn_scoped(scope, || engine(args));
-        let planned = plan(args);
-        let engine = match side {
-            Ok(handle) => handle
-                .join()
-                .unwrap_or_else(|_| Err(anyhow::anyhow!("internal error: compiling the templates panicked"))),
-            Err(_) => engine(args),
-        };
-        (planned, engine)
-    });
+    let (planned, engine) = crate::parallel::join(|| plan(args), || engine(args));
     let Planned { plan, before, generated_new } = planned?;
     // The CloudFormation templates are parsed back while the files are staged; nothing is
     // written before that check passes.
