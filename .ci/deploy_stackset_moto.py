@@ -119,7 +119,6 @@ import shlex
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -138,7 +137,7 @@ from botocore.exceptions import ClientError  # noqa: E402
 
 from cfnlib import canon, cfn_eval, load  # noqa: E402
 from goldens import config_for, hub_template  # noqa: E402
-from deploy_moto import (ADMIN_ROLE, PARTITION, Aws, Failure, Moto, check_member, deploy,  # noqa: E402
+from deploy_moto import (ADMIN_ROLE, PARTITION, Aws, Failure, Moto, _Cli, check_member, deploy,  # noqa: E402
                          expect, fill_and_check_tags, member_trust, names_env, policy_doc)
 
 T0 = time.monotonic()
@@ -337,12 +336,12 @@ def check_stackset_yaml(run, golden, doc):
 
 # --- moto: organization, commands ---------------------------------------------------------------
 
-_boto_lock = threading.Lock()
-
-
 def boto(moto, service, key="AKIAIOSFODNN7EXAMPLE", secret="secret", token=None):
-    """A boto3 client for the fixtures (not for what is under test, which goes through the CLI)."""
-    with _boto_lock:  # boto3's default session is not thread-safe
+    """A boto3 client for the fixtures (not for what is under test, which goes through the CLI).
+    Made under the in-process CLI's lock: boto3's default session is not thread-safe, and making a
+    client reads the whole process environment (its proxy settings), which a CLI command swaps
+    while it runs (a key deleted mid-read was a KeyError: 'AWS_SECRET_ACCESS_KEY')."""
+    with _Cli.lock:
         return boto3.client(service, endpoint_url=moto.endpoint, region_name=REGION, aws_access_key_id=key,
                             aws_secret_access_key=secret, aws_session_token=token)
 
