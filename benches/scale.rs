@@ -87,10 +87,11 @@ fn emit(n: usize, out: &Path, config: Option<&Path>) -> (std::time::Duration, u8
 /// One size, in this process: emit, then the floor. Prints one tab-separated line. `mode`:
 /// `--one` from `--accounts`; `--again` the day-2 case, one account added to a setup of `n`
 /// already emitted into the directory (timed and measured from the second emit on); `--config`
-/// the accounts from a config file, each with a name.
-fn one(n: usize, mode: &str) {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
+/// the accounts from a config file, each with a name. The run's directory, under `root`, stays
+/// until the whole bench is done: see `main`.
+fn one(n: usize, mode: &str, root: &Path) {
+    let tmp = tempfile::tempdir_in(root).unwrap().keep();
+    let out = tmp.join("out");
     let n = if mode == "--again" {
         // The first emit in a process of its own, so this one's peak memory is the re-emit's.
         let exe = std::env::current_exe().unwrap();
@@ -100,14 +101,14 @@ fn one(n: usize, mode: &str) {
     } else {
         n
     };
-    let config = (mode == "--config").then(|| config(n, tmp.path()));
+    let config = (mode == "--config").then(|| config(n, &tmp));
     let (emit, code, err) = emit(n, &out, config.as_deref());
     assert_eq!(code, 0, "{err}");
     let peak = peak_kib();
     let mut written = Vec::new();
     files(&out, &mut written);
     let bytes: usize = written.iter().map(|(_, b)| b.len()).sum();
-    let floor_dir = tmp.path().join("floor");
+    let floor_dir = tmp.join("floor");
     let start = Instant::now();
     for (p, b) in &written {
         let target = floor_dir.join(p.strip_prefix(&out).unwrap());
@@ -125,8 +126,8 @@ fn one(n: usize, mode: &str) {
 }
 
 /// One run of one size in a fresh process: its tab-separated fields.
-fn run(exe: &Path, n: usize, mode: &str) -> Vec<String> {
-    let o = Command::new(exe).args([mode, &n.to_string()]).output().unwrap();
+fn run(exe: &Path, n: usize, mode: &str, root: &Path) -> Vec<String> {
+    let o = Command::new(exe).args([mode, &n.to_string()]).arg(root).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8_lossy(&o.stdout).trim().split('\t').map(str::to_string).collect()
 }
@@ -140,13 +141,19 @@ fn main() {
             return;
         }
     }
-    if let [_, mode, n] = &args[..] {
+    if let [_, mode, n, root] = &args[..] {
         if ["--one", "--again", "--config"].contains(&mode.as_str()) {
-            one(n.parse().unwrap(), mode);
+            one(n.parse().unwrap(), mode, Path::new(root));
             return;
         }
     }
     let exe = std::env::current_exe().unwrap();
+    // Every run's files stay until the end. This VM's root file system is ext4 without a
+    // journal, where creating a file skips each inode of its block group deleted in the last 30
+    // seconds (`recently_deleted` in a kernel profile): removing a run's directory would bill a
+    // scan over its thousands of inodes to the next run, the emit more than the floor, since it
+    // creates its files first.
+    let root = tempfile::tempdir().unwrap();
     println!(
         "| accounts | files | bytes written | emit (s) | floor (s) | emit / floor | floor + syncfs (s) | peak memory (MiB) |"
     );
@@ -154,7 +161,7 @@ fn main() {
     let largest = SIZES[SIZES.len() - 1];
     let rows = SIZES.iter().map(|n| (*n, "--one")).chain([(largest, "--again"), (largest, "--config")]);
     for (n, mode) in rows {
-        let runs: Vec<Vec<String>> = (0..RUNS).map(|_| run(&exe, n, mode)).collect();
+        let runs: Vec<Vec<String>> = (0..RUNS).map(|_| run(&exe, n, mode, root.path())).collect();
         let col = |i: usize| runs.iter().map(|r| r[i].parse::<f64>().unwrap()).collect::<Vec<f64>>();
         let (emit, floor) = (median(col(3)), median(col(4)));
         // Each run's emit over its own floor: both met the same state of the machine's disk and

@@ -87,13 +87,34 @@ pub(crate) fn render_template(name: &str, ctx: &Context) -> Result<String> {
 }
 
 fn render_one(engine: &Engine, name: &str, ctx: &Context) -> Result<String> {
-    engine.tera.render(name, ctx).map_err(|e| anyhow!(overrides::one_line(&e.to_string()))).with_context(
-        || match engine.overrides.iter().find(|o| o.name == name) {
-            Some(o) => format!("rendering your template {} (replacing {name})", o.path.display()),
-            None if engine.overrides.is_empty() => format!("rendering template {name}"),
-            None => format!("rendering template {name} (which may include one of your --templates)"),
-        },
-    )
+    engine.tera.render(name, ctx).map_err(|e| render_error(engine, name, &e))
+}
+
+fn render_error(engine: &Engine, name: &str, e: &tera::Error) -> anyhow::Error {
+    let during = match engine.overrides.iter().find(|o| o.name == name) {
+        Some(o) => format!("rendering your template {} (replacing {name})", o.path.display()),
+        None if engine.overrides.is_empty() => format!("rendering template {name}"),
+        None => format!("rendering template {name} (which may include one of your --templates)"),
+    };
+    anyhow!(overrides::one_line(&e.to_string())).context(during)
+}
+
+thread_local! {
+    /// What a template renders to before `text::normalise` copies it out: one buffer per thread,
+    /// grown once to the largest output, instead of a fresh one doubling its way up to each
+    /// file's size (at 10,000 accounts a megabyte of Terraform, and freshly touched memory is
+    /// a good part of the run).
+    static RAW: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A template rendered and normalised (`text::normalise`).
+fn render_text(engine: &Engine, name: &str, ctx: &Context) -> Result<String> {
+    RAW.with_borrow_mut(|raw| {
+        raw.clear();
+        engine.tera.render_to(name, ctx, &mut *raw).map_err(|e| render_error(engine, name, &e))?;
+        let text = std::str::from_utf8(raw).with_context(|| format!("rendering template {name}: not UTF-8"))?;
+        Ok(text::normalise(text))
+    })
 }
 
 /// (template, output path) per setup.
@@ -293,7 +314,7 @@ fn cloudformation_and_deploy(model: &Plan, formats: Formats, tera: &Engine, shar
     }
     out.files.push(OutputFile {
         path: "DEPLOY.md".into(),
-        contents: text::normalise(&render_one(tera, deploy, &{
+        contents: render_text(tera, deploy, &{
             for (k, v) in flags {
                 cfn_ctx.insert(k, &v);
             }
@@ -302,7 +323,7 @@ fn cloudformation_and_deploy(model: &Plan, formats: Formats, tera: &Engine, shar
             cfn_ctx.insert("access_levels", &access::level_names());
             cfn_ctx.insert("access", &access::summary(model));
             cfn_ctx
-        })?),
+        })?,
     });
     Ok(out)
 }
@@ -313,7 +334,7 @@ fn terraform(model: &Plan, formats: Formats, tera: &Engine, shared: &view::Share
     if formats.tf {
         let tf_ctx = view::context(model, Target::TfHub, Target::TfMember, formats, shared)?;
         for (t, path) in tf_files(model) {
-            let text = text::normalise(&render_one(tera, t, &tf_ctx)?);
+            let text = render_text(tera, t, &tf_ctx)?;
             let text = if path.ends_with(".tf") { tf_fmt::align(&text) } else { text };
             files.push(OutputFile { path: (*path).to_string(), contents: text });
         }
@@ -325,7 +346,7 @@ fn terraform(model: &Plan, formats: Formats, tera: &Engine, shared: &view::Share
 fn cli_files(model: &Plan, tera: &Engine) -> Result<Vec<OutputFile>> {
     let (view, policies) = aws_cli::build(model);
     let ctx = Context::from_serialize(&view).map_err(|e| anyhow!("building the CLI script context: {e}"))?;
-    let text = text::normalise(&render_one(tera, "cli/deploy.sh.tera", &ctx)?);
+    let text = render_text(tera, "cli/deploy.sh.tera", &ctx)?;
     let mut files = vec![OutputFile { path: aws_cli::SCRIPT.into(), contents: text }];
     files.extend(policies);
     Ok(files)
@@ -363,7 +384,7 @@ fn extra_user_stacks(
 
 /// The member template as a StackSet body, which must fit `TemplateBody` unless it is uploaded.
 fn stackset_body(tera: &Engine, ctx: &Context, s: &crate::model::deploy::StackSet) -> Result<String> {
-    let body = text::normalise(&render_one(tera, CFN_MEMBER_TEMPLATE, ctx)?);
+    let body = render_text(tera, CFN_MEMBER_TEMPLATE, ctx)?;
     if body.len() > CFN_INLINE_BODY && s.template_url.is_none() {
         bail!(
             "stackset.template_url: the member template is {} bytes, over the {CFN_INLINE_BODY} bytes a StackSet takes as TemplateBody: upload cloudformation/member.yaml to S3 and give its https URL as stackset.template_url",
@@ -438,12 +459,12 @@ fn render_cfn(
     warnings: &mut Vec<String>,
 ) -> Result<(String, bool)> {
     ctx.insert("header_s3", &true);
-    let rendered = render_one(tera, template, ctx);
+    let rendered = render_text(tera, template, ctx);
     ctx.insert("header_s3", &false);
-    let mut text = text::normalise(&rendered?);
+    let mut text = rendered?;
     let needs_s3 = text.len() > CFN_INLINE_BODY;
     if !needs_s3 {
-        text = text::normalise(&render_one(tera, template, ctx)?);
+        text = render_text(tera, template, ctx)?;
     }
     over_inline(path, &text, warnings)?;
     Ok((text, needs_s3))
