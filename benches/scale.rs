@@ -151,8 +151,8 @@ fn main() {
     // Every run's files stay until the end. This VM's root file system is ext4 without a
     // journal, where creating a file skips each inode of its block group deleted in the last 30
     // seconds (`recently_deleted` in a kernel profile): removing a run's directory would bill a
-    // scan over its thousands of inodes to the next run, the emit more than the floor, since it
-    // creates its files first.
+    // scan over its hundreds of inodes to the next run's files, emit and floor alike, and make
+    // the table a measure of how recently the previous run ended.
     let root = tempfile::tempdir().unwrap();
     println!(
         "| accounts | files | bytes written | emit (s) | floor (s) | emit / floor | floor + syncfs (s) | peak memory (MiB) |"
