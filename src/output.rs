@@ -3,7 +3,8 @@
 //!
 //! Two phases: every changed file is first written in full to a temporary file beside its target;
 //! only when all of them are written are they renamed into place. A failure while writing (a full
-//! disk, a read-only directory) therefore changes nothing.
+//! disk, a read-only directory) therefore changes nothing. A first emit, into a directory that
+//! does not exist yet, writes a new directory beside it and renames that once.
 //!
 //! The output directory holds a manifest of what crossrole wrote, with a content hash per file.
 
@@ -240,6 +241,12 @@ pub(crate) fn write(
     if dir.exists() && !dir.is_dir() {
         bail!("--out: {} exists and is not a directory", dir.display());
     }
+    // Nothing at all at the path (not even a dangling link): the whole directory is new.
+    if std::fs::symlink_metadata(dir).is_err() {
+        if let Some(name) = dir.file_name() {
+            return write_new_dir(dir, name, files, ready);
+        }
+    }
     let existed = dir.exists();
     let manifest = if existed { read_manifest(dir)? } else { BTreeMap::new() };
     // Each file is read once: to refuse to replace what is not crossrole's and to skip what is
@@ -311,6 +318,76 @@ pub(crate) fn write(
         commit(m)?;
     }
     Ok(report)
+}
+
+/// A first emit: every file and the manifest written into a new directory beside `dir`, flushed,
+/// and that directory renamed to `dir`: one rename for the lot, and until it, `dir` does not
+/// exist. On an error (or a failed check) the new directory is removed again.
+fn write_new_dir(
+    dir: &Path,
+    name: &std::ffi::OsStr,
+    files: &[OutputFile],
+    ready: impl FnOnce() -> Result<()>,
+) -> Result<Report> {
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
+    let mut dirs = CreatedDirs::default();
+    dirs.ensure(parent)?;
+    let prefix = format!(".{}.crossrole-", name.to_string_lossy());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    // An ordinary directory once renamed: the umask decides, as for `mkdir`.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o777));
+    }
+    let new = builder.tempdir_in(parent).with_context(|| format!("creating directory {}", dir.display()))?;
+    let subdirs: BTreeSet<PathBuf> =
+        files.iter().filter_map(|f| target(new.path(), &f.path).parent().map(Path::to_path_buf)).collect();
+    for d in &subdirs {
+        std::fs::create_dir_all(d).with_context(|| format!("creating directory {}", d.display()))?;
+    }
+    let writing = crate::parallel::Shared::new(files, |f: &OutputFile| {
+        let at = target(new.path(), &f.path);
+        create_new(&at, f.contents.as_bytes(), crate::render::is_secret(&f.path))
+            .with_context(|| format!("writing {}", target(dir, &f.path).display()))
+    });
+    let hashing = crate::parallel::Shared::new(files, |f: &OutputFile| content_hash(f.contents.as_bytes()));
+    let work = || {
+        writing.help();
+        hashing.help();
+    };
+    crate::parallel::join(work, work);
+    writing.into_results().into_iter().collect::<Result<()>>()?;
+    let manifest: BTreeMap<String, String> = files.iter().map(|f| f.path.clone()).zip(hashing.into_results()).collect();
+    create_new(&new.path().join(MANIFEST), manifest_text(&manifest).as_bytes(), false)
+        .with_context(|| format!("writing {}", dir.join(MANIFEST).display()))?;
+    durable(new.path(), &[])?;
+    ready()?;
+    std::fs::rename(new.path(), dir)
+        .with_context(|| format!("renaming {} to {}", new.path().display(), dir.display()))?;
+    let _ = new.keep();
+    dirs.keep();
+    Ok(Report { written: files.iter().map(|f| f.path.clone()).collect(), ..Report::default() })
+}
+
+/// A file that does not exist yet, written in full; a secret one readable by its owner only.
+fn create_new(path: &Path, bytes: &[u8], secret: bool) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(if secret { 0o600 } else { 0o666 });
+    }
+    #[cfg(not(unix))]
+    let _ = secret;
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    // On Linux one `syncfs` flushes them all before the rename (`durable`).
+    #[cfg(not(target_os = "linux"))]
+    file.sync_all()?;
+    Ok(())
 }
 
 /// Phase 1: every changed file written in full beside its target, in rename order: the manifest
@@ -442,12 +519,16 @@ mod tests {
         let fail = || Err(anyhow::anyhow!("the check failed"));
         let err = write(&out, &[file("a/x.txt", "1")], false, false, fail).unwrap_err();
         assert_eq!(err.to_string(), "the check failed");
-        assert!(!out.exists(), "{:?}", listing(tmp.path()));
+        // A first emit goes through a new directory beside `out`: gone again too.
+        assert_eq!(listing(tmp.path()), vec![]);
+        let deep = tmp.path().join("new/parents/out");
+        assert!(write(&deep, &[file("a/x.txt", "1")], false, false, fail).is_err());
+        assert_eq!(listing(tmp.path()), vec![]);
         #[allow(clippy::panic)]
         let panicked =
             std::panic::catch_unwind(|| write(&out, &[file("a/x.txt", "1")], false, false, || panic!("check")));
         assert!(panicked.is_err());
-        assert!(!out.exists(), "{:?}", listing(tmp.path()));
+        assert_eq!(listing(tmp.path()), vec![]);
         put(&out, &[file("a/x.txt", "1"), file("b.txt", "2")], false, false).unwrap();
         let before = listing(&out);
         let changed = [file("a/x.txt", "3"), file("c/new.txt", "4")];
@@ -559,8 +640,13 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
         put(&out, &[file("x.txt", "1")], false, false).unwrap();
-        let mode = std::fs::metadata(out.join("x.txt")).unwrap().permissions().mode() & 0o777;
-        assert_ne!(mode & 0o044, 0, "mode {mode:o}: generated files must be readable like any other");
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let m = mode(&out.join("x.txt"));
+        assert_ne!(m & 0o044, 0, "mode {m:o}: generated files must be readable like any other");
+        // The output directory was created under another name and renamed: not a private one.
+        let d = mode(&out);
+        std::fs::create_dir(tmp.path().join("plain")).unwrap();
+        assert_eq!(d, mode(&tmp.path().join("plain")), "mode {d:o}: as mkdir makes it");
     }
 
     #[test]
