@@ -43,9 +43,17 @@ fn yaml_quote_into(o: &mut String, s: &str) {
 /// HCL's quoted strings escape) copied as it is, every other character through `escape`. An ARN
 /// is then one copy, not a match per character.
 fn escape_runs(o: &mut String, s: &str, escape: impl Fn(&mut String, char)) {
-    let plain = |b: u8| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\';
+    const PLAIN: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = b' ';
+        while b <= b'~' {
+            t[b as usize] = b != b'"' && b != b'\\';
+            b += 1;
+        }
+        t
+    };
     let mut rest = s;
-    while let Some(i) = rest.bytes().position(|b| !plain(b)) {
+    while let Some(i) = rest.bytes().position(|b| !PLAIN[usize::from(b)]) {
         o.push_str(&rest[..i]);
         // Every byte before `i` is ASCII, so `i` starts a character.
         let Some(c) = rest[i..].chars().next() else { break };

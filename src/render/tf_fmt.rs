@@ -49,9 +49,7 @@ fn assignment(line: &str) -> Option<(&str, &str, &str)> {
     let chars = line.as_bytes();
     // Most lines of a large root are list items (role ARNs) with no `=` at all: one fast search
     // settles them before the scan that tells a key's `=` from one in a string.
-    if !chars.contains(&b'=') {
-        return None;
-    }
+    memchr::memchr(b'=', chars)?;
     let indent_len = chars.iter().take_while(|c| **c == b' ').count();
     let mut i = indent_len;
     let mut eq = None;
@@ -98,6 +96,16 @@ fn assignment(line: &str) -> Option<(&str, &str, &str)> {
     Some((indent, rest[..key_end].trim_end(), rest[key_end + 1..].trim_start()))
 }
 
+fn push_spaces(out: &mut String, n: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        left -= k;
+    }
+}
+
 /// Aligns `=` in runs of assignments, as `terraform fmt` does.
 pub(crate) fn align(src: &str) -> String {
     let lines: Vec<&str> = src.lines().collect();
@@ -121,7 +129,7 @@ pub(crate) fn align(src: &str) -> String {
             let pad = width - key.chars().count() + 1;
             out.push_str(indent);
             out.push_str(key);
-            out.extend(std::iter::repeat_n(' ', pad));
+            push_spaces(&mut out, pad);
             out.push_str("= ");
             out.push_str(value);
             out.push('\n');
