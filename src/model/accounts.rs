@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::{Build, Member};
 use crate::aws::ids::{self, AccountId};
+use crate::request::AccountEntry;
 
 /// The hub account (the single account in a single-account setup), which must be given.
 pub(crate) fn hub_account(b: &mut Build<'_>) -> Option<AccountId> {
@@ -28,43 +29,63 @@ pub(crate) fn members(b: &mut Build<'_>, hub: Option<&AccountId>, optional: bool
         };
         b.p.push("accounts", msg);
     }
-    let mut members: Vec<Member> = Vec::new();
-    // Hashed, not ordered: at 10,000 accounts an ordered map of the ids was a third of the plan.
-    let mut first_seen: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
-    let mut names_seen: HashMap<String, usize> = HashMap::new();
+    // Problems carry the entry they are about and are reported in the order of the list.
+    let mut problems: Vec<(usize, String, String)> = Vec::new();
+    let mut found: Vec<(&AccountId, usize)> = Vec::with_capacity(entries.len());
     for (n, entry) in entries.iter().enumerate() {
-        let id = match &entry.id {
-            Ok(id) => id,
-            Err(m) => {
-                b.p.push(entry.id_field(), m.clone());
-                continue;
+        match &entry.id {
+            Err(m) => problems.push((n, entry.id_field(), m.clone())),
+            Ok(id) if hub == Some(id) => {
+                let msg = format!("{:?} is the hub account; the hub cannot also be a member", id.as_str());
+                problems.push((n, entry.id_field(), msg));
             }
-        };
-        if let Some(&prev) = first_seen.get(id.as_str()) {
-            let prev = entries[prev].id_field();
-            let msg = format!("{:?} is listed twice (first at {prev}); each member account once", id.as_str());
-            b.p.push(entry.id_field(), msg);
-            continue;
+            Ok(id) => found.push((id, n)),
         }
-        if hub == Some(id) {
-            let msg = format!("{:?} is the hub account; the hub cannot also be a member", id.as_str());
-            b.p.push(entry.id_field(), msg);
-            continue;
+    }
+    // Sorted by id, a repeated id lands right after its first listing: one sort of 10,000 ids
+    // costs less than a map of them, and the members come out in the order they are kept in.
+    found.sort_unstable();
+    let mut kept: Vec<(&AccountId, usize)> = Vec::with_capacity(found.len());
+    for (id, n) in found {
+        match kept.last() {
+            Some(&(prev, first)) if prev == id => {
+                let msg = format!(
+                    "{:?} is listed twice (first at {}); each member account once",
+                    id.as_str(),
+                    entries[first].id_field()
+                );
+                problems.push((n, entries[n].id_field(), msg));
+            }
+            _ => kept.push((id, n)),
         }
-        first_seen.insert(id.as_str(), n);
-        if let Some(name) = &entry.name {
-            if b.p.check(&entry.name_field(), ids::iam_name(name, 64)).is_some() {
+    }
+    names(entries, &kept, &mut problems);
+    problems.sort_by_key(|p| p.0);
+    for (_, field, msg) in problems {
+        b.p.push(field, msg);
+    }
+    kept.into_iter().map(|(id, n)| Member { account: id.clone(), name: entries[n].name.clone() }).collect()
+}
+
+/// The names of the members kept, each a valid IAM name and unique ignoring case, checked in
+/// the order of the list.
+fn names(entries: &[AccountEntry], kept: &[(&AccountId, usize)], problems: &mut Vec<(usize, String, String)>) {
+    let mut named: Vec<usize> = kept.iter().map(|&(_, n)| n).filter(|&n| entries[n].name.is_some()).collect();
+    named.sort_unstable();
+    let mut names_seen: HashMap<String, usize> = HashMap::new();
+    for n in named {
+        let Some(name) = &entries[n].name else { continue };
+        match ids::iam_name(name, 64) {
+            Err(m) => problems.push((n, entries[n].name_field(), m)),
+            Ok(_) => {
                 if let Some(prev) = names_seen.insert(name.to_lowercase(), n) {
                     let msg = format!(
                         "{name:?} is already used by {} (names compare case-insensitively)",
                         entries[prev].name_field()
                     );
-                    b.p.push(entry.name_field(), msg);
+                    problems.push((n, entries[n].name_field(), msg));
                 }
             }
         }
-        members.push(Member { account: id.clone(), name: entry.name.clone() });
     }
-    members.sort_by(|a, b| a.account.cmp(&b.account));
-    members
 }
