@@ -236,6 +236,7 @@ pub(crate) fn write(
     files: &[OutputFile],
     force: bool,
     partial: bool,
+    help: &(dyn Fn() + Sync),
     ready: impl FnOnce() -> Result<()>,
 ) -> Result<Report> {
     if dir.exists() && !dir.is_dir() {
@@ -244,7 +245,7 @@ pub(crate) fn write(
     // Nothing at all at the path (not even a dangling link): the whole directory is new.
     if std::fs::symlink_metadata(dir).is_err() {
         if let Some(name) = dir.file_name() {
-            return write_new_dir(dir, name, files, ready);
+            return write_new_dir(dir, name, files, (help, ready));
         }
     }
     let existed = dir.exists();
@@ -272,7 +273,7 @@ pub(crate) fn write(
     // Declared before the staged files: on an early return (or a panic) those are removed first,
     // then the directories created for them.
     let mut dirs = CreatedDirs::default();
-    let staged = stage_all(dir, files, &before, &manifest, partial, &mut dirs, &mut report);
+    let staged = stage_all(dir, files, &before, &manifest, partial, help, (&mut dirs, &mut report));
     // Every staged file is on disk before the first rename, so a crash never leaves a renamed
     // file that is empty or short.
     let staged = staged.and_then(|s| durable(dir, &s).map(|()| s)).and_then(|s| ready().map(|()| s))?;
@@ -327,7 +328,7 @@ fn write_new_dir(
     dir: &Path,
     name: &std::ffi::OsStr,
     files: &[OutputFile],
-    ready: impl FnOnce() -> Result<()>,
+    (help, ready): (&(dyn Fn() + Sync), impl FnOnce() -> Result<()>),
 ) -> Result<Report> {
     let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
     let mut dirs = CreatedDirs::default();
@@ -356,6 +357,7 @@ fn write_new_dir(
     let work = || {
         writing.help();
         hashing.help();
+        help();
     };
     crate::parallel::join(work, work);
     writing.into_results().into_iter().collect::<Result<()>>()?;
@@ -402,8 +404,8 @@ fn stage_all(
     before: &[OnDisk],
     manifest: &BTreeMap<String, String>,
     partial: bool,
-    dirs: &mut CreatedDirs,
-    report: &mut Report,
+    help: &(dyn Fn() + Sync),
+    (dirs, report): (&mut CreatedDirs, &mut Report),
 ) -> Result<Vec<Staged>> {
     let mut todo: Vec<(PathBuf, &OutputFile)> = Vec::with_capacity(files.len());
     for (f, b) in files.iter().zip(before) {
@@ -426,6 +428,7 @@ fn stage_all(
     let work = || {
         staging.help();
         hashing.help();
+        help();
     };
     crate::parallel::join(work, work);
     // On an error every file staged so far is removed again (`TempPath` drops).
@@ -494,7 +497,7 @@ mod tests {
 
     /// `write` with nothing left to wait for.
     fn put(dir: &Path, files: &[OutputFile], force: bool, partial: bool) -> Result<Report> {
-        write(dir, files, force, partial, || Ok(()))
+        write(dir, files, force, partial, &|| {}, || Ok(()))
     }
 
     #[test]
@@ -517,26 +520,26 @@ mod tests {
             all
         };
         let fail = || Err(anyhow::anyhow!("the check failed"));
-        let err = write(&out, &[file("a/x.txt", "1")], false, false, fail).unwrap_err();
+        let err = write(&out, &[file("a/x.txt", "1")], false, false, &|| {}, fail).unwrap_err();
         assert_eq!(err.to_string(), "the check failed");
         // A first emit goes through a new directory beside `out`: gone again too.
         assert_eq!(listing(tmp.path()), vec![]);
         let deep = tmp.path().join("new/parents/out");
-        assert!(write(&deep, &[file("a/x.txt", "1")], false, false, fail).is_err());
+        assert!(write(&deep, &[file("a/x.txt", "1")], false, false, &|| {}, fail).is_err());
         assert_eq!(listing(tmp.path()), vec![]);
         #[allow(clippy::panic)]
         let panicked =
-            std::panic::catch_unwind(|| write(&out, &[file("a/x.txt", "1")], false, false, || panic!("check")));
+            std::panic::catch_unwind(|| write(&out, &[file("a/x.txt", "1")], false, false, &|| {}, || panic!("check")));
         assert!(panicked.is_err());
         assert_eq!(listing(tmp.path()), vec![]);
         put(&out, &[file("a/x.txt", "1"), file("b.txt", "2")], false, false).unwrap();
         let before = listing(&out);
         let changed = [file("a/x.txt", "3"), file("c/new.txt", "4")];
-        assert!(write(&out, &changed, false, false, fail).is_err());
+        assert!(write(&out, &changed, false, false, &|| {}, fail).is_err());
         assert_eq!(listing(&out), before);
         let mut waited = false;
         put(&out, &changed, false, false).unwrap();
-        write(&out, &changed, false, false, || {
+        write(&out, &changed, false, false, &|| {}, || {
             waited = true;
             Ok(())
         })

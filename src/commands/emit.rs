@@ -55,7 +55,9 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     let Planned { plan, before, generated_new } = planned?;
     // The CloudFormation templates are parsed back while the files are staged; nothing is
     // written before that check passes.
-    let (rendered, check) = render::render_deferred(&plan, Formats::of(args.format), &engine?)?;
+    // Written to disk, the files' writers take up the check; shown, it has threads of its own.
+    let threads = if args.stdout || args.check { render::check::THREADS } else { 0 };
+    let (rendered, check) = render::render_deferred(&plan, Formats::of(args.format), &engine?, threads)?;
     for w in plan.warnings.iter().chain(&rendered.warnings) {
         let _ = writeln!(stderr, "warning: {w}");
     }
@@ -64,7 +66,7 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
         check.wait()?;
         return show(args, &files, stdout, stderr);
     }
-    let report = output::write(&args.out, &files, args.force, args.only.is_some(), || check.wait())?;
+    let report = output::write(&args.out, &files, args.force, args.only.is_some(), &|| check.help(), || check.wait())?;
     if generated_new && report.written.iter().any(|f| f == external_id::FILE) {
         let _ = writeln!(
             stderr,

@@ -1,8 +1,8 @@
 //! The parse-back of the CloudFormation templates (`yaml_outline`), with CloudFormation's
-//! resource limit. It starts once the templates are rendered, on threads of its own, so it runs
-//! while the files are written (mostly a wait on the kernel); `output::write` waits for it before
-//! the first file is renamed into place, so a template that does not parse back is never
-//! written.
+//! resource limit. It starts once the templates are rendered: on threads of its own when the
+//! caller only waits for it, or taken up by the threads that write the files (`help`), which
+//! then do not compete with two more; `output::write` waits for it before the first file is
+//! renamed into place, so a template that does not parse back is never written.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -13,8 +13,9 @@ use anyhow::{Context, Result, anyhow, bail};
 use super::{OutputFile, yaml_outline};
 use crate::aws::quotas::CFN_RESOURCES;
 
-/// Threads the check takes: the templates of a large hub are a dozen of similar size.
-const THREADS: usize = 2;
+/// Threads the check takes when nobody helps: the templates of a large hub are a dozen of
+/// similar size.
+pub(crate) const THREADS: usize = 2;
 
 /// Who is to blame for a broken output: crossrole with the built-in templates, the user's
 /// replaced templates (their paths) otherwise.
@@ -55,11 +56,12 @@ impl Job {
 /// A check under way.
 pub(crate) struct Pending {
     job: Arc<Job>,
-    threads: Vec<JoinHandle<()>>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
 }
 
-/// Starts checking the CloudFormation templates among `files` (sorted by path).
-pub(crate) fn start(files: &[OutputFile], blame: Blame) -> Pending {
+/// Starts checking the CloudFormation templates among `files` (sorted by path) on `threads` of
+/// its own (none: the templates wait for `help` or `wait`).
+pub(crate) fn start(files: &[OutputFile], blame: Blame, threads: usize) -> Pending {
     let templates: Vec<(String, String)> = files
         .iter()
         .filter(|f| f.path.starts_with("cloudformation/") && f.path.ends_with(".yaml"))
@@ -68,27 +70,33 @@ pub(crate) fn start(files: &[OutputFile], blame: Blame) -> Pending {
     let mut order: Vec<usize> = (0..templates.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(templates[i].1.len()));
     let job = Arc::new(Job { templates, order, next: AtomicUsize::new(0), failed: Mutex::default(), blame });
-    let threads = (0..THREADS.min(job.templates.len()))
+    let threads = (0..threads.min(job.templates.len()))
         .filter_map(|_| {
             let job = Arc::clone(&job);
             // No thread to be had: `wait` does the work.
             std::thread::Builder::new().spawn(move || job.help()).ok()
         })
         .collect();
-    Pending { job, threads }
+    Pending { job, threads: Mutex::new(threads) }
 }
 
 impl Pending {
     /// A check with nothing left to do.
     pub(crate) fn passed() -> Self {
-        start(&[], Blame::default())
+        start(&[], Blame::default(), 0)
+    }
+
+    /// Checks templates no thread has started yet, until none is left.
+    pub(crate) fn help(&self) {
+        self.job.help();
     }
 
     /// The error of the first template, in path order, that did not parse back. The calling
     /// thread takes what no other has started.
-    pub(crate) fn wait(self) -> Result<()> {
+    pub(crate) fn wait(&self) -> Result<()> {
         self.job.help();
-        for t in self.threads {
+        let threads = std::mem::take(&mut *self.threads.lock().unwrap_or_else(PoisonError::into_inner));
+        for t in threads {
             t.join().map_err(|_| anyhow!("internal error: checking the CloudFormation templates panicked"))?;
         }
         let failed = std::mem::take(&mut *self.job.failed.lock().unwrap_or_else(PoisonError::into_inner));
@@ -133,16 +141,24 @@ mod tests {
             file("cloudformation/c.yaml", &many),
             file("terraform/main.tf", "[: not yaml"),
         ];
-        let err = start(&files, Blame::default()).wait().unwrap_err();
+        let err = start(&files, Blame::default(), THREADS).wait().unwrap_err();
         assert!(format!("{err:#}").starts_with("internal error: cloudformation/b.yaml is not valid YAML"), "{err:#}");
-        let err = start(&files[2..], Blame(vec!["t/x.tera".into()])).wait().unwrap_err();
+        let err = start(&files[2..], Blame(vec!["t/x.tera".into()]), 1).wait().unwrap_err();
         assert!(format!("{err:#}").contains("(rendered with your templates t/x.tera)"), "{err:#}");
-        let err = start(&files[3..], Blame::default()).wait().unwrap_err();
+        let err = start(&files[3..], Blame::default(), 0).wait().unwrap_err();
         assert_eq!(
             err.to_string(),
             format!("cloudformation/c.yaml: 501 resources; CloudFormation allows at most {CFN_RESOURCES} per template")
         );
-        assert!(start(&[files[0].clone(), files[1].clone(), files[4].clone()], Blame::default()).wait().is_ok());
-        assert!(start(&[], Blame::default()).wait().is_ok());
+        assert!(start(&[files[0].clone(), files[1].clone(), files[4].clone()], Blame::default(), 2).wait().is_ok());
+        assert!(start(&[], Blame::default(), 2).wait().is_ok());
+        // No threads of its own: two helpers take the templates, `wait` reports what they found.
+        let pending = start(&files, Blame::default(), 0);
+        std::thread::scope(|s| {
+            s.spawn(|| pending.help());
+            pending.help();
+        });
+        let err = pending.wait().unwrap_err();
+        assert!(format!("{err:#}").starts_with("internal error: cloudformation/b.yaml is not valid YAML"), "{err:#}");
     }
 }

@@ -196,17 +196,23 @@ const TF_SINGLE_ACCOUNT: Files = &[
 /// `render_deferred` with the built-in templates, waiting for the check.
 #[cfg(test)]
 pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
-    let (out, pending) = render_deferred(model, formats, &engine(&[])?)?;
+    let (out, pending) = render_deferred(model, formats, &engine(&[])?, check::THREADS)?;
     pending.wait()?;
     Ok(out)
 }
 
 /// Every file of the setup, rendered with `tera`. The parse-back of the CloudFormation templates
 /// is left running (`check`): the caller waits for it before it writes anything. The files of
-/// replaced templates (`--templates DIR`) are all parsed back before this returns.
-pub(crate) fn render_deferred(model: &Plan, formats: Formats, tera: &Engine) -> Result<(Rendered, check::Pending)> {
+/// replaced templates (`--templates DIR`) are all parsed back before this returns. `threads`:
+/// how many the check starts of its own (`check::start`).
+pub(crate) fn render_deferred(
+    model: &Plan,
+    formats: Formats,
+    tera: &Engine,
+    threads: usize,
+) -> Result<(Rendered, check::Pending)> {
     let out = render_files(model, formats, tera)?;
-    let pending = check::start(&out.files, tera.blame());
+    let pending = check::start(&out.files, tera.blame(), threads);
     if tera.overrides.is_empty() {
         return Ok((out, pending));
     }
