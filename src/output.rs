@@ -348,20 +348,13 @@ fn write_new_dir(
     for d in &subdirs {
         std::fs::create_dir_all(d).with_context(|| format!("creating directory {}", d.display()))?;
     }
-    let writing = crate::parallel::Shared::new(files, |f: &OutputFile| {
+    let write = |f: &OutputFile| {
         let at = target(new.path(), &f.path);
         create_new(&at, f.contents.as_bytes(), crate::render::is_secret(&f.path))
             .with_context(|| format!("writing {}", target(dir, &f.path).display()))
-    });
-    let hashing = crate::parallel::Shared::new(files, |f: &OutputFile| content_hash(f.contents.as_bytes()));
-    let work = || {
-        writing.help();
-        hashing.help();
-        help();
     };
-    crate::parallel::join(work, work);
-    writing.into_results().into_iter().collect::<Result<()>>()?;
-    let manifest: BTreeMap<String, String> = files.iter().map(|f| f.path.clone()).zip(hashing.into_results()).collect();
+    let (written, manifest) = write_and_hash(files, write, files, help);
+    written.into_iter().collect::<Result<()>>()?;
     create_new(&new.path().join(MANIFEST), manifest_text(&manifest).as_bytes(), false)
         .with_context(|| format!("writing {}", dir.join(MANIFEST).display()))?;
     durable(new.path(), &[])?;
@@ -371,6 +364,26 @@ fn write_new_dir(
     let _ = new.keep();
     dirs.keep();
     Ok(Report { written: files.iter().map(|f| f.path.clone()).collect(), ..Report::default() })
+}
+
+/// `write` of each of `items` and the content hash of each of `files` (the manifest's entries),
+/// on two threads that then take up `help` (the CloudFormation check); the results in order.
+fn write_and_hash<T: Sync, R: Send + Sync>(
+    items: &[T],
+    write: impl Fn(&T) -> R + Sync,
+    files: &[OutputFile],
+    help: &(dyn Fn() + Sync),
+) -> (Vec<R>, BTreeMap<String, String>) {
+    let writing = crate::parallel::Shared::new(items, write);
+    let hashing = crate::parallel::Shared::new(files, |f: &OutputFile| content_hash(f.contents.as_bytes()));
+    let work = || {
+        writing.help();
+        hashing.help();
+        help();
+    };
+    crate::parallel::join(work, work);
+    let hashes = files.iter().map(|f| f.path.clone()).zip(hashing.into_results()).collect();
+    (writing.into_results(), hashes)
 }
 
 /// A file that does not exist yet, written in full; a secret one readable by its owner only.
@@ -421,19 +434,12 @@ fn stage_all(
     for p in parents {
         dirs.ensure(p)?;
     }
-    let staging = crate::parallel::Shared::new(&todo, |(path, f): &(PathBuf, &OutputFile)| {
+    let stage_one = |(path, f): &(PathBuf, &OutputFile)| {
         stage(path.clone(), f.contents.as_bytes(), crate::render::is_secret(&f.path))
-    });
-    let hashing = crate::parallel::Shared::new(files, |f: &OutputFile| content_hash(f.contents.as_bytes()));
-    let work = || {
-        staging.help();
-        hashing.help();
-        help();
     };
-    crate::parallel::join(work, work);
+    let (staged, new) = write_and_hash(&todo, stage_one, files, help);
     // On an error every file staged so far is removed again (`TempPath` drops).
-    let mut staged = staging.into_results().into_iter().collect::<Result<Vec<Staged>>>()?;
-    let new: BTreeMap<String, String> = files.iter().map(|f| f.path.clone()).zip(hashing.into_results()).collect();
+    let mut staged = staged.into_iter().collect::<Result<Vec<Staged>>>()?;
     let mut union = manifest.clone();
     union.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
     let first = stage(dir.join(MANIFEST), manifest_text(&union).as_bytes(), false)?;
