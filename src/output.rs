@@ -243,8 +243,10 @@ pub(crate) fn write(
         bail!("--out: {} exists and is not a directory", dir.display());
     }
     // Nothing at all at the path (not even a dangling link): the whole directory is new.
+    // Nothing at all at the path (not even a dangling link): the whole directory is new. (A
+    // name too long to take the temporary prefix is written file by file instead.)
     if std::fs::symlink_metadata(dir).is_err() {
-        if let Some(name) = dir.file_name() {
+        if let Some(name) = dir.file_name().filter(|n| n.len() <= 200) {
             return write_new_dir(dir, name, files, (help, ready));
         }
     }
@@ -359,11 +361,27 @@ fn write_new_dir(
         .with_context(|| format!("writing {}", dir.join(MANIFEST).display()))?;
     durable(new.path(), &[])?;
     ready()?;
-    std::fs::rename(new.path(), dir)
+    // `parent/name`, not `dir`: `--out x/.` names `x` too, but resolves only once `x` exists.
+    rename_new(new.path(), &parent.join(name))
         .with_context(|| format!("renaming {} to {}", new.path().display(), dir.display()))?;
     let _ = new.keep();
     dirs.keep();
     Ok(Report { written: files.iter().map(|f| f.path.clone()).collect(), ..Report::default() })
+}
+
+/// Renames the new directory into place, unless something appeared there meanwhile (`rename`
+/// would replace an empty directory someone just made).
+fn rename_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+            // A file system without RENAME_NOREPLACE.
+            Err(rustix::io::Errno::INVAL) => {}
+            r => return r.map_err(std::io::Error::from),
+        }
+    }
+    std::fs::rename(from, to)
 }
 
 /// `write` of each of `items` and the content hash of each of `files` (the manifest's entries),
@@ -551,6 +569,29 @@ mod tests {
         })
         .unwrap();
         assert!(waited);
+    }
+
+    #[test]
+    fn a_first_emit_takes_any_spelling_of_a_new_directory_and_replaces_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        // `x/.` names `x`, which does not exist yet.
+        put(&tmp.path().join("x/."), &[file("a.txt", "1")], false, false).unwrap();
+        assert_eq!(std::fs::read_to_string(tmp.path().join("x/a.txt")).unwrap(), "1");
+        // Too long a name for the temporary prefix: written file by file.
+        let long = tmp.path().join("n".repeat(245));
+        put(&long, &[file("a.txt", "2")], false, false).unwrap();
+        assert_eq!(std::fs::read_to_string(long.join("a.txt")).unwrap(), "2");
+        // A directory made at --out while the files were written is not replaced.
+        let out = tmp.path().join("out");
+        let meanwhile = || {
+            std::fs::create_dir(&out).unwrap();
+            Ok(())
+        };
+        let err = write(&out, &[file("a.txt", "3")], false, false, &|| {}, meanwhile).unwrap_err();
+        assert!(format!("{err:#}").contains("renaming"), "{err:#}");
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left.len(), 3, "{left:?}");
     }
 
     #[test]

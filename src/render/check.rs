@@ -46,7 +46,11 @@ impl Job {
     fn help(&self) {
         while let Some(&i) = self.order.get(self.next.fetch_add(1, Ordering::Relaxed)) {
             let (path, text) = &self.templates[i];
-            if let Err(e) = template(path, text, &self.blame) {
+            // A panic is this template's failure: the thread may be one that writes the files,
+            // and whoever takes over its work would not see the template again.
+            let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| template(path, text, &self.blame)))
+                .unwrap_or_else(|_| Err(anyhow!("internal error: checking {path} panicked; please report this")));
+            if let Err(e) = checked {
                 self.failed.lock().unwrap_or_else(PoisonError::into_inner).push((i, e));
             }
         }

@@ -212,6 +212,8 @@ pub(crate) fn render_deferred(
     threads: usize,
 ) -> Result<(Rendered, check::Pending)> {
     let out = render_files(model, formats, tera)?;
+    // Replaced templates are parsed back right here, with the check's own threads.
+    let threads = if tera.overrides.is_empty() { threads } else { check::THREADS };
     let pending = check::start(&out.files, tera.blame(), threads);
     if tera.overrides.is_empty() {
         return Ok((out, pending));
