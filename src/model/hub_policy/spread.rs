@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use super::{AssumePlan, GroupShard, Inputs, Shape, UserShard, assume_doc, role_arn};
 use crate::aws::ids::AccountId;
 use crate::aws::quotas::{ACCOUNT_GROUPS, GROUP_INLINE, USER_GROUPS};
+use crate::model::policy::iam_arn_in;
 use crate::model::{Entity, NamedPolicy};
 
 /// The n-th (1-based) hub user or group: the configured name, then `-2`, `-3`, ...
@@ -115,22 +116,29 @@ fn group_capacities(inp: &Inputs<'_>, full: usize) -> Vec<usize> {
 
 /// The groups by number, handed to users ten at a time (user 1 has groups 1 to 10, ...).
 fn shards(inp: &Inputs<'_>, slots: BTreeMap<usize, Vec<AccountId>>) -> Vec<UserShard> {
+    let slots: Vec<(usize, Vec<AccountId>)> = slots.into_iter().collect();
+    // A hundred groups of a hundred role ARNs each at 10,000 accounts: their documents are
+    // built on two threads.
+    let rest = inp.role_arn_rest;
+    let policies = crate::parallel::map(&slots, |(number, accounts)| policy(rest, *number, accounts));
     let mut users: BTreeMap<usize, UserShard> = BTreeMap::new();
-    for (number, accounts) in slots {
+    for ((number, accounts), policy) in slots.into_iter().zip(policies) {
         let u = (number - 1) / USER_GROUPS + 1;
         let shard = users.entry(u).or_insert_with(|| UserShard { user: numbered(inp.user, u), groups: Vec::new() });
-        shard.groups.push(group(inp, number, numbered(inp.group, number), accounts));
+        shard.groups.push(GroupShard { number, group: numbered(inp.group, number), policy, accounts });
     }
     users.into_values().collect()
 }
 
-fn group(inp: &Inputs<'_>, number: usize, group: Entity, accounts: Vec<AccountId>) -> GroupShard {
-    // The hub's own group keeps the single-statement shape's key; the others are numbered. A group
-    // whose accounts all left keeps existing, without a policy, so no other group changes.
+/// A group's `sts:AssumeRole` policy. The hub's own group keeps the single-statement shape's
+/// key; the others are numbered. A group whose accounts all left keeps existing, without a
+/// policy, so no other group changes.
+/// `role_arn_rest`: the tail of every member role ARN (`Inputs::role_arn_rest`).
+fn policy(role_arn_rest: &str, number: usize, accounts: &[AccountId]) -> Option<NamedPolicy> {
     let key = if number == 1 { "assume-member-roles".to_string() } else { format!("assume-member-roles-{number}") };
-    let policy = (!accounts.is_empty()).then(|| {
-        let doc = assume_doc("AssumeMemberRoles", accounts.iter().map(|a| role_arn(inp, a)).collect(), vec![]);
+    (!accounts.is_empty()).then(|| {
+        let arns = accounts.iter().map(|a| iam_arn_in(a.as_str(), role_arn_rest)).collect();
+        let doc = assume_doc("AssumeMemberRoles", arns, vec![]);
         NamedPolicy { key, name: "assume-member-roles".into(), description: String::new(), doc }
-    });
-    GroupShard { number, group, policy, accounts }
+    })
 }
