@@ -242,7 +242,6 @@ pub(crate) fn write(
     if dir.exists() && !dir.is_dir() {
         bail!("--out: {} exists and is not a directory", dir.display());
     }
-    // Nothing at all at the path (not even a dangling link): the whole directory is new.
     // Nothing at all at the path (not even a dangling link): the whole directory is new. (A
     // name too long to take the temporary prefix is written file by file instead.)
     if std::fs::symlink_metadata(dir).is_err() {
