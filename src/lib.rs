@@ -21,6 +21,7 @@ mod parallel;
 mod render;
 mod request;
 mod schema;
+mod split;
 mod suggest;
 
 use std::ffi::OsString;

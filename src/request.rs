@@ -345,24 +345,13 @@ fn account(
     }
 }
 
-/// `s.split(',')`, the commas found by one vectorised search.
-fn split_commas(s: &str) -> impl Iterator<Item = &str> {
-    let ends = memchr::memchr_iter(b',', s.as_bytes()).chain([s.len()]);
-    ends.scan(0, move |from, end| {
-        let part = &s[*from..end];
-        *from = end + 1;
-        Some(part)
-    })
-}
-
 /// The member accounts from `--accounts` (which replaces the config's list) or `accounts:`.
 fn accounts(args: &SetupArgs, raw: &RawConfig, text: &YamlText<'_>) -> Vec<AccountEntry> {
     if let Some(list) = &args.accounts {
         // Sized up front: 10,000 ids would otherwise be moved a dozen times as the list grows.
-        let n = list.iter().map(|l| memchr::memchr_iter(b',', l.as_bytes()).count() + 1).sum();
-        let mut entries = Vec::with_capacity(n);
-        let ids = list.iter().flat_map(|l| split_commas(l));
-        entries.extend(ids.enumerate().map(|(index, s)| AccountEntry {
+        let ids = || list.iter().flat_map(|l| crate::split::on(l, b','));
+        let mut entries = Vec::with_capacity(ids().count());
+        entries.extend(ids().enumerate().map(|(index, s)| AccountEntry {
             id: AccountId::parse(s.trim()),
             name: None,
             index,

@@ -6,12 +6,8 @@ pub(crate) fn normalise(src: &str) -> String {
     let mut out = String::with_capacity(src.len());
     let mut blank_run = 0;
     // `trim_end` drops the `\r` of a CRLF line end with the other trailing whitespace.
-    let mut from = 0;
-    // The line breaks found with one vectorised search rather than a `split` per character.
-    let ends = memchr::memchr_iter(b'\n', src.as_bytes()).chain([src.len()]);
-    for end in ends {
-        let line = src[from..end].trim_end();
-        from = end + 1;
+    for line in crate::split::on(src, b'\n') {
+        let line = line.trim_end();
         if line.is_empty() {
             blank_run += 1;
             continue;
