@@ -137,8 +137,9 @@ pub(crate) struct Inputs<'a> {
     pub(crate) previous: &'a Previous,
 }
 
-fn role_arn(inp: &Inputs<'_>, account: &AccountId) -> Expr {
-    iam_arn_in(account.as_str(), inp.role_arn_rest)
+/// A member role's ARN; `rest` is `Inputs::role_arn_rest`.
+fn role_arn(rest: &str, account: &AccountId) -> Expr {
+    iam_arn_in(account.as_str(), rest)
 }
 
 fn assume_doc(sid: &str, resources: Vec<Expr>, conditions: Vec<Condition>) -> PolicyDocument {
@@ -367,15 +368,14 @@ fn attempt(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
 }
 
 fn attempt_shape(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
-    let all_arns = || inp.accounts.iter().map(|a| role_arn(inp, a)).collect::<Vec<_>>();
+    let all_arns = || inp.accounts.iter().map(|a| role_arn(inp.role_arn_rest, a)).collect::<Vec<_>>();
     match shape {
         Shape::PerAccount => {
             // Every account id has 12 digits, so every policy has the size of the first: a setup
             // far over the budget is refused without building thousands of documents.
-            let one = inp
-                .accounts
-                .first()
-                .map_or(0, |a| assume_doc("AssumeMemberRole", vec![role_arn(inp, a)], vec![]).iam_size(inp.env));
+            let one = inp.accounts.first().map_or(0, |a| {
+                assume_doc("AssumeMemberRole", vec![role_arn(inp.role_arn_rest, a)], vec![]).iam_size(inp.env)
+            });
             let budget = GROUP_INLINE.saturating_sub(inp.used_inline);
             if one * inp.accounts.len() > budget {
                 return Err(format!(
@@ -392,7 +392,7 @@ fn attempt_shape(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
                     key: format!("assume-member-role-{a}"),
                     name: format!("assume-member-role-{a}"),
                     description: String::new(),
-                    doc: assume_doc("AssumeMemberRole", vec![role_arn(inp, a)], vec![]),
+                    doc: assume_doc("AssumeMemberRole", vec![role_arn(inp.role_arn_rest, a)], vec![]),
                 })
                 .collect();
             inline_plan(inp, shape, inline, "(one inline group policy per member account)")
@@ -413,7 +413,7 @@ fn attempt_shape(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
         Shape::Groups => spread::plan(inp),
         Shape::Managed => {
             let docs = chunk(inp, &|accts: &[AccountId]| {
-                assume_doc("AssumeMemberRoles", accts.iter().map(|a| role_arn(inp, a)).collect(), vec![])
+                assume_doc("AssumeMemberRoles", accts.iter().map(|a| role_arn(inp.role_arn_rest, a)).collect(), vec![])
             })
             .map_err(|s| format!("managed: one role ARN alone needs {s} characters"))?;
             managed_plan(inp, shape, docs, "managed")

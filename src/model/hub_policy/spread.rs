@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use super::{AssumePlan, GroupShard, Inputs, Shape, UserShard, assume_doc, role_arn};
 use crate::aws::ids::AccountId;
 use crate::aws::quotas::{ACCOUNT_GROUPS, GROUP_INLINE, USER_GROUPS};
-use crate::model::policy::iam_arn_in;
 use crate::model::{Entity, NamedPolicy};
 
 /// The n-th (1-based) hub user or group: the configured name, then `-2`, `-3`, ...
@@ -27,7 +26,8 @@ pub(super) fn capacity(inp: &Inputs<'_>, budget: usize) -> usize {
     let ids: Vec<AccountId> =
         ["000000000001", "000000000002"].iter().filter_map(|s| AccountId::parse(s).ok()).collect();
     let size = |n: usize| {
-        assume_doc("AssumeMemberRoles", ids[..n].iter().map(|a| role_arn(inp, a)).collect(), vec![]).iam_size(inp.env)
+        assume_doc("AssumeMemberRoles", ids[..n].iter().map(|a| role_arn(inp.role_arn_rest, a)).collect(), vec![])
+            .iam_size(inp.env)
     };
     if ids.len() < 2 {
         return 0;
@@ -137,7 +137,7 @@ fn shards(inp: &Inputs<'_>, slots: BTreeMap<usize, Vec<AccountId>>) -> Vec<UserS
 fn policy(role_arn_rest: &str, number: usize, accounts: &[AccountId]) -> Option<NamedPolicy> {
     let key = if number == 1 { "assume-member-roles".to_string() } else { format!("assume-member-roles-{number}") };
     (!accounts.is_empty()).then(|| {
-        let arns = accounts.iter().map(|a| iam_arn_in(a.as_str(), role_arn_rest)).collect();
+        let arns = accounts.iter().map(|a| role_arn(role_arn_rest, a)).collect();
         let doc = assume_doc("AssumeMemberRoles", arns, vec![]);
         NamedPolicy { key, name: "assume-member-roles".into(), description: String::new(), doc }
     })
