@@ -149,8 +149,9 @@ fn main() {
     }
     let exe = std::env::current_exe().unwrap();
     // Every run's files stay until the end. This VM's root file system is ext4 without a
-    // journal, where creating a file skips each inode of its block group deleted in the last 30
-    // seconds (`recently_deleted` in a kernel profile): removing a run's directory would bill a
+    // journal, where creating a file skips each inode of its block group deleted in the last 60
+    // seconds, 5 minutes while its inode table is not yet written back (`recently_deleted` in a
+    // kernel profile): removing a run's directory would bill a
     // scan over its hundreds of inodes to the next run's files, emit and floor alike, and make
     // the table a measure of how recently the previous run ended.
     let root = tempfile::tempdir().unwrap();

@@ -40,6 +40,10 @@ impl<'a, T: Sync, R: Send + Sync, F: Fn(&T) -> R + Sync> Shared<'a, T, R, F> {
 /// `f` of each item, in order, on this thread and a second one (this one alone when no thread
 /// is to be had).
 pub(crate) fn map<T: Sync, R: Send + Sync>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    // One item (the single group of a small hub) is not worth starting a thread for.
+    if items.len() < 2 {
+        return items.iter().map(f).collect();
+    }
     let shared = Shared::new(items, f);
     std::thread::scope(|scope| {
         let side = std::thread::Builder::new().spawn_scoped(scope, || shared.help());

@@ -70,11 +70,11 @@ pub(crate) fn members(b: &mut Build<'_>, hub: Option<&AccountId>, optional: bool
 /// The names of the members kept, each a valid IAM name and unique ignoring case, checked in
 /// the order of the list.
 fn names(entries: &[AccountEntry], kept: &[(&AccountId, usize)], problems: &mut Vec<(usize, String, String)>) {
-    let mut named: Vec<usize> = kept.iter().map(|&(_, n)| n).filter(|&n| entries[n].name.is_some()).collect();
+    let mut named: Vec<(usize, &String)> =
+        kept.iter().filter_map(|&(_, n)| Some((n, entries[n].name.as_ref()?))).collect();
     named.sort_unstable();
     let mut names_seen: HashMap<String, usize> = HashMap::new();
-    for n in named {
-        let Some(name) = &entries[n].name else { continue };
+    for (n, name) in named {
         match ids::iam_name(name, 64) {
             Err(m) => problems.push((n, entries[n].name_field(), m)),
             Ok(_) => {
