@@ -114,6 +114,9 @@ impl Pending {
 /// Parses the template back and enforces CloudFormation's resource limit, so a template bug or an
 /// oversized setup fails here instead of in `aws cloudformation deploy`.
 fn template(path: &str, text: &str, blame: &Blame) -> Result<()> {
+    // The tests' stand-in for a bug that makes the parse-back panic.
+    #[cfg(test)]
+    assert_ne!(text, tests::PANICS, "the check panicked on purpose");
     let resources = yaml_outline::resources(text)
         .map_err(|e| anyhow!(e))
         .with_context(|| blame.message(&format!("{path} is not valid YAML")))?
@@ -127,6 +130,24 @@ fn template(path: &str, text: &str, blame: &Blame) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A template text the check panics on (`template`).
+    pub(super) const PANICS: &str = "# make the check panic\n";
+
+    #[test]
+    fn a_panic_while_checking_is_that_templates_failure_whoever_took_it() {
+        // No threads of its own: the helpers are the file writers, and a panic on one of them
+        // must still leave a failure for `wait` rather than a template nobody checked.
+        let files =
+            [file("cloudformation/a.yaml", "Resources:\n  A:\n    Type: X\n"), file("cloudformation/p.yaml", PANICS)];
+        let pending = start(&files, Blame::default(), 0);
+        std::thread::scope(|s| {
+            s.spawn(|| pending.help());
+            pending.help();
+        });
+        let err = pending.wait().unwrap_err();
+        assert_eq!(err.to_string(), "internal error: checking cloudformation/p.yaml panicked; please report this");
+    }
 
     fn file(path: &str, contents: &str) -> OutputFile {
         OutputFile { path: path.into(), contents: contents.into() }
