@@ -381,6 +381,7 @@ fn write_new_dir(
     written.into_iter().collect::<Result<()>>()?;
     create_new(&new.path().join(MANIFEST), manifest_text(&manifest).as_bytes(), false)
         .with_context(|| format!("writing {}", dir.join(MANIFEST).display()))?;
+    // Linux: one syncfs; elsewhere `create_new` synced each file already.
     durable(new.path(), &[])?;
     ready()?;
     // `parent/name`, not `dir`: `--out x/.` names `x` too, but resolves only once `x` exists.
