@@ -11,19 +11,29 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub(crate) struct Shared<'a, T, R, F> {
     items: &'a [T],
     f: F,
+    /// The order the items are taken in (indices into `items`).
+    order: Vec<usize>,
     next: AtomicUsize,
     done: Vec<OnceLock<R>>,
 }
 
 impl<'a, T: Sync, R: Send + Sync, F: Fn(&T) -> R + Sync> Shared<'a, T, R, F> {
     pub(crate) fn new(items: &'a [T], f: F) -> Self {
-        Self { items, f, next: AtomicUsize::new(0), done: items.iter().map(|_| OnceLock::new()).collect() }
+        let order = (0..items.len()).collect();
+        Self { items, f, order, next: AtomicUsize::new(0), done: items.iter().map(|_| OnceLock::new()).collect() }
+    }
+
+    /// The items taken largest first by `size`: the last ones to be taken are then the small ones,
+    /// and no thread is left working alone through a large one at the end.
+    pub(crate) fn largest_first(items: &'a [T], f: F, size: impl Fn(&T) -> usize) -> Self {
+        let mut shared = Self::new(items, f);
+        shared.order.sort_by_key(|&i| std::cmp::Reverse(size(&items[i])));
+        shared
     }
 
     /// Takes items until none is left.
     pub(crate) fn help(&self) {
-        loop {
-            let i = self.next.fetch_add(1, Ordering::Relaxed);
+        while let Some(&i) = self.order.get(self.next.fetch_add(1, Ordering::Relaxed)) {
             let (Some(item), Some(slot)) = (self.items.get(i), self.done.get(i)) else { break };
             let _ = slot.set((self.f)(item));
         }
@@ -79,7 +89,24 @@ mod tests {
             assert_eq!(map(&items, |i| format!("{i}:{}", i * i)), want, "{n}");
             // No thread got to them (one panicked): `into_results` does them.
             assert_eq!(Shared::new(&items, |i: &usize| format!("{i}:{}", i * i)).into_results(), want, "{n}");
+            // Taken in another order, still given back in the list's.
+            let shared = Shared::largest_first(&items, |i: &usize| format!("{i}:{}", i * i), |i| i % 7);
+            std::thread::scope(|s| {
+                s.spawn(|| shared.help());
+                shared.help();
+            });
+            assert_eq!(shared.into_results(), want, "{n}");
         }
+    }
+
+    #[test]
+    fn largest_first_takes_the_largest_items_first() {
+        let sizes = [3, 9, 1, 9, 5];
+        let taken = std::sync::Mutex::new(Vec::new());
+        let shared = Shared::largest_first(&sizes, |s: &usize| taken.lock().unwrap().push(*s), |s| *s);
+        shared.help();
+        assert_eq!(*taken.lock().unwrap(), vec![9, 9, 5, 3, 1]);
+        assert_eq!(shared.into_results().len(), sizes.len());
     }
 
     #[test]

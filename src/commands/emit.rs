@@ -53,9 +53,9 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     // nothing from it. A problem with the plan is reported first, as when one followed the other.
     let (planned, engine) = crate::parallel::join(|| plan(args), || engine(args));
     let Planned { plan, before, generated_new } = planned?;
-    // The CloudFormation templates are parsed back while the files are staged, by the threads
-    // that write them (shown instead, the check has threads of its own); nothing is renamed
-    // into place before that check passes.
+    // The CloudFormation templates are parsed back while the staged files flush to disk, by the
+    // threads that wrote them (shown instead, the check has threads of its own); nothing is
+    // renamed into place before that check passes.
     let threads = if args.stdout || args.check { render::check::THREADS } else { 0 };
     let (rendered, check) = render::render_deferred(&plan, Formats::of(args.format), &engine?, threads)?;
     for w in plan.warnings.iter().chain(&rendered.warnings) {

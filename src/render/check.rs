@@ -1,8 +1,9 @@
 //! The parse-back of the CloudFormation templates (`yaml_outline`), with CloudFormation's
 //! resource limit. It starts once the templates are rendered: on threads of its own when the
-//! caller only waits for it, or taken up by the threads that write the files (`help`), which
-//! then do not compete with two more; `output::write` waits for it before the first file is
-//! renamed into place, so a template that does not parse back is never written.
+//! caller only waits for it, or taken up by the threads that write the files (`help`) while the
+//! disk flushes them, so that they do not compete with two more; `output::write` waits for it
+//! before the first file is renamed into place, so a template that does not parse back is never
+//! written.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
