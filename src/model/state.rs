@@ -64,7 +64,9 @@ impl State {
 
     pub(crate) fn to_json(&self) -> String {
         // Serialising plain data to a string cannot fail.
-        format!("{}\n", serde_json::to_string_pretty(self).unwrap_or_default())
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
     }
 
     /// The assume documents of the hub's `sts:AssumeRole` shape, as (key, accounts).

@@ -14,7 +14,7 @@ pub(crate) mod tf_fmt;
 pub(crate) mod view;
 mod yaml_outline;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use tera::{Context, Tera};
@@ -229,7 +229,7 @@ pub(crate) fn render_deferred(
 /// thousands of accounts each is a good part of the run.
 fn render_files(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendered> {
     let shared = view::shared(model)?;
-    let spare = Spare { cli: AtomicBool::new(formats.cli), data: AtomicBool::new(true) };
+    let spare = Spare { next: AtomicUsize::new(0) };
     let (main, tf, spare_here, spare_there) = std::thread::scope(|scope| {
         let (shared, spare) = (&shared, &spare);
         let second = (formats.tf || formats.cli).then(|| {
@@ -257,23 +257,26 @@ fn render_files(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendere
     Ok(out)
 }
 
-/// The files that need neither the CloudFormation nor the Terraform context: each taken once,
-/// by the first thread done with its own.
+/// The files that need neither the CloudFormation nor the Terraform context, in three pieces,
+/// the largest first (the CLI script and its documents, the state record, the other data
+/// files): each taken once, one at a time, by whichever thread is done with its own work, so the
+/// first one done does not take them all while the other finishes alone.
 struct Spare {
-    cli: AtomicBool,
-    data: AtomicBool,
+    next: AtomicUsize,
 }
 
 impl Spare {
     fn take(&self, model: &Plan, formats: Formats, tera: &Engine) -> Vec<Result<Vec<OutputFile>>> {
         let mut done = Vec::new();
-        if self.cli.swap(false, Ordering::AcqRel) {
-            done.push(cli_files(model, tera));
+        loop {
+            done.push(match self.next.fetch_add(1, Ordering::Relaxed) {
+                0 if formats.cli => cli_files(model, tera),
+                0 => continue,
+                1 => Ok(state_file(model)),
+                2 => data_files(model, formats),
+                _ => return done,
+            });
         }
-        if self.data.swap(false, Ordering::AcqRel) {
-            done.push(data_files(model, formats));
-        }
-        done
     }
 }
 
@@ -414,16 +417,25 @@ fn tf_files(model: &Plan) -> Vec<&'static (&'static str, &'static str)> {
     tables.iter().flat_map(|t| t.iter()).collect()
 }
 
+/// The record of what a hub and spoke setup placed, which the next run starts from.
+fn state_file(model: &Plan) -> Vec<OutputFile> {
+    let state =
+        model.spokes().map(|h| OutputFile { path: crate::model::state::FILE.into(), contents: h.state.to_json() });
+    state.into_iter().collect()
+}
+
 /// Files that are data, not templates: the member accounts for DEPLOY.md's loops, and a vendor
 /// role's known ExternalIds.
 fn data_files(model: &Plan, formats: Formats) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     if !model.members().is_empty() {
-        let ids: String = model.members().iter().map(|m| format!("{}\n", m.account)).collect();
+        // One buffer of 13 bytes a line, not a string formatted per account.
+        let mut ids = String::with_capacity(model.members().len() * 13);
+        for m in model.members() {
+            ids.push_str(m.account.as_str());
+            ids.push('\n');
+        }
         files.push(OutputFile { path: view::ACCOUNTS_FILE.into(), contents: ids });
-    }
-    if let Some(h) = model.spokes() {
-        files.push(OutputFile { path: crate::model::state::FILE.into(), contents: h.state.to_json() });
     }
     if let Some(ids) = model.vendor().and_then(|v| v.external_ids.known()) {
         files.push(OutputFile {
