@@ -267,7 +267,7 @@ mod tests {
         fn byte_string_values_render_as_their_lists_of_parts(values in prop::collection::vec(value(), 0..14)) {
             let filters = ["yaml_items(indent=2)", "yaml_long_list(indent=2)", "hcl_items(indent=2)"];
             let mut new = Context::new();
-            new.insert("l", &ValueList(values.iter().map(|v| view(v)).collect()));
+            new.insert("l", &ValueList::from_views(values.iter().map(|v| view(v)).collect()));
             let mut old = Context::new();
             old.insert("l", &values.iter().map(|v| list_form(v)).collect::<Vec<_>>());
             for f in filters {

@@ -44,17 +44,40 @@ pub(crate) const RECORD: char = '\u{1e}';
 /// value's parts joined by `UNIT` and followed by `RECORD`, so a hub group's thousands of role
 /// ARNs are one Tera value to build and drop, not thousands of lists. A list holding a value with
 /// no part, or a part holding either separator, goes as the list of its values instead.
-#[derive(Default, Clone, Debug, PartialEq, Eq)]
-pub(crate) struct ValueList(pub(crate) Vec<ValueView>);
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ValueList {
+    Bytes(Vec<u8>),
+    Views(Vec<ValueView>),
+}
 
-impl Serialize for ValueList {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl Default for ValueList {
+    fn default() -> Self {
+        Self::Bytes(Vec::new())
+    }
+}
+
+impl ValueList {
+    /// `values` as `target` writes them, encoded straight from the model's segments: no
+    /// `ValueView` (three strings and a list each) per role ARN of a hub group on the way.
+    pub(crate) fn of(target: Target, values: &[Expr]) -> Self {
         let mut bytes = Vec::new();
-        for v in &self.0 {
+        for e in values {
+            if !encode(target, e, &mut bytes) {
+                return Self::Views(values.iter().map(|v| value(target, v)).collect());
+            }
+        }
+        Self::Bytes(bytes)
+    }
+
+    /// `views` in the byte string form, where they can take it.
+    #[cfg(test)]
+    pub(crate) fn from_views(views: Vec<ValueView>) -> Self {
+        let mut bytes = Vec::new();
+        for v in &views {
             let clean = !v.0.is_empty()
                 && v.0.iter().all(|p| memchr::memchr2(UNIT as u8, RECORD as u8, p.as_bytes()).is_none());
             if !clean {
-                return self.0.serialize(s);
+                return Self::Views(views);
             }
             for (i, p) in v.0.iter().enumerate() {
                 if i > 0 {
@@ -64,7 +87,51 @@ impl Serialize for ValueList {
             }
             bytes.push(RECORD as u8);
         }
-        s.serialize_bytes(&bytes)
+        Self::Bytes(bytes)
+    }
+}
+
+/// Appends `e` as a `ValueList` value: its `ValueView` parts (text first, then reference and text
+/// in turn) joined by `UNIT`, then `RECORD`. False, with `bytes` not to be used, for a value with
+/// no part or a part holding a separator.
+fn encode(target: Target, e: &Expr, bytes: &mut Vec<u8>) -> bool {
+    let mut parts = 0usize;
+    for seg in &e.0 {
+        // An odd count of parts ends with text, which more text extends.
+        let text_open = parts % 2 == 1;
+        let clean = match seg {
+            Seg::Lit(l) => push_part(bytes, &mut parts, l, !text_open),
+            Seg::Var(r) => {
+                (text_open || push_part(bytes, &mut parts, "", true))
+                    && push_part(bytes, &mut parts, &reference(target, *r), true)
+            }
+        };
+        if !clean {
+            return false;
+        }
+    }
+    bytes.push(RECORD as u8);
+    parts > 0
+}
+
+/// `s` appended to the last part, or as a new one; false if it holds a separator.
+fn push_part(bytes: &mut Vec<u8>, parts: &mut usize, s: &str, new_part: bool) -> bool {
+    if new_part {
+        if *parts > 0 {
+            bytes.push(UNIT as u8);
+        }
+        *parts += 1;
+    }
+    bytes.extend_from_slice(s.as_bytes());
+    memchr::memchr2(UNIT as u8, RECORD as u8, s.as_bytes()).is_none()
+}
+
+impl Serialize for ValueList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Bytes(bytes) => s.serialize_bytes(bytes),
+            Self::Views(views) => views.serialize(s),
+        }
     }
 }
 
@@ -147,10 +214,7 @@ pub(crate) fn doc(target: Target, d: &PolicyDocument) -> DocView {
                 // Conditions arrive sorted by (operator, key); group them by operator.
                 let mut conditions: Vec<ConditionOp> = Vec::new();
                 for c in &st.conditions {
-                    let entry = ConditionEntry {
-                        key: c.key.clone(),
-                        values: ValueList(c.values.iter().map(|v| value(target, v)).collect()),
-                    };
+                    let entry = ConditionEntry { key: c.key.clone(), values: ValueList::of(target, &c.values) };
                     match conditions.last_mut() {
                         Some(op) if op.operator == c.operator => op.entries.push(entry),
                         _ => conditions.push(ConditionOp {
@@ -163,10 +227,10 @@ pub(crate) fn doc(target: Target, d: &PolicyDocument) -> DocView {
                 StatementView {
                     sid: st.sid.clone(),
                     has_principals: !st.principals.is_empty(),
-                    principals: ValueList(st.principals.iter().map(|v| value(target, v)).collect()),
+                    principals: ValueList::of(target, &st.principals),
                     actions: st.actions.clone(),
                     has_resources: !st.resources.is_empty(),
-                    resources: ValueList(st.resources.iter().map(|v| value(target, v)).collect()),
+                    resources: ValueList::of(target, &st.resources),
                     has_conditions: !conditions.is_empty(),
                     conditions,
                 }
@@ -268,5 +332,29 @@ mod tests {
         assert_eq!(snake("IAMReadOnlyAccess"), "iam_read_only_access");
         assert_eq!(snake("read-own-identity"), "read_own_identity");
         assert_eq!(snake("AmazonRoute53FullAccess"), "amazon_route53_full_access");
+    }
+
+    fn seg() -> impl proptest::strategy::Strategy<Value = Seg> {
+        use proptest::prelude::*;
+        prop_oneof![
+            prop::sample::select(vec!["", "arn:", ":iam::", "x\u{1f}y", "\u{1e}"]).prop_map(|l| Seg::Lit(l.into())),
+            prop::sample::select(vec![Var::Partition, Var::Account, Var::HubUserName, Var::ExternalId(1)])
+                .prop_map(Seg::Var),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Encoded from the segments, a list is what its `ValueView`s make of it, whatever the
+        /// order of text and references, empty values and separators included.
+        #[test]
+        fn a_list_encoded_from_segments_is_the_list_of_its_views(
+            values in proptest::collection::vec(proptest::collection::vec(seg(), 0..5), 0..6)
+        ) {
+            let values: Vec<Expr> = values.into_iter().map(Expr).collect();
+            for target in [Target::CfnHub, Target::TfMember] {
+                let views = ValueList::from_views(values.iter().map(|v| value(target, v)).collect());
+                proptest::prop_assert_eq!(ValueList::of(target, &values), views);
+            }
+        }
     }
 }
