@@ -148,13 +148,18 @@ fn sub_text_into(o: &mut String, parts: &[Part<'_>]) {
 /// quoted scalars, which is most of the parse-back of a hub of thousands of accounts. The text
 /// starts with a line break and each line is indented by `indent`. `None` when a value would
 /// not read back from its line: empty, spaces at either end, or a character a block cannot hold.
-pub(crate) fn cfn_split_list(values: &[Vec<Part<'_>>], indent: usize) -> Option<String> {
-    let refs = values.iter().flatten().any(|p| matches!(p, Part::Ref(_)));
+pub(crate) fn cfn_split_list<'p, V: AsRef<[Part<'p>]>>(values: &[V], indent: usize) -> Option<String> {
+    let refs = values.iter().flat_map(AsRef::as_ref).any(|p| matches!(p, Part::Ref(_)));
     let pad = " ".repeat(indent);
-    let mut o = format!("\n{pad}Fn::Split:\n{pad}  - \"\\n\"\n{pad}  - ");
-    o.push_str(if refs { "Fn::Sub: |-" } else { "|-" });
     let line_pad = " ".repeat(indent + if refs { 6 } else { 4 });
+    // Sized once for the lines (a reference takes three more bytes, `${}`), not doubled up to
+    // the thousands of role ARNs of a hub group.
+    let body: usize = values.iter().flat_map(AsRef::as_ref).map(|(Part::Lit(s) | Part::Ref(s))| s.len() + 3).sum();
+    let mut o = String::with_capacity(body + values.len() * (line_pad.len() + 1) + 4 * pad.len() + 32);
+    o.push_str(&format!("\n{pad}Fn::Split:\n{pad}  - \"\\n\"\n{pad}  - "));
+    o.push_str(if refs { "Fn::Sub: |-" } else { "|-" });
     for v in values {
+        let v = v.as_ref();
         o.push('\n');
         o.push_str(&line_pad);
         let start = o.len();
@@ -206,19 +211,34 @@ fn hcl_fragment_into(out: &mut String, s: &str) {
 
 /// An HCL quoted string that Terraform reads back as exactly `s`.
 pub(crate) fn hcl_quote(s: &str) -> String {
-    format!("\"{}\"", hcl_fragment(s))
+    let mut o = String::with_capacity(s.len() + 2);
+    hcl_quote_into(&mut o, s);
+    o
+}
+
+/// `hcl_quote` appended to `o`.
+pub(crate) fn hcl_quote_into(o: &mut String, s: &str) {
+    o.push('"');
+    hcl_fragment_into(o, s);
+    o.push('"');
 }
 
 /// An HCL quoted template: literal parts escaped, references interpolated as `${ref}`.
 pub(crate) fn hcl_value(parts: &[Part<'_>]) -> String {
     let len: usize = parts.iter().map(|(Part::Lit(s) | Part::Ref(s))| s.len() + 3).sum();
     let mut o = String::with_capacity(len + 2);
+    hcl_value_into(&mut o, parts);
+    o
+}
+
+/// `hcl_value` appended to `o` (the thousands of role ARNs of a hub group into one buffer).
+pub(crate) fn hcl_value_into(o: &mut String, parts: &[Part<'_>]) {
     o.push('"');
     for (i, p) in parts.iter().enumerate() {
         match p {
             Part::Lit(s) => {
                 let start = o.len();
-                hcl_fragment_into(&mut o, s);
+                hcl_fragment_into(o, s);
                 let next_is_ref = matches!(parts.get(i + 1), Some(Part::Ref(_)));
                 // A literal `$` right before `${ref}` would read as the escape `$${`: emit that
                 // one dollar as an interpolated string instead.
@@ -235,7 +255,6 @@ pub(crate) fn hcl_value(parts: &[Part<'_>]) -> String {
         }
     }
     o.push('"');
-    o
 }
 
 /// A line comment's text (YAML, HCL or shell `#`): one line, so it cannot end the comment.

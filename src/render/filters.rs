@@ -32,23 +32,43 @@ fn push_part<'a>(out: &mut Vec<Part<'a>>, i: usize, s: &'a str, count: usize) {
     }
 }
 
+/// The values of a list: every value's parts in one list, and where each value's parts end, so
+/// a hub group's thousands of role ARNs take two allocations rather than one each.
+#[derive(Default)]
+struct Values<'a> {
+    parts: Vec<Part<'a>>,
+    ends: Vec<usize>,
+}
+
+impl<'a> Values<'a> {
+    /// Each value's parts.
+    fn each(&self) -> Vec<&[Part<'a>]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(start, &end)| &self.parts[start..end]).collect()
+    }
+
+    fn push(&mut self, value: impl IntoIterator<Item = Part<'a>>) {
+        self.parts.extend(value);
+        self.ends.push(self.parts.len());
+    }
+}
+
 /// The values of a `ValueList`'s byte string, each ended by `RECORD`, its parts separated by
 /// `UNIT`. One pass over the bytes: the separators are ASCII, so every cut is at a character
 /// boundary.
-fn decode(text: &str) -> Vec<Vec<Part<'_>>> {
-    let mut values = Vec::new();
-    let mut value = Vec::new();
+fn decode(text: &str) -> Values<'_> {
+    let mut values = Values::default();
     let (mut start, mut part) = (0, 0);
     let bytes = text.as_bytes();
     for i in memchr::memchr2_iter(UNIT as u8, RECORD as u8, bytes) {
         if bytes[i] == UNIT as u8 {
             // Not the value's last part: more parts follow it.
-            push_part(&mut value, part, &text[start..i], 2);
+            push_part(&mut values.parts, part, &text[start..i], 2);
             part += 1;
         } else {
             // Its last part: a value that is only empty text keeps it as its one part.
-            push_part(&mut value, part, &text[start..i], part + 1);
-            values.push(std::mem::take(&mut value));
+            push_part(&mut values.parts, part, &text[start..i], part + 1);
+            values.ends.push(values.parts.len());
             part = 0;
         }
         start = i + 1;
@@ -62,7 +82,7 @@ fn utf8(bytes: &[u8]) -> TeraResult<&str> {
 
 /// The values of a list: a `ValueList`'s byte string (each value ended by `RECORD`), or a list
 /// of values.
-fn values(v: &Value) -> TeraResult<Vec<Vec<Part<'_>>>> {
+fn values(v: &Value) -> TeraResult<Values<'_>> {
     if let Some(bytes) = v.as_bytes() {
         let text = utf8(bytes)?;
         if !text.is_empty() && !text.ends_with(RECORD) {
@@ -70,31 +90,34 @@ fn values(v: &Value) -> TeraResult<Vec<Vec<Part<'_>>>> {
         }
         return Ok(decode(text));
     }
-    v.as_array()
-        .ok_or_else(|| Error::message(format!("expected a list of values, got {}", v.name())))?
-        .iter()
-        .map(parts)
-        .collect()
+    let list = v.as_array().ok_or_else(|| Error::message(format!("expected a list of values, got {}", v.name())))?;
+    let mut values = Values::default();
+    for item in list {
+        values.push(parts(item)?);
+    }
+    Ok(values)
 }
 
 /// Each value of the list `v` on a line of its own, indented by `indent` spaces, written by
 /// `item`.
 fn items(v: &Value, indent: usize, item: impl Fn(&mut String, &[Part<'_>])) -> TeraResult<String> {
-    Ok(lines(&values(v)?, indent, item))
+    Ok(lines(&values(v)?.each(), indent, item))
 }
 
-fn lines(values: &[Vec<Part<'_>>], indent: usize, item: impl Fn(&mut String, &[Part<'_>])) -> String {
-    let mut out = String::new();
+fn lines<'p, V: AsRef<[Part<'p>]>>(values: &[V], indent: usize, item: impl Fn(&mut String, &[Part<'p>])) -> String {
+    // Room for each line's text, quotes and a reference's `${}`: one buffer for the list.
+    let text: usize = values.iter().flat_map(AsRef::as_ref).map(|(Part::Lit(s) | Part::Ref(s))| s.len() + 3).sum();
+    let mut out = String::with_capacity(text + values.len() * (indent + 6));
     for value in values {
         out.push('\n');
         out.extend(std::iter::repeat_n(' ', indent));
-        item(&mut out, value);
+        item(&mut out, value.as_ref());
     }
     out
 }
 
 /// A YAML block sequence of CloudFormation values.
-fn yaml_sequence(values: &[Vec<Part<'_>>], indent: usize) -> String {
+fn yaml_sequence<'p, V: AsRef<[Part<'p>]>>(values: &[V], indent: usize) -> String {
     lines(values, indent, |o, p| {
         o.push_str("- ");
         o.push_str(&cfn_value(p));
@@ -133,7 +156,7 @@ pub(crate) fn register(tera: &mut Tera) {
     // items of an HCL list with their commas): one call for a list of thousands of role ARNs
     // instead of a template loop step and a filter call per value.
     tera.register_filter("yaml_items", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
-        Ok(yaml_sequence(&values(v)?, indent(&kw)?))
+        Ok(yaml_sequence(&values(v)?.each(), indent(&kw)?))
     });
     // A list that grows with the accounts (the role ARNs a hub group may assume): past
     // `SPLIT_AFTER` values, one `Fn::Split` block (see `escape::cfn_split_list`); a sequence as
@@ -141,6 +164,7 @@ pub(crate) fn register(tera: &mut Tera) {
     tera.register_filter("yaml_long_list", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
         let at = indent(&kw)?;
         let values = values(v)?;
+        let values = values.each();
         if values.len() > SPLIT_AFTER {
             if let Some(text) = escape::cfn_split_list(&values, at) {
                 return Ok(text);
@@ -150,10 +174,10 @@ pub(crate) fn register(tera: &mut Tera) {
     });
     tera.register_filter("hcl_items", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
         items(v, indent(&kw)?, |o, p| {
-            o.push_str(&match p {
-                [Part::Lit(s)] => hcl_quote(s),
-                _ => hcl_value(p),
-            });
+            match p {
+                [Part::Lit(s)] => escape::hcl_quote_into(o, s),
+                _ => escape::hcl_value_into(o, p),
+            }
             o.push(',');
         })
     });

@@ -60,7 +60,10 @@ impl ValueList {
     /// `values` as `target` writes them, encoded straight from the model's segments: no
     /// `ValueView` (three strings and a list each) per role ARN of a hub group on the way.
     pub(crate) fn of(target: Target, values: &[Expr]) -> Self {
-        let mut bytes = Vec::new();
+        // Sized once (a reference counted as 44 bytes, the longest, Terraform's caller account id),
+        // not doubled up to the thousands of role ARNs of a hub group.
+        let size = |e: &Expr| e.0.iter().map(|s| if let Seg::Lit(l) = s { l.len() + 1 } else { 45 }).sum::<usize>();
+        let mut bytes = Vec::with_capacity(values.iter().map(|e| size(e) + 2).sum());
         for e in values {
             if !encode(target, e, &mut bytes) {
                 return Self::Views(values.iter().map(|v| value(target, v)).collect());
