@@ -53,15 +53,17 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     // nothing from it. A problem with the plan is reported first, as when one followed the other.
     let (planned, engine) = crate::parallel::join(|| plan(args), || engine(args));
     let Planned { plan, before, generated_new } = planned?;
-    // The CloudFormation templates are parsed back while the staged files flush to disk, by the
-    // threads that wrote them (shown instead, the check has threads of its own); nothing is
-    // renamed into place before that check passes.
-    let threads = if args.stdout || args.check { render::check::THREADS } else { 0 };
-    let (rendered, check) = render::render_deferred(&plan, Formats::of(args.format), &engine?, threads)?;
+    let engine = engine?;
+    let rendered = render::render_deferred(&plan, Formats::of(args.format), &engine)?;
     for w in plan.warnings.iter().chain(&rendered.warnings) {
         let _ = writeln!(stderr, "warning: {w}");
     }
     let files = select(args, rendered.files)?;
+    // The CloudFormation templates about to be written are parsed back while the staged files
+    // flush to disk, by the threads that wrote them (shown instead, by two threads first);
+    // nothing is renamed into place before that check passes.
+    let to_check: &[render::OutputFile] = if rendered.unchecked { &files } else { &[] };
+    let check = render::check::start(to_check, engine.blame());
     if args.stdout || args.check {
         check.wait()?;
         return show(args, &files, stdout, stderr);

@@ -45,6 +45,8 @@ pub(crate) struct OutputFile {
 pub(crate) struct Rendered {
     pub(crate) files: Vec<OutputFile>,
     pub(crate) warnings: Vec<String>,
+    /// The CloudFormation templates are still to be parsed back (`check`).
+    pub(crate) unchecked: bool,
 }
 
 /// The templates: the built-ins, some replaced by the user's (`--templates DIR`).
@@ -55,7 +57,7 @@ pub(crate) struct Engine {
 
 impl Engine {
     /// A broken output: our bug with the built-ins, the replaced templates' otherwise.
-    fn blame(&self) -> check::Blame {
+    pub(crate) fn blame(&self) -> check::Blame {
         check::Blame(self.overrides.iter().map(|o| o.path.display().to_string()).collect())
     }
 }
@@ -193,34 +195,27 @@ const TF_SINGLE_ACCOUNT: Files = &[
     ("terraform/outputs.tf.tera", "terraform/outputs.tf"),
 ];
 
-/// `render_deferred` with the built-in templates, waiting for the check.
+/// `render_deferred` with the built-in templates, and the check.
 #[cfg(test)]
 pub(crate) fn render(model: &Plan, formats: Formats) -> Result<Rendered> {
-    let (out, pending) = render_deferred(model, formats, &engine(&[])?, check::THREADS)?;
-    pending.wait()?;
+    let out = render_deferred(model, formats, &engine(&[])?)?;
+    check::start(&out.files, check::Blame::default()).wait()?;
     Ok(out)
 }
 
 /// Every file of the setup, rendered with `tera`. The parse-back of the CloudFormation templates
-/// is left running (`check`): the caller waits for it before it writes anything. The files of
-/// replaced templates (`--templates DIR`) are all parsed back before this returns. `threads`:
-/// how many the check starts of its own (`check::start`).
-pub(crate) fn render_deferred(
-    model: &Plan,
-    formats: Formats,
-    tera: &Engine,
-    threads: usize,
-) -> Result<(Rendered, check::Pending)> {
-    let out = render_files(model, formats, tera)?;
-    // Replaced templates are parsed back right here, with the check's own threads.
-    let threads = if tera.overrides.is_empty() { threads } else { check::THREADS };
-    let pending = check::start(&out.files, tera.blame(), threads);
+/// of the built-ins is left to the caller (`check::start` over the files it writes, `unchecked`
+/// set); the files of replaced templates (`--templates DIR`) are all parsed back before this
+/// returns.
+pub(crate) fn render_deferred(model: &Plan, formats: Formats, tera: &Engine) -> Result<Rendered> {
+    let mut out = render_files(model, formats, tera)?;
     if tera.overrides.is_empty() {
-        return Ok((out, pending));
+        out.unchecked = true;
+        return Ok(out);
     }
-    pending.wait()?;
+    check::start(&out.files, tera.blame()).wait()?;
     overrides::parse_back(&out.files, &tera.overrides)?;
-    Ok((out, check::Pending::passed()))
+    Ok(out)
 }
 
 /// Every file of the setup. CloudFormation (and DEPLOY.md, which reads what the CloudFormation
