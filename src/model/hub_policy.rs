@@ -2,7 +2,7 @@
 //! policy of a group against 5,120 non-whitespace characters; seed 002's one-policy-per-account
 //! layout breaks at about 37 accounts. We measure each candidate shape and take the first that fits.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
 use super::deploy::Organization;
 use super::{Entity, NamedPolicy};
@@ -227,13 +227,15 @@ pub(super) fn place(
     (capacity, last): (&dyn Fn(usize) -> usize, usize),
 ) -> Vec<(usize, Vec<AccountId>)> {
     // Only a previous placement is checked against the current accounts (a first run has none).
-    let current: BTreeSet<&AccountId> = if previous.is_empty() { BTreeSet::new() } else { accounts.iter().collect() };
+    // Hash sets of references: a re-emit of 10,000 accounts looks each one up twice, which in
+    // ordered sets of cloned ids was most of the run's model.
+    let current: HashSet<&AccountId> = if previous.is_empty() { HashSet::new() } else { accounts.iter().collect() };
     let mut slots: BTreeMap<usize, Vec<AccountId>> = BTreeMap::new();
-    let mut placed = BTreeSet::new();
+    let mut placed: HashSet<&AccountId> = HashSet::with_capacity(current.len());
     for (n, mut kept) in previous {
         kept.retain(|a| current.contains(a) && !placed.contains(a));
         kept.truncate(capacity(n));
-        placed.extend(kept.iter().cloned());
+        placed.extend(kept.iter().filter_map(|a| current.get(a).copied()));
         slots.insert(n, kept);
     }
     let mut open = 1;
