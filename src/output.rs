@@ -262,14 +262,16 @@ fn foreign_files(
 }
 
 /// `partial` (`--only`): `files` are some of the outputs, so nothing else is removed and the
-/// manifest keeps the others. `help` is taken up while the staged files flush to disk, and
-/// `ready` waited for after that, before the first rename: a check still running on the files
+/// manifest keeps the others. `changing` is told which of `files` are about to be written (the
+/// others are on disk as they are), `help` is taken up while they flush to disk, and `ready`
+/// waited for after that, before the first rename: a check still running on the files
 /// (`render::check`) that fails leaves the directory as it was.
 pub(crate) fn write(
     dir: &Path,
     files: &[OutputFile],
     force: bool,
     partial: bool,
+    changing: &dyn Fn(&[&OutputFile]),
     help: &(dyn Fn() + Sync),
     ready: impl FnOnce() -> Result<()>,
 ) -> Result<Report> {
@@ -280,6 +282,7 @@ pub(crate) fn write(
     // name too long to take the temporary prefix is written file by file instead.)
     if std::fs::symlink_metadata(dir).is_err() {
         if let Some(name) = dir.file_name().filter(|n| n.len() <= 200) {
+            changing(&files.iter().collect::<Vec<_>>());
             return write_new_dir(dir, name, files, help, ready);
         }
     }
@@ -305,6 +308,7 @@ pub(crate) fn write(
         }
     }
     let (todo, mut report) = changed(dir, files, &before);
+    changing(&todo.iter().map(|(_, f)| *f).collect::<Vec<_>>());
     // Declared before the staged files: on an early return (or a panic) those are removed first,
     // then the directories created for them.
     let mut dirs = CreatedDirs::default();
@@ -563,7 +567,7 @@ mod tests {
 
     /// `write` with nothing left to wait for.
     fn put(dir: &Path, files: &[OutputFile], force: bool, partial: bool) -> Result<Report> {
-        write(dir, files, force, partial, &|| {}, || Ok(()))
+        write(dir, files, force, partial, &|_| {}, &|| {}, || Ok(()))
     }
 
     #[test]
@@ -586,26 +590,27 @@ mod tests {
             all
         };
         let fail = || Err(anyhow::anyhow!("the check failed"));
-        let err = write(&out, &[file("a/x.txt", "1")], false, false, &|| {}, fail).unwrap_err();
+        let err = write(&out, &[file("a/x.txt", "1")], false, false, &|_| {}, &|| {}, fail).unwrap_err();
         assert_eq!(err.to_string(), "the check failed");
         // A first emit goes through a new directory beside `out`: gone again too.
         assert_eq!(listing(tmp.path()), vec![]);
         let deep = tmp.path().join("new/parents/out");
-        assert!(write(&deep, &[file("a/x.txt", "1")], false, false, &|| {}, fail).is_err());
+        assert!(write(&deep, &[file("a/x.txt", "1")], false, false, &|_| {}, &|| {}, fail).is_err());
         assert_eq!(listing(tmp.path()), vec![]);
         #[allow(clippy::panic)]
-        let panicked =
-            std::panic::catch_unwind(|| write(&out, &[file("a/x.txt", "1")], false, false, &|| {}, || panic!("check")));
+        let panicked = std::panic::catch_unwind(|| {
+            write(&out, &[file("a/x.txt", "1")], false, false, &|_| {}, &|| {}, || panic!("check"))
+        });
         assert!(panicked.is_err());
         assert_eq!(listing(tmp.path()), vec![]);
         put(&out, &[file("a/x.txt", "1"), file("b.txt", "2")], false, false).unwrap();
         let before = listing(&out);
         let changed = [file("a/x.txt", "3"), file("c/new.txt", "4")];
-        assert!(write(&out, &changed, false, false, &|| {}, fail).is_err());
+        assert!(write(&out, &changed, false, false, &|_| {}, &|| {}, fail).is_err());
         assert_eq!(listing(&out), before);
         let mut waited = false;
         put(&out, &changed, false, false).unwrap();
-        write(&out, &changed, false, false, &|| {}, || {
+        write(&out, &changed, false, false, &|_| {}, &|| {}, || {
             waited = true;
             Ok(())
         })
@@ -629,7 +634,7 @@ mod tests {
             std::fs::create_dir(&out).unwrap();
             Ok(())
         };
-        let err = write(&out, &[file("a.txt", "3")], false, false, &|| {}, meanwhile).unwrap_err();
+        let err = write(&out, &[file("a.txt", "3")], false, false, &|_| {}, &|| {}, meanwhile).unwrap_err();
         assert!(format!("{err:#}").contains("renaming"), "{err:#}");
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
         let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();

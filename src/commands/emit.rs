@@ -83,7 +83,8 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
         drop(spent.lock().unwrap_or_else(PoisonError::into_inner).take());
         check.help();
     };
-    let report = output::write(&args.out, &files, args.force, args.only.is_some(), &help, || check.wait())?;
+    let only = |written: &[&render::OutputFile]| check.only(written);
+    let report = output::write(&args.out, &files, args.force, args.only.is_some(), &only, &help, || check.wait())?;
     if generated_new && report.written.iter().any(|f| f == external_id::FILE) {
         let _ = writeln!(
             stderr,

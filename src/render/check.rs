@@ -4,9 +4,9 @@
 //! on two threads when nothing is written; `output::write` waits for it before the first file is
 //! renamed into place, so a template that does not parse back is never written.
 
-use std::sync::Mutex;
-use std::sync::PoisonError;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use anyhow::{Context, Result, anyhow, bail};
 
@@ -32,8 +32,9 @@ impl Blame {
 pub(crate) struct Pending<'f> {
     /// Path and text, in path order.
     templates: Vec<(&'f str, &'f str)>,
-    /// Indices into `templates`, largest first.
-    order: Vec<usize>,
+    /// The templates to check, as indices into `templates`, largest first: all of them, or
+    /// those `only` keeps when it comes first.
+    order: OnceLock<Vec<usize>>,
     next: AtomicUsize,
     failed: Mutex<Vec<(usize, anyhow::Error)>>,
     blame: Blame,
@@ -47,15 +48,32 @@ pub(crate) fn start(files: &[OutputFile], blame: Blame) -> Pending<'_> {
         .filter(|f| f.path.starts_with("cloudformation/") && f.path.ends_with(".yaml"))
         .map(|f| (f.path.as_str(), f.contents.as_str()))
         .collect();
-    let mut order: Vec<usize> = (0..templates.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(templates[i].1.len()));
-    Pending { templates, order, next: AtomicUsize::new(0), failed: Mutex::default(), blame }
+    Pending { templates, order: OnceLock::new(), next: AtomicUsize::new(0), failed: Mutex::default(), blame }
 }
 
 impl Pending<'_> {
+    /// Leaves out the templates that are not among `written` (the files about to change): one
+    /// already on disk as it is now rendered is not written again, so there is nothing to keep
+    /// from being written (a re-emit that adds one account rewrites one template of a dozen).
+    /// Without effect once the check has started.
+    pub(crate) fn only(&self, written: &[&OutputFile]) {
+        let written: HashSet<&str> = written.iter().map(|f| f.path.as_str()).collect();
+        let _ = self.order.set(self.largest_first(|path| written.contains(path)));
+    }
+
+    fn largest_first(&self, keep: impl Fn(&str) -> bool) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.templates.len()).filter(|&i| keep(self.templates[i].0)).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(self.templates[i].1.len()));
+        order
+    }
+
+    fn order(&self) -> &[usize] {
+        self.order.get_or_init(|| self.largest_first(|_| true))
+    }
+
     /// Checks templates no thread has started yet, until none is left.
     pub(crate) fn help(&self) {
-        while let Some(&i) = self.order.get(self.next.fetch_add(1, Ordering::Relaxed)) {
+        while let Some(&i) = self.order().get(self.next.fetch_add(1, Ordering::Relaxed)) {
             let (path, text) = self.templates[i];
             // A panic is this template's failure: the thread may be one that writes the files,
             // and whoever takes over its work would not see the template again.
@@ -71,7 +89,7 @@ impl Pending<'_> {
     /// has taken yet is done here, on this thread and a second one (the templates of a large
     /// hub are a dozen of similar size).
     pub(crate) fn wait(&self) -> Result<()> {
-        if self.next.load(Ordering::Relaxed) < self.order.len() {
+        if self.next.load(Ordering::Relaxed) < self.order().len() {
             crate::parallel::join(|| self.help(), || self.help());
         }
         let failed = std::mem::take(&mut *self.failed.lock().unwrap_or_else(PoisonError::into_inner));
@@ -121,6 +139,23 @@ mod tests {
         // Nobody helped: `wait` does it all, with the same result.
         let err = start(&files, Blame::default()).wait().unwrap_err();
         assert_eq!(err.to_string(), "internal error: checking cloudformation/p.yaml panicked; please report this");
+    }
+
+    #[test]
+    fn only_the_templates_about_to_be_written_are_checked() {
+        let files =
+            [file("cloudformation/a.yaml", "Resources: [: broken"), file("cloudformation/b.yaml", "Resources: {}\n")];
+        let pending = start(&files, Blame::default());
+        pending.only(&[&files[1]]);
+        assert!(pending.wait().is_ok());
+        let pending = start(&files, Blame::default());
+        pending.only(&[&files[0], &files[1]]);
+        assert!(pending.wait().is_err());
+        // Once under way, the check keeps all it was given.
+        let pending = start(&files, Blame::default());
+        pending.help();
+        pending.only(&[&files[1]]);
+        assert!(pending.wait().is_err());
     }
 
     fn file(path: &str, contents: &str) -> OutputFile {
