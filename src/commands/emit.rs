@@ -61,7 +61,7 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     }
     let files = select(args, rendered.files)?;
     // The CloudFormation templates about to be written are parsed back while the staged files
-    // flush to disk, by the threads that wrote them (shown instead, by two threads first);
+    // flush to disk, by this thread and a second one (shown instead, by two threads first);
     // nothing is renamed into place before that check passes.
     let to_check: &[render::OutputFile] = if rendered.unchecked { &files } else { &[] };
     let check = render::check::start(to_check, engine.blame());
@@ -80,7 +80,9 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     // millisecond of freeing at the end of the run.
     let spent = Mutex::new(Some((plan, before, engine)));
     let help = || {
-        drop(spent.lock().unwrap_or_else(PoisonError::into_inner).take());
+        // Taken out under the lock, freed after it: the other helper is not kept waiting.
+        let freed = spent.lock().unwrap_or_else(PoisonError::into_inner).take();
+        drop(freed);
         check.help();
     };
     let only = |written: &[&render::OutputFile]| check.only(written);

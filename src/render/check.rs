@@ -1,7 +1,7 @@
 //! The parse-back of the CloudFormation templates (`yaml_outline`), with CloudFormation's
 //! resource limit, over the files as they are about to be written (borrowed, not copied): taken
-//! up by the threads that write the files (`help`) while the disk flushes them, or done by `wait`
-//! on two threads when nothing is written; `output::write` waits for it before the first file is
+//! up by two threads (`help`) while the disk flushes the staged files, or done by `wait` on two
+//! threads when nothing is written; `output::write` waits for it before the first file is
 //! renamed into place, so a template that does not parse back is never written.
 
 use std::collections::HashSet;
@@ -55,6 +55,7 @@ impl Pending<'_> {
     /// Leaves out the templates that are not among `written` (the files about to change): one
     /// already on disk as it is now rendered is not written again, so there is nothing to keep
     /// from being written (a re-emit that adds one account rewrites one template of a dozen).
+    /// `emit --check`, which writes nothing, still parses back every template it compares.
     /// Without effect once the check has started.
     pub(crate) fn only(&self, written: &[&OutputFile]) {
         let written: HashSet<&str> = written.iter().map(|f| f.path.as_str()).collect();
@@ -87,7 +88,9 @@ impl Pending<'_> {
 
     /// The error of the first template, in path order, that did not parse back. What no thread
     /// has taken yet is done here, on this thread and a second one (the templates of a large
-    /// hub are a dozen of similar size).
+    /// hub are a dozen of similar size). To be called once every `help` has returned (the
+    /// writers' are joined before `ready`): a template still being checked elsewhere would not
+    /// have its failure recorded yet.
     pub(crate) fn wait(&self) -> Result<()> {
         if self.next.load(Ordering::Relaxed) < self.order().len() {
             crate::parallel::join(|| self.help(), || self.help());
