@@ -4,6 +4,14 @@
 /// exactly one final newline.
 pub(crate) fn normalise(src: &str) -> String {
     let mut out = String::with_capacity(src.len());
+    normalise_into(src, &mut out);
+    out
+}
+
+/// `normalise` into `out`, emptied first (its capacity is kept).
+pub(crate) fn normalise_into(src: &str, out: &mut String) {
+    out.clear();
+    out.reserve(src.len());
     let mut blank_run = 0;
     // `trim_end` drops the `\r` of a CRLF line end with the other trailing whitespace.
     for line in crate::split::on(src, b'\n') {
@@ -19,7 +27,6 @@ pub(crate) fn normalise(src: &str) -> String {
         out.push_str(line);
         out.push('\n');
     }
-    out
 }
 
 #[cfg(test)]

@@ -108,34 +108,36 @@ fn push_spaces(out: &mut String, n: usize) {
 
 /// Aligns `=` in runs of assignments, as `terraform fmt` does.
 pub(crate) fn align(src: &str) -> String {
-    let lines: Vec<&str> = src.lines().collect();
-    let parsed: Vec<Option<(&str, &str, &str)>> = lines.iter().map(|l| assignment(l)).collect();
     let mut out = String::with_capacity(src.len() + 64);
-    let mut i = 0;
-    while i < lines.len() {
-        if parsed[i].is_none() {
-            out.push_str(lines[i]);
-            out.push('\n');
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < lines.len() && parsed[i].is_some() {
-            i += 1;
-        }
-        let run: Vec<(&str, &str, &str)> = parsed[start..i].iter().flatten().copied().collect();
-        let width = run.iter().map(|(_, k, _)| k.chars().count()).max().unwrap_or(0);
-        for (indent, key, value) in run {
-            let pad = width - key.chars().count() + 1;
-            out.push_str(indent);
-            out.push_str(key);
-            push_spaces(&mut out, pad);
-            out.push_str("= ");
-            out.push_str(value);
+    // One pass, holding only the current run of assignments: a root of 10,000 accounts has tens
+    // of thousands of lines, and a list of all of them (parsed) was a megabyte of its own.
+    let mut run: Vec<(&str, &str, &str)> = Vec::new();
+    for line in src.lines() {
+        if let Some(a) = assignment(line) {
+            run.push(a);
+        } else {
+            push_run(&mut out, &mut run);
+            out.push_str(line);
             out.push('\n');
         }
     }
+    push_run(&mut out, &mut run);
     out
+}
+
+/// A run of consecutive assignments, their `=` aligned one space after the longest key; empties
+/// the run.
+fn push_run(out: &mut String, run: &mut Vec<(&str, &str, &str)>) {
+    let width = run.iter().map(|(_, k, _)| k.chars().count()).max().unwrap_or(0);
+    for (indent, key, value) in run.drain(..) {
+        let pad = width - key.chars().count() + 1;
+        out.push_str(indent);
+        out.push_str(key);
+        push_spaces(out, pad);
+        out.push_str("= ");
+        out.push_str(value);
+        out.push('\n');
+    }
 }
 
 #[cfg(test)]
