@@ -60,12 +60,22 @@ enum OnDisk {
     },
 }
 
+thread_local! {
+    /// An existing file's bytes while they are compared: one buffer per thread, grown once to the
+    /// largest file, instead of a fresh one per file (3.5 MB at 10,000 accounts, freed at once).
+    static OLD: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 fn on_disk(path: &Path, new: &[u8], recorded: Option<&String>) -> OnDisk {
-    match std::fs::read(path) {
-        Err(_) => OnDisk::Missing,
-        Ok(old) if old == new => OnDisk::Same,
-        Ok(old) => OnDisk::Differs { as_recorded: recorded.is_some_and(|h| as_recorded(h, &old)) },
-    }
+    OLD.with_borrow_mut(|old| {
+        old.clear();
+        let read = std::fs::File::open(path).and_then(|mut f| std::io::Read::read_to_end(&mut f, old));
+        match read {
+            Err(_) => OnDisk::Missing,
+            Ok(_) if old.as_slice() == new => OnDisk::Same,
+            Ok(_) => OnDisk::Differs { as_recorded: recorded.is_some_and(|h| as_recorded(h, old)) },
+        }
+    })
 }
 
 fn read_manifest(dir: &Path) -> Result<BTreeMap<String, String>> {
@@ -291,7 +301,8 @@ pub(crate) fn write(
     // Each file is read once: to refuse to replace what is not crossrole's and to skip what is
     // already up to date.
     let before: Vec<OnDisk> = if existed {
-        files.iter().map(|f| on_disk(&target(dir, &f.path), f.contents.as_bytes(), manifest.get(&f.path))).collect()
+        // On two threads: a re-emit of 10,000 accounts reads back 173 files, 3.5 MB.
+        crate::parallel::map(files, |f| on_disk(&target(dir, &f.path), f.contents.as_bytes(), manifest.get(&f.path)))
     } else {
         files.iter().map(|_| OnDisk::Missing).collect()
     };
