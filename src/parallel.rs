@@ -27,7 +27,7 @@ impl<'a, T: Sync, R: Send + Sync, F: Fn(&T) -> R + Sync> Shared<'a, T, R, F> {
     /// and no thread is left working alone through a large one at the end.
     pub(crate) fn largest_first(items: &'a [T], f: F, size: impl Fn(&T) -> usize) -> Self {
         let mut shared = Self::new(items, f);
-        shared.order.sort_by_key(|&i| std::cmp::Reverse(size(&items[i])));
+        largest_first(&mut shared.order, |i| size(&items[i]));
         shared
     }
 
@@ -45,6 +45,12 @@ impl<'a, T: Sync, R: Send + Sync, F: Fn(&T) -> R + Sync> Shared<'a, T, R, F> {
         let (items, f) = (self.items, self.f);
         self.done.into_iter().zip(items).map(|(r, item)| r.into_inner().unwrap_or_else(|| f(item))).collect()
     }
+}
+
+/// Sorts `order` (indices of work items) largest first by `size`, equal sizes in their order: the
+/// order in which threads sharing a list take its items.
+pub(crate) fn largest_first(order: &mut [usize], size: impl Fn(usize) -> usize) {
+    order.sort_by_key(|&i| std::cmp::Reverse(size(i)));
 }
 
 /// `f` of each item, in order, on this thread and a second one (this one alone when no thread

@@ -85,8 +85,8 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
         drop(freed);
         check.help();
     };
-    let only = |written: &[&render::OutputFile]| check.only(written);
-    let report = output::write(&args.out, &files, args.force, args.only.is_some(), &only, &help, || check.wait())?;
+    let changing = |written: &[&render::OutputFile]| check.only(written);
+    let report = output::write(&args.out, &files, args.force, args.only.is_some(), &changing, &help, || check.wait())?;
     if generated_new && report.written.iter().any(|f| f == external_id::FILE) {
         let _ = writeln!(
             stderr,
