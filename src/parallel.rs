@@ -1,8 +1,9 @@
 //! Work shared between this thread and one more: `f` of each item of a list, each taken by
 //! whichever thread is free next, the results in the list's order. At 10,000 accounts the run
 //! has a few such lists (the output's hashes, the hub documents' sizes, the IAM services a
-//! catalog names), each too long for one thread and too short for more than two cores; and
-//! `join`, two independent pieces of work side by side.
+//! catalog names), each too long for one thread and too short for more than two cores; `join`,
+//! two independent pieces of work side by side; and `while_waiting`, work for both cores while
+//! this thread waits on the disk.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -83,6 +84,24 @@ pub(crate) fn join<A, B: Send>(here: impl FnOnce() -> A, there: impl Fn() -> B +
     })
 }
 
+/// `wait()` on this thread while two more take up `help`, then `help` here too: for work that
+/// waits on the disk rather than on a core (a flush), so that both cores do `help`'s work
+/// meanwhile. `help` must do nothing once its work is done; a helper that panicked is redone
+/// here.
+pub(crate) fn while_waiting<A>(wait: impl FnOnce() -> A, help: impl Fn() + Sync) -> A {
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (0..2).map(|_| std::thread::Builder::new().spawn_scoped(scope, &help)).collect();
+        let a = wait();
+        help();
+        for helper in helpers {
+            if !helper.is_ok_and(|h| h.join().is_ok()) {
+                help();
+            }
+        }
+        a
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +132,32 @@ mod tests {
         shared.help();
         assert_eq!(*taken.lock().unwrap(), vec![9, 9, 5, 3, 1]);
         assert_eq!(shared.into_results().len(), sizes.len());
+    }
+
+    #[test]
+    fn while_waiting_helps_on_three_threads_and_redoes_a_helper_that_panicked() {
+        let items: Vec<usize> = (0..100).collect();
+        let shared = Shared::new(&items, |i: &usize| i * 2);
+        let helped = AtomicUsize::new(0);
+        let waited = while_waiting(
+            || 7,
+            || {
+                helped.fetch_add(1, Ordering::Relaxed);
+                shared.help();
+            },
+        );
+        assert_eq!((waited, helped.load(Ordering::Relaxed)), (7, 3));
+        assert_eq!(shared.into_results(), items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        let (calls, helpers) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let here = std::thread::current().id();
+        let help = || {
+            calls.fetch_add(1, Ordering::Relaxed);
+            let helper = std::thread::current().id() != here;
+            assert!(!helper || helpers.fetch_add(1, Ordering::Relaxed) > 0, "the first helper panics");
+        };
+        while_waiting(|| (), help);
+        // Two helpers and this thread, and once more for the one that panicked.
+        assert_eq!(calls.load(Ordering::Relaxed), 4);
     }
 
     #[test]

@@ -61,8 +61,8 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     }
     let files = select(args, rendered.files)?;
     // The CloudFormation templates about to be written are parsed back while the staged files
-    // flush to disk, by this thread and a second one (shown instead, by two threads first);
-    // nothing is renamed into place before that check passes.
+    // flush to disk, by two more threads and this one once the disk is done (shown instead, by
+    // two threads first); nothing is renamed into place before that check passes.
     let to_check: &[render::OutputFile] = if rendered.unchecked { &files } else { &[] };
     let check = render::check::start(to_check, engine.blame());
     if args.stdout || args.check {
@@ -80,7 +80,7 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     // millisecond of freeing at the end of the run.
     let spent = Mutex::new(Some((plan, before, engine)));
     let help = || {
-        // Taken out under the lock, freed after it: the other helper is not kept waiting.
+        // Taken out under the lock, freed after it: the other helpers are not kept waiting.
         let freed = spent.lock().unwrap_or_else(PoisonError::into_inner).take();
         drop(freed);
         check.help();

@@ -1,7 +1,7 @@
 //! The parse-back of the CloudFormation templates (`yaml_outline`), with CloudFormation's
 //! resource limit, over the files as they are about to be written (borrowed, not copied): taken
-//! up by two threads (`help`) while the disk flushes the staged files, or done by `wait` on two
-//! threads when nothing is written; `output::write` waits for it before the first file is
+//! up by the threads that `help` while the disk flushes the staged files (both cores), or done by
+//! `wait` on two threads when nothing is written; `output::write` waits for it before the first file is
 //! renamed into place, so a template that does not parse back is never written.
 
 use std::collections::HashSet;
