@@ -167,11 +167,11 @@ fn next_state(
     pending: Option<String>,
 ) -> State {
     let accounts: Vec<String> = members.iter().map(|m| m.account.as_str().to_string()).collect();
-    // A set, not `accounts.contains`: at 10,000 accounts that scan made a re-emit quadratic.
-    let current: std::collections::HashSet<&str> = accounts.iter().map(String::as_str).collect();
     // Removed by this run: kept even with --applied, which only clears what earlier runs retired.
     let mut retired: Vec<String> = match &b.req.previous {
         Some(prev) => {
+            // A set, not `accounts.contains`: at 10,000 accounts that scan made a re-emit quadratic.
+            let current: std::collections::HashSet<&str> = accounts.iter().map(String::as_str).collect();
             let earlier = prev.retired.iter().filter(|_| !b.req.applied);
             prev.accounts.iter().chain(earlier).filter(|a| !current.contains(a.as_str())).cloned().collect()
         }

@@ -82,6 +82,11 @@ fn words(parts: &[&str]) -> Vec<String> {
 /// A command word as the `sh_str` filter takes it: the account placeholder (an argument, not a
 /// file the script fills in) becomes a reference to the script's `account_id`.
 fn shell_word(w: &str) -> ValueView {
+    // Most words hold no placeholder: a byte scan says so, where `split` would first build a
+    // substring searcher for each of the script's thousands of words.
+    if !w.as_bytes().contains(&ACCOUNT_PLACEHOLDER.as_bytes()[0]) {
+        return ValueView::default().lit(w);
+    }
     let mut out = ValueView::default();
     for (i, piece) in w.split(ACCOUNT_PLACEHOLDER).enumerate() {
         if i > 0 {
