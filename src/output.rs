@@ -179,12 +179,28 @@ fn stage(target: PathBuf, bytes: &[u8], secret: bool) -> Result<Staged> {
     Ok(Staged { tmp: tmp.into_temp_path(), target })
 }
 
-/// `durable` on this thread while two more take up `help` (the CloudFormation check, still to
-/// pass before anything is renamed), and this one too once the disk is done: a flush is mostly
-/// waiting for the disk (at 10,000 accounts 4 to 5 ms, 0.3 ms of it on the CPU), which leaves
-/// both cores to the check's parsing.
-fn durable_beside(dir: &Path, staged: &[Staged], help: &(dyn Fn() + Sync)) -> Result<()> {
-    crate::parallel::while_waiting(|| durable(dir, staged), help)
+/// What runs beside a write (the emit's: the check of the CloudFormation templates about to be
+/// written, `render::check`). Each step has a default that does nothing.
+pub(crate) trait Beside: Sync {
+    /// Told which of the files are about to be written (the others are on disk as they are).
+    fn changing(&self, _written: &[&OutputFile]) {}
+
+    /// Work for the threads that wait while the staged files flush to disk.
+    fn help(&self) {}
+
+    /// Waited for after the flush, before the first rename: an error leaves the directory as it
+    /// was.
+    fn ready(&self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// `durable` on this thread while two more take up `beside.help` (the CloudFormation check,
+/// still to pass before anything is renamed), and this one too once the disk is done: a flush is
+/// mostly waiting for the disk (at 10,000 accounts 4 to 5 ms, 0.3 ms of it on the CPU), which
+/// leaves both cores to the check's parsing.
+fn durable_beside(dir: &Path, staged: &[Staged], beside: &dyn Beside) -> Result<()> {
+    crate::parallel::while_waiting(|| durable(dir, staged), || beside.help())
 }
 
 /// Flushes the staged files to disk: one `syncfs` of the output's file system on Linux, an fsync
@@ -264,18 +280,14 @@ fn foreign_files(
 }
 
 /// `partial` (`--only`): `files` are some of the outputs, so nothing else is removed and the
-/// manifest keeps the others. `changing` is told which of `files` are about to be written (the
-/// others are on disk as they are), `help` is taken up while they flush to disk, and `ready`
-/// waited for after that, before the first rename: a check still running on the files
-/// (`render::check`) that fails leaves the directory as it was.
+/// manifest keeps the others. `beside` runs alongside (`Beside`): a check still running on the
+/// files that fails leaves the directory as it was.
 pub(crate) fn write(
     dir: &Path,
     files: &[OutputFile],
     force: bool,
     partial: bool,
-    changing: &dyn Fn(&[&OutputFile]),
-    help: &(dyn Fn() + Sync),
-    ready: impl FnOnce() -> Result<()>,
+    beside: &dyn Beside,
 ) -> Result<Report> {
     if dir.exists() && !dir.is_dir() {
         bail!("--out: {} exists and is not a directory", dir.display());
@@ -284,8 +296,8 @@ pub(crate) fn write(
     // name too long to take the temporary prefix is written file by file instead.)
     if std::fs::symlink_metadata(dir).is_err() {
         if let Some(name) = dir.file_name().filter(|n| n.len() <= 200) {
-            changing(&files.iter().collect::<Vec<_>>());
-            return write_new_dir(dir, name, files, help, ready);
+            beside.changing(&files.iter().collect::<Vec<_>>());
+            return write_new_dir(dir, name, files, beside);
         }
     }
     let existed = dir.exists();
@@ -311,7 +323,7 @@ pub(crate) fn write(
         }
     }
     let (todo, mut report) = changed(dir, files, &before);
-    changing(&todo.iter().map(|(_, f)| *f).collect::<Vec<_>>());
+    beside.changing(&todo.iter().map(|(_, f)| *f).collect::<Vec<_>>());
     // Declared before the staged files: on an early return (or a panic) those are removed first,
     // then the directories created for them.
     let mut dirs = CreatedDirs::default();
@@ -322,7 +334,7 @@ pub(crate) fn write(
     // Every staged file is on disk before the first rename, so a crash never leaves a renamed
     // file that is empty or short.
     let mut staged =
-        staged.and_then(|s| durable_beside(dir, &s, help).map(|()| s)).and_then(|s| ready().map(|()| s))?;
+        staged.and_then(|s| durable_beside(dir, &s, beside).map(|()| s)).and_then(|s| beside.ready().map(|()| s))?;
     dirs.keep();
 
     // Phase 2: renames only. The manifest listing old and new files goes first and the final one
@@ -389,13 +401,7 @@ fn rename_all(staged: Vec<Staged>) -> Result<()> {
 /// A first emit: every file and the manifest written into a new directory beside `dir`, flushed,
 /// and that directory renamed to `dir`: one rename for the lot, and until it, `dir` does not
 /// exist. On an error (or a failed check) the new directory is removed again.
-fn write_new_dir(
-    dir: &Path,
-    name: &std::ffi::OsStr,
-    files: &[OutputFile],
-    help: &(dyn Fn() + Sync),
-    ready: impl FnOnce() -> Result<()>,
-) -> Result<Report> {
+fn write_new_dir(dir: &Path, name: &std::ffi::OsStr, files: &[OutputFile], beside: &dyn Beside) -> Result<Report> {
     let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
     let mut dirs = CreatedDirs::default();
     dirs.ensure(parent)?;
@@ -424,8 +430,8 @@ fn write_new_dir(
     create_new(&new.path().join(MANIFEST), manifest_text(&manifest).as_bytes(), false)
         .with_context(|| format!("writing {}", dir.join(MANIFEST).display()))?;
     // Linux: one syncfs; elsewhere `create_new` synced each file already.
-    durable_beside(new.path(), &[], help)?;
-    ready()?;
+    durable_beside(new.path(), &[], beside)?;
+    beside.ready()?;
     // `parent/name`, not `dir`: `--out x/.` names `x` too, but resolves only once `x` exists.
     rename_new(new.path(), &parent.join(name))
         .with_context(|| format!("renaming {} to {}", new.path().display(), dir.display()))?;
@@ -568,9 +574,18 @@ mod tests {
         OutputFile { path: path.into(), contents: contents.into() }
     }
 
+    /// Nothing beside the write but `ready`.
+    struct Ready<F>(F);
+
+    impl<F: Fn() -> Result<()> + Sync> Beside for Ready<F> {
+        fn ready(&self) -> Result<()> {
+            (self.0)()
+        }
+    }
+
     /// `write` with nothing left to wait for.
     fn put(dir: &Path, files: &[OutputFile], force: bool, partial: bool) -> Result<Report> {
-        write(dir, files, force, partial, &|_| {}, &|| {}, || Ok(()))
+        write(dir, files, force, partial, &Ready(|| Ok(())))
     }
 
     #[test]
@@ -593,32 +608,31 @@ mod tests {
             all
         };
         let fail = || Err(anyhow::anyhow!("the check failed"));
-        let err = write(&out, &[file("a/x.txt", "1")], false, false, &|_| {}, &|| {}, fail).unwrap_err();
+        let err = write(&out, &[file("a/x.txt", "1")], false, false, &Ready(fail)).unwrap_err();
         assert_eq!(err.to_string(), "the check failed");
         // A first emit goes through a new directory beside `out`: gone again too.
         assert_eq!(listing(tmp.path()), vec![]);
         let deep = tmp.path().join("new/parents/out");
-        assert!(write(&deep, &[file("a/x.txt", "1")], false, false, &|_| {}, &|| {}, fail).is_err());
+        assert!(write(&deep, &[file("a/x.txt", "1")], false, false, &Ready(fail)).is_err());
         assert_eq!(listing(tmp.path()), vec![]);
         #[allow(clippy::panic)]
-        let panicked = std::panic::catch_unwind(|| {
-            write(&out, &[file("a/x.txt", "1")], false, false, &|_| {}, &|| {}, || panic!("check"))
-        });
+        let panicked =
+            std::panic::catch_unwind(|| write(&out, &[file("a/x.txt", "1")], false, false, &Ready(|| panic!("check"))));
         assert!(panicked.is_err());
         assert_eq!(listing(tmp.path()), vec![]);
         put(&out, &[file("a/x.txt", "1"), file("b.txt", "2")], false, false).unwrap();
         let before = listing(&out);
         let changed = [file("a/x.txt", "3"), file("c/new.txt", "4")];
-        assert!(write(&out, &changed, false, false, &|_| {}, &|| {}, fail).is_err());
+        assert!(write(&out, &changed, false, false, &Ready(fail)).is_err());
         assert_eq!(listing(&out), before);
-        let mut waited = false;
+        let waited = std::sync::atomic::AtomicBool::new(false);
         put(&out, &changed, false, false).unwrap();
-        write(&out, &changed, false, false, &|_| {}, &|| {}, || {
-            waited = true;
+        let wait = || {
+            waited.store(true, std::sync::atomic::Ordering::Relaxed);
             Ok(())
-        })
-        .unwrap();
-        assert!(waited);
+        };
+        write(&out, &changed, false, false, &Ready(wait)).unwrap();
+        assert!(waited.into_inner());
     }
 
     #[test]
@@ -637,7 +651,7 @@ mod tests {
             std::fs::create_dir(&out).unwrap();
             Ok(())
         };
-        let err = write(&out, &[file("a.txt", "3")], false, false, &|_| {}, &|| {}, meanwhile).unwrap_err();
+        let err = write(&out, &[file("a.txt", "3")], false, false, &Ready(meanwhile)).unwrap_err();
         assert!(format!("{err:#}").contains("renaming"), "{err:#}");
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
         let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();

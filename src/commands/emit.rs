@@ -78,15 +78,8 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     // The plan and the templates are freed while the staged files flush to disk, by the first
     // thread to help there, rather than after the renames: at 10,000 accounts that is a
     // millisecond of freeing at the end of the run.
-    let spent = Mutex::new(Some((plan, before, engine)));
-    let help = || {
-        // Taken out under the lock, freed after it: the other helpers are not kept waiting.
-        let freed = spent.lock().unwrap_or_else(PoisonError::into_inner).take();
-        drop(freed);
-        check.help();
-    };
-    let changing = |written: &[&render::OutputFile]| check.only(written);
-    let report = output::write(&args.out, &files, args.force, args.only.is_some(), &changing, &help, || check.wait())?;
+    let beside = Flush { check: &check, spent: Mutex::new(Some((plan, before, engine))) };
+    let report = output::write(&args.out, &files, args.force, args.only.is_some(), &beside)?;
     if generated_new && report.written.iter().any(|f| f == external_id::FILE) {
         let _ = writeln!(
             stderr,
@@ -114,6 +107,30 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
         let _ = writeln!(stderr, "crossrole: next, {line}");
     }
     Ok(EXIT_OK)
+}
+
+/// Beside the write: the check of the templates about to be written, and what the run no longer
+/// needs (`spent`), freed while the disk flushes.
+struct Flush<'c, 'f, T> {
+    check: &'c render::check::Pending<'f>,
+    spent: Mutex<Option<T>>,
+}
+
+impl<T: Send> output::Beside for Flush<'_, '_, T> {
+    fn changing(&self, written: &[&render::OutputFile]) {
+        self.check.only(written);
+    }
+
+    fn help(&self) {
+        // Taken out under the lock, freed after it: the other helpers are not kept waiting.
+        let freed = self.spent.lock().unwrap_or_else(PoisonError::into_inner).take();
+        drop(freed);
+        self.check.help();
+    }
+
+    fn ready(&self) -> Result<()> {
+        self.check.wait()
+    }
 }
 
 /// `--stdout`: the one file; `--check`: what drifted from the files on disk.
