@@ -125,18 +125,21 @@ fn safe_change(
 ) -> Option<(AssumePlan, super::Hub, State)> {
     let hub = hub_of(b, &target);
     let new_docs = transition::documents(&hub, &target, env);
-    let previous = b.req.previous.clone();
-    let half_done = previous.as_ref().is_some_and(|s| s.pending.is_some()) && !b.req.applied;
-    let unsafe_now = previous.as_ref().map(|s| transition::problems(&s.documents, &new_docs)).unwrap_or_default();
+    // Borrowed from the request, not from `b`: a re-emit's previous state is thousands of
+    // documents and accounts.
+    let req = b.req;
+    let previous = req.previous.as_ref();
+    let half_done = previous.is_some_and(|s| s.pending.is_some()) && !req.applied;
+    let unsafe_now = previous.map(|s| transition::problems(&s.documents, &new_docs)).unwrap_or_default();
     if unsafe_now.is_empty() && !half_done {
         let state = next_state(b, &target, new_docs, members, None);
         return Some((target, hub, state));
     }
-    let old_docs = previous.map(|s| s.documents).unwrap_or_default();
+    let old_docs: &[super::state::DocState] = previous.map_or(&[], |s| &s.documents);
     let step1 = bridge(b)?;
     let step1_hub = hub_of(b, &step1);
     let step1_docs = transition::documents(&step1_hub, &step1, env);
-    let mut stuck = transition::problems(&old_docs, &step1_docs);
+    let mut stuck = transition::problems(old_docs, &step1_docs);
     stuck.extend(transition::problems(&step1_docs, &new_docs));
     let field = b.req.assume_policy.field.clone();
     if !stuck.is_empty() {
