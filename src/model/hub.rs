@@ -101,7 +101,12 @@ fn own_permissions(b: &mut Build<'_>, own: &OwnAccount<'_, '_>, group: &Entity) 
         } else {
             "crossrole: the integration's permissions in the hub account itself"
         };
-        return Some(NamedPolicy { key: "own-permissions".into(), name, description: description.into(), doc });
+        return Some(NamedPolicy {
+            key: "own-permissions".into(),
+            name,
+            description: description.into(),
+            doc: doc.into(),
+        });
     }
     None
 }
@@ -161,7 +166,12 @@ pub(crate) fn identity_policy(
     }
     let doc = permission_document(hub_sets, tier, Some((user, groups)));
     let name = "read-own-identity".to_string();
-    (!doc.statements.is_empty()).then(|| NamedPolicy { key: name.clone(), name, description: String::new(), doc })
+    (!doc.statements.is_empty()).then(|| NamedPolicy {
+        key: name.clone(),
+        name,
+        description: String::new(),
+        doc: doc.into(),
+    })
 }
 
 /// Spreads the `groups` shape's users and groups onto the hub: the hub user's identity read

@@ -280,7 +280,7 @@ fn managed_named(inp: &Inputs<'_>, docs: Vec<Chunk>) -> Vec<NamedPolicy> {
             key: format!("assume-member-roles-{}", c.n),
             name: format!("{}-assume-member-roles-{}", inp.group_name, c.n),
             description: "crossrole: lets the hub group assume the member roles".into(),
-            doc: c.doc,
+            doc: c.doc.into(),
         })
         .collect()
 }
@@ -345,7 +345,7 @@ fn managed_plan(inp: &Inputs<'_>, shape: Shape, docs: Vec<Chunk>, what: &str) ->
 }
 
 fn one_inline(key: &str, doc: PolicyDocument) -> Vec<NamedPolicy> {
-    vec![NamedPolicy { key: key.into(), name: key.into(), description: String::new(), doc }]
+    vec![NamedPolicy { key: key.into(), name: key.into(), description: String::new(), doc: doc.into() }]
 }
 
 /// Tries one shape; `Err` carries the numbers that show why it does not fit.
@@ -394,7 +394,7 @@ fn attempt_shape(inp: &Inputs<'_>, shape: Shape) -> Result<AssumePlan, String> {
                     key: format!("assume-member-role-{a}"),
                     name: format!("assume-member-role-{a}"),
                     description: String::new(),
-                    doc: assume_doc("AssumeMemberRole", vec![role_arn(inp.role_arn_rest, a)], vec![]),
+                    doc: assume_doc("AssumeMemberRole", vec![role_arn(inp.role_arn_rest, a)], vec![]).into(),
                 })
                 .collect();
             inline_plan(inp, shape, inline, "(one inline group policy per member account)")

@@ -43,7 +43,9 @@ pub(crate) struct NamedPolicy {
     pub(crate) name: String,
     /// Shown on customer managed policies; inline policies have none.
     pub(crate) description: String,
-    pub(crate) doc: PolicyDocument,
+    /// Shared, not copied, by the plan's places that hold the same policy (the assume plan and
+    /// the hub's groups: at 10,000 accounts 250 documents of 40 role ARNs each).
+    pub(crate) doc: std::sync::Arc<PolicyDocument>,
 }
 
 #[derive(Clone, Debug)]

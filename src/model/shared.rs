@@ -266,7 +266,10 @@ fn role_permissions(
                 );
             }
             let name = format!("{}-permissions", b.preset_name());
-            (Some(NamedPolicy { key: "permissions".into(), name, description: String::new(), doc }), Vec::new())
+            (
+                Some(NamedPolicy { key: "permissions".into(), name, description: String::new(), doc: doc.into() }),
+                Vec::new(),
+            )
         }
         Mode::Managed => {
             let managed = aws_managed.to_vec();

@@ -139,6 +139,6 @@ fn policy(role_arn_rest: &str, number: usize, accounts: &[AccountId]) -> Option<
     (!accounts.is_empty()).then(|| {
         let arns = accounts.iter().map(|a| role_arn(role_arn_rest, a)).collect();
         let doc = assume_doc("AssumeMemberRoles", arns, vec![]);
-        NamedPolicy { key, name: "assume-member-roles".into(), description: String::new(), doc }
+        NamedPolicy { key, name: "assume-member-roles".into(), description: String::new(), doc: doc.into() }
     })
 }
