@@ -185,11 +185,12 @@ pub(crate) trait Beside: Sync {
     /// Told which of the files are about to be written (the others are on disk as they are).
     fn changing(&self, _written: &[&OutputFile]) {}
 
-    /// Work for the threads that wait while the staged files flush to disk.
+    /// Work for the threads that wait while the staged files flush to disk: called by three
+    /// threads at once, and again after one of them panicked.
     fn help(&self) {}
 
-    /// Waited for after the flush, before the first rename: an error leaves the directory as it
-    /// was.
+    /// Waited for after the flush, once every `help` has returned, before the first rename: an
+    /// error leaves the directory as it was.
     fn ready(&self) -> Result<()> {
         Ok(())
     }
@@ -633,6 +634,46 @@ mod tests {
         };
         write(&out, &changed, false, false, &Ready(wait)).unwrap();
         assert!(waited.into_inner());
+    }
+
+    /// What `write` told it and when.
+    #[derive(Default)]
+    struct Recorder {
+        changing: std::sync::Mutex<Vec<String>>,
+        helped: std::sync::atomic::AtomicUsize,
+        /// How many `help` calls had returned when `ready` was called.
+        ready_after: std::sync::Mutex<Option<usize>>,
+    }
+
+    impl Beside for Recorder {
+        fn changing(&self, written: &[&OutputFile]) {
+            self.changing.lock().unwrap().extend(written.iter().map(|f| f.path.clone()));
+        }
+
+        fn help(&self) {
+            self.helped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+
+        fn ready(&self) -> Result<()> {
+            *self.ready_after.lock().unwrap() = Some(self.helped.load(std::sync::atomic::Ordering::Relaxed));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn beside_hears_which_files_change_and_is_ready_only_after_every_helper() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let first = Recorder::default();
+        write(&out, &[file("a.txt", "1"), file("b.txt", "2")], false, false, &first).unwrap();
+        assert_eq!(*first.changing.lock().unwrap(), ["a.txt", "b.txt"]);
+        // Two helpers beside the flush and this thread after it, all returned before `ready`.
+        assert_eq!(*first.ready_after.lock().unwrap(), Some(3));
+        let again = Recorder::default();
+        write(&out, &[file("a.txt", "1"), file("b.txt", "3")], false, false, &again).unwrap();
+        assert_eq!(*again.changing.lock().unwrap(), ["b.txt"]);
+        assert_eq!(*again.ready_after.lock().unwrap(), Some(3));
+        assert_eq!(std::fs::read_to_string(out.join("b.txt")).unwrap(), "3");
     }
 
     #[test]

@@ -86,8 +86,10 @@ pub(crate) fn join<A, B: Send>(here: impl FnOnce() -> A, there: impl Fn() -> B +
 
 /// `wait()` on this thread while two more take up `help`, then `help` here too: for work that
 /// waits on the disk rather than on a core (a flush), so that both cores do `help`'s work
-/// meanwhile. `help` must do nothing once its work is done; a helper that panicked is redone
-/// here.
+/// meanwhile. Every helper has returned when this does. `help` must do nothing once its work is
+/// done; after a helper panicked it is called again here, and the work that helper had taken is
+/// `help`'s own to recover (the CloudFormation check records a panic as that template's
+/// failure).
 pub(crate) fn while_waiting<A>(wait: impl FnOnce() -> A, help: impl Fn() + Sync) -> A {
     std::thread::scope(|scope| {
         let helpers: Vec<_> = (0..2).map(|_| std::thread::Builder::new().spawn_scoped(scope, &help)).collect();

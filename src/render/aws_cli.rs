@@ -18,6 +18,8 @@ const POLICY_DIR: &str = "policies";
 const PARTITION: &str = "aws";
 /// Stands for the profile's account in a vendor role's documents; the script fills it in.
 const ACCOUNT_PLACEHOLDER: &str = "@@CROSSROLE_ACCOUNT_ID@@";
+/// A word without this byte holds no placeholder.
+const PLACEHOLDER_FIRST: u8 = ACCOUNT_PLACEHOLDER.as_bytes()[0];
 
 /// One call: `words` after `aws`, run with the account's profile. With `check`, the call is made
 /// only when `check` fails (the entity does not exist yet); otherwise it is reported and skipped.
@@ -84,7 +86,7 @@ fn words(parts: &[&str]) -> Vec<String> {
 fn shell_word(w: &str) -> ValueView {
     // Most words hold no placeholder: a byte scan says so, where `split` would first build a
     // substring searcher for each of the script's thousands of words.
-    if !w.as_bytes().contains(&ACCOUNT_PLACEHOLDER.as_bytes()[0]) {
+    if !w.as_bytes().contains(&PLACEHOLDER_FIRST) {
         return ValueView::default().lit(w);
     }
     let mut out = ValueView::default();

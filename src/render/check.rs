@@ -1,8 +1,8 @@
 //! The parse-back of the CloudFormation templates (`yaml_outline`), with CloudFormation's
 //! resource limit, over the files as they are about to be written (borrowed, not copied): taken
-//! up by the threads that `help` while the disk flushes the staged files (both cores), or done by
-//! `wait` on two threads when nothing is written; `output::write` waits for it before the first file is
-//! renamed into place, so a template that does not parse back is never written.
+//! up by the threads that `help` while the disk flushes the staged files (both cores), or done
+//! by `wait` on two threads when nothing is written; `output::write` waits for it before the
+//! first file is renamed into place, so a template that does not parse back is never written.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -76,8 +76,9 @@ impl Pending<'_> {
     pub(crate) fn help(&self) {
         while let Some(&i) = self.order().get(self.next.fetch_add(1, Ordering::Relaxed)) {
             let (path, text) = self.templates[i];
-            // A panic is this template's failure: the thread may be one that writes the files,
-            // and whoever takes over its work would not see the template again.
+            // A panic is this template's failure: the thread may be a flush helper, and whoever
+            // takes over its work (`parallel::while_waiting` calls `help` again) would not see the
+            // template again.
             let checked = std::panic::catch_unwind(|| template(path, text, &self.blame))
                 .unwrap_or_else(|_| Err(anyhow!("internal error: checking {path} panicked; please report this")));
             if let Err(e) = checked {
@@ -88,9 +89,9 @@ impl Pending<'_> {
 
     /// The error of the first template, in path order, that did not parse back. What no thread
     /// has taken yet is done here, on this thread and a second one (the templates of a large
-    /// hub are a dozen of similar size). To be called once every `help` has returned (the
-    /// writers' are joined before `ready`): a template still being checked elsewhere would not
-    /// have its failure recorded yet.
+    /// hub are a dozen of similar size). To be called once every `help` has returned (the flush
+    /// helpers are joined before `Beside::ready`): a template still being checked elsewhere would
+    /// not have its failure recorded yet.
     pub(crate) fn wait(&self) -> Result<()> {
         if self.next.load(Ordering::Relaxed) < self.order().len() {
             crate::parallel::join(|| self.help(), || self.help());
@@ -128,8 +129,8 @@ mod tests {
 
     #[test]
     fn a_panic_while_checking_is_that_templates_failure_whoever_took_it() {
-        // The helpers are the file writers, and a panic on one of them must still leave a
-        // failure for `wait` rather than a template nobody checked.
+        // The helpers are the flush's, and a panic on one of them must still leave a failure
+        // for `wait` rather than a template nobody checked.
         let files =
             [file("cloudformation/a.yaml", "Resources:\n  A:\n    Type: X\n"), file("cloudformation/p.yaml", PANICS)];
         let pending = start(&files, Blame::default());
