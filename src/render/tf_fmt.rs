@@ -112,7 +112,7 @@ pub(crate) fn align(src: &str) -> String {
     // One pass, holding only the current run of assignments: a root of 10,000 accounts has tens
     // of thousands of lines, and a list of all of them (parsed) was a megabyte of its own.
     let mut run: Vec<(&str, &str, &str)> = Vec::new();
-    for line in src.lines() {
+    for line in crate::split::lines(src) {
         if let Some(a) = assignment(line) {
             run.push(a);
         } else {
