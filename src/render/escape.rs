@@ -11,6 +11,13 @@ pub(crate) enum Part<'a> {
     Ref(&'a str),
 }
 
+/// Room to reserve for writing `parts` once: each part's text and three bytes more (a
+/// reference's `${}`, or quotes), so a buffer is sized once rather than doubled up to the
+/// thousands of role ARNs of a hub group.
+pub(crate) fn room<'p, 'a: 'p>(parts: impl IntoIterator<Item = &'p Part<'a>>) -> usize {
+    parts.into_iter().map(|(Part::Lit(s) | Part::Ref(s))| s.len() + 3).sum()
+}
+
 /// A YAML double-quoted scalar that YAML 1.1 (PyYAML, cfn-lint) and YAML 1.2 (serde_yaml) readers
 /// both read back as exactly `s`, and never as a number, date, boolean or alias.
 pub(crate) fn yaml_quote(s: &str) -> String {
@@ -90,7 +97,7 @@ pub(crate) fn yaml_block(s: &str, indent: usize) -> String {
 /// A CloudFormation string value. Plain text becomes a quoted scalar; text with references becomes a
 /// flow mapping `{"Fn::Sub": "..."}` in which a literal `${` is written `${!` as `Fn::Sub` requires.
 pub(crate) fn cfn_value(parts: &[Part<'_>]) -> String {
-    let len: usize = parts.iter().map(|(Part::Lit(s) | Part::Ref(s))| s.len() + 3).sum();
+    let len = room(parts);
     if parts.iter().all(|p| matches!(p, Part::Lit(_))) {
         let mut text = String::with_capacity(len);
         for Part::Lit(s) | Part::Ref(s) in parts {
@@ -152,9 +159,7 @@ pub(crate) fn cfn_split_list<'p, V: AsRef<[Part<'p>]>>(values: &[V], indent: usi
     let refs = values.iter().flat_map(AsRef::as_ref).any(|p| matches!(p, Part::Ref(_)));
     let pad = " ".repeat(indent);
     let line_pad = " ".repeat(indent + if refs { 6 } else { 4 });
-    // Sized once for the lines (a reference takes three more bytes, `${}`), not doubled up to
-    // the thousands of role ARNs of a hub group.
-    let body: usize = values.iter().flat_map(AsRef::as_ref).map(|(Part::Lit(s) | Part::Ref(s))| s.len() + 3).sum();
+    let body = room(values.iter().flat_map(AsRef::as_ref));
     let mut o = String::with_capacity(body + values.len() * (line_pad.len() + 1) + 4 * pad.len() + 32);
     o.push_str(&format!("\n{pad}Fn::Split:\n{pad}  - \"\\n\"\n{pad}  - "));
     o.push_str(if refs { "Fn::Sub: |-" } else { "|-" });
@@ -225,7 +230,7 @@ pub(crate) fn hcl_quote_into(o: &mut String, s: &str) {
 
 /// An HCL quoted template: literal parts escaped, references interpolated as `${ref}`.
 pub(crate) fn hcl_value(parts: &[Part<'_>]) -> String {
-    let len: usize = parts.iter().map(|(Part::Lit(s) | Part::Ref(s))| s.len() + 3).sum();
+    let len = room(parts);
     let mut o = String::with_capacity(len + 2);
     hcl_value_into(&mut o, parts);
     o

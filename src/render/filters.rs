@@ -49,6 +49,11 @@ impl<'a> Values<'a> {
 
     fn push(&mut self, value: impl IntoIterator<Item = Part<'a>>) {
         self.parts.extend(value);
+        self.end();
+    }
+
+    /// Ends the value whose parts were pushed last.
+    fn end(&mut self) {
         self.ends.push(self.parts.len());
     }
 }
@@ -68,7 +73,7 @@ fn decode(text: &str) -> Values<'_> {
         } else {
             // Its last part: a value that is only empty text keeps it as its one part.
             push_part(&mut values.parts, part, &text[start..i], part + 1);
-            values.ends.push(values.parts.len());
+            values.end();
             part = 0;
         }
         start = i + 1;
@@ -105,8 +110,8 @@ fn items(v: &Value, indent: usize, item: impl Fn(&mut String, &[Part<'_>])) -> T
 }
 
 fn lines<'p, V: AsRef<[Part<'p>]>>(values: &[V], indent: usize, item: impl Fn(&mut String, &[Part<'p>])) -> String {
-    // Room for each line's text, quotes and a reference's `${}`: one buffer for the list.
-    let text: usize = values.iter().flat_map(AsRef::as_ref).map(|(Part::Lit(s) | Part::Ref(s))| s.len() + 3).sum();
+    // One buffer for the list: each line's text, its indent and its punctuation.
+    let text = escape::room(values.iter().flat_map(AsRef::as_ref));
     let mut out = String::with_capacity(text + values.len() * (indent + 6));
     for value in values {
         out.push('\n');
