@@ -63,23 +63,32 @@ pub(crate) fn documents(hub: &Hub, assume: &AssumePlan, env: &(dyn Fn(Var) -> St
 /// A document's identity across runs: group, key, managed.
 type DocId<'a> = (usize, &'a str, bool);
 
+/// Each document of either run by its identity, with its state in `old` and in `new`
+/// (borrowed: a re-emit of 10,000 accounts has 10,000 ids on each side).
+fn pair<'d>(
+    old: &'d [DocState],
+    new: &'d [DocState],
+) -> BTreeMap<DocId<'d>, (Option<&'d DocState>, Option<&'d DocState>)> {
+    let mut both: BTreeMap<DocId<'d>, (Option<&DocState>, Option<&DocState>)> = BTreeMap::new();
+    for d in old {
+        both.entry((d.group, d.key.as_str(), d.managed)).or_default().0 = Some(d);
+    }
+    for d in new {
+        both.entry((d.group, d.key.as_str(), d.managed)).or_default().1 = Some(d);
+    }
+    both
+}
+
 /// The groups whose worst moment during the change from `old` to `new` breaks a quota, one line
 /// each with the numbers.
 pub(crate) fn problems(old: &[DocState], new: &[DocState]) -> Vec<String> {
-    let mut both: BTreeMap<DocId<'_>, (Option<usize>, Option<usize>)> = BTreeMap::new();
-    for d in old {
-        both.entry((d.group, d.key.as_str(), d.managed)).or_default().0 = Some(d.size);
-    }
-    for d in new {
-        both.entry((d.group, d.key.as_str(), d.managed)).or_default().1 = Some(d.size);
-    }
     let mut inline: BTreeMap<usize, usize> = BTreeMap::new();
     let mut managed: BTreeMap<usize, usize> = BTreeMap::new();
-    for ((group, _, is_managed), (a, b)) in both {
+    for ((group, _, is_managed), (a, b)) in pair(old, new) {
         if is_managed {
             *managed.entry(group).or_default() += 1;
         } else {
-            *inline.entry(group).or_default() += a.max(b).unwrap_or(0);
+            *inline.entry(group).or_default() += a.map(|d| d.size).max(b.map(|d| d.size)).unwrap_or(0);
         }
     }
     let mut out = Vec::new();
@@ -98,13 +107,8 @@ pub(crate) fn problems(old: &[DocState], new: &[DocState]) -> Vec<String> {
 
 /// How many hub documents differ between two runs (added, removed or changed).
 pub(crate) fn changed(old: &[DocState], new: &[DocState]) -> usize {
-    // Borrowed: a re-emit of 10,000 accounts compares 10,000 ids on each side.
-    fn index(docs: &[DocState]) -> BTreeMap<DocId<'_>, (usize, &[String])> {
-        docs.iter().map(|d| ((d.group, d.key.as_str(), d.managed), (d.size, &d.accounts[..]))).collect()
+    fn content(d: Option<&DocState>) -> Option<(usize, &[String])> {
+        d.map(|d| (d.size, &d.accounts[..]))
     }
-    let (a, b) = (index(old), index(new));
-    let mut keys: Vec<_> = a.keys().chain(b.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter().filter(|k| a.get(*k) != b.get(*k)).count()
+    pair(old, new).into_values().filter(|(a, b)| content(*a) != content(*b)).count()
 }
