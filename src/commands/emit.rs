@@ -79,6 +79,7 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     }
     // Taken now: the plan is freed while the disk flushes (below).
     let vendor = vendor_title(&plan).to_string();
+    let retired = plan.spokes().map_or(0, |h| h.state.retired.len());
     // The plan, its inputs and the templates are freed while the staged files flush to disk, by
     // the first thread to help there, rather than after the renames: at 10,000 accounts that is
     // a millisecond of freeing at the end of the run.
@@ -105,6 +106,18 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
         let _ = writeln!(
             stderr,
             "crossrole: {changed} hub policy {what} since the last run (checked against IAM's limits while deployed)"
+        );
+    }
+    if retired > 0 {
+        let what = if retired == 1 {
+            "1 account has left the setup; its member role stays".to_string()
+        } else {
+            format!("{retired} accounts have left the setup; their member roles stay")
+        };
+        let _ = writeln!(
+            stderr,
+            "crossrole: {what} until removed ({} lists them and says how)",
+            args.out.join("DEPLOY.md").display()
         );
     }
     for line in next_steps(&files, &args.out) {
@@ -166,8 +179,11 @@ fn next_steps(files: &[OutputFile], out: &std::path::Path) -> Vec<String> {
     ];
     if let Some((template, stack)) = cfn.iter().find(|(t, _)| has(t)) {
         let params = if *stack == VENDOR_STACK { " --parameter-overrides ... (DEPLOY.md names them)" } else { "" };
+        // The warning about its size said so too: a larger body has to go through S3.
+        let large = files.iter().any(|f| f.path == *template && f.contents.len() > crate::aws::quotas::CFN_INLINE_BODY);
+        let s3 = if large { " --s3-bucket <bucket>" } else { "" };
         steps.push(format!(
-            "CloudFormation: aws cloudformation deploy --template-file {} --stack-name {stack} --capabilities CAPABILITY_NAMED_IAM{params}",
+            "CloudFormation: aws cloudformation deploy --template-file {}{s3} --stack-name {stack} --capabilities CAPABILITY_NAMED_IAM{params}",
             at(template)
         ));
     }

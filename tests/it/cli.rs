@@ -302,6 +302,59 @@ fn a_template_too_large_to_deploy_inline_gets_a_warning_and_an_s3_step() {
     let deploy = std::fs::read_to_string(tmp.path().join("out/DEPLOY.md")).unwrap();
     assert!(deploy.contains("--template-file cloudformation/hub.yaml --s3-bucket YOUR-BUCKET"), "{deploy}");
     assert!(!deploy.contains("cloudformation/member.yaml --s3-bucket"));
+    // The first step printed says so too.
+    assert!(
+        err.contains("crossrole: next, CloudFormation: aws cloudformation deploy --template-file out/cloudformation/hub.yaml --s3-bucket <bucket> --stack-name crossrole-hub"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_account_that_left_is_named_with_how_to_remove_its_role_until_applied() {
+    let ids = ["111111111111", "222222222222", "333333333333"];
+    let layouts: [(&[&str], &[&str]); 3] = [
+        (
+            &["--tf-layout", "providers"],
+            &[
+                "`aws cloudformation delete-stack --stack-name crossrole-member`",
+                "their providers stay in `terraform/providers.tf`",
+                "delete the role `micetro-integration`",
+            ],
+        ),
+        (&["--tf-layout", "per-account"], &["`bash terraform/members.sh destroy 333333333333`"]),
+        (
+            &["--deploy", "stackset"],
+            &["delete-stack-instances --stack-set-name crossrole-member --accounts 333333333333 --regions us-east-1"],
+        ),
+    ];
+    for (flags, want) in layouts {
+        let tmp = tempfile::tempdir().unwrap();
+        let emit = |accounts: &[&str], more: &[&str]| {
+            let joined = accounts.join(",");
+            let mut args = vec!["emit", "--hub-account", "999999999999", "--accounts", &joined, "--format", "all"];
+            args.extend(flags);
+            args.extend(more);
+            let o = crossrole_in_process(&args, tmp.path());
+            assert_eq!(o.code, 0, "{flags:?}: {}", o.stderr);
+            (o.stderr, std::fs::read_to_string(tmp.path().join("out/DEPLOY.md")).unwrap())
+        };
+        let (err, deploy) = emit(&ids, &[]);
+        assert!(!err.contains("left the setup") && !deploy.contains("left the setup"), "{flags:?}: {deploy}");
+        let (err, deploy) = emit(&ids[..2], &[]);
+        assert!(
+            err.contains("crossrole: 1 account has left the setup; its member role stays until removed (out/DEPLOY.md lists them and says how)"),
+            "{flags:?}: {err}"
+        );
+        assert!(deploy.contains("**Accounts left the setup:** `333333333333`."), "{flags:?}: {deploy}");
+        for w in want {
+            assert!(deploy.contains(w), "{flags:?}: {w}\n{deploy}");
+        }
+        // Still listed on the next run, until the user says the removal is deployed.
+        let (err, deploy) = emit(&ids[..2], &[]);
+        assert!(err.contains("1 account has left") && deploy.contains("`333333333333`"), "{flags:?}: {err}");
+        let (err, deploy) = emit(&ids[..2], &["--applied"]);
+        assert!(!err.contains("left the setup") && !deploy.contains("333333333333"), "{flags:?}: {deploy}");
+    }
 }
 
 #[test]

@@ -9,8 +9,9 @@
 #   bash terraform/members.sh destroy 111111111111       # offboard an account (before the config drops it)
 #
 # Run it with hub-account credentials that may assume the administrative role in each member
-# account. Options for every terraform call go in TF_CLI_ARGS_plan / TF_CLI_ARGS_apply (for
-# example -var member_admin_role_name=...); another account list in CROSSROLE_ACCOUNTS_FILE.
+# account. Options for every terraform call go in TF_CLI_ARGS_plan, TF_CLI_ARGS_apply and
+# TF_CLI_ARGS_destroy (for example -var member_admin_role_name=...: Terraform reads the one of
+# the command it runs); another account list in CROSSROLE_ACCOUNTS_FILE.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
