@@ -96,6 +96,11 @@ stacksets_and_terraform() {
   .ci/.venv-moto/bin/python .ci/tf_apply_moto.py . target/debug/crossrole
 }
 
+# Day 2 with the CLI script: emitted, run against moto, changed and run again (hub only).
+cli_day2() {
+  .ci/.venv-moto/bin/python .ci/cli_day2_moto.py . target/debug/crossrole
+}
+
 lane setup setup
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
@@ -110,5 +115,6 @@ python -m pyflakes .ci/*.py scripts/*.py
 
 lane checks checks
 lane stacksets_and_terraform stacksets_and_terraform
-await checks deploys deploys_single_and_vendor stacksets_and_terraform
+lane cli_day2 cli_day2
+await checks deploys deploys_single_and_vendor stacksets_and_terraform cli_day2
 echo "all checks passed"

@@ -28,6 +28,8 @@ pub(crate) struct Step {
     has_check: bool,
     check: Vec<ValueView>,
     what: String,
+    /// The command `words` are given to: `aws`, or one of the script's functions.
+    command: &'static str,
     words: Vec<ValueView>,
 }
 
@@ -62,6 +64,10 @@ pub(crate) struct CliView {
     ids_file_known: bool,
     is_vendor: bool,
     account_placeholder: &'static str,
+    /// The script defines the functions its steps call.
+    calls_policy_version: bool,
+    calls_prune_group: bool,
+    document_tag: &'static str,
 }
 
 #[derive(Serialize)]
@@ -101,7 +107,18 @@ fn shell_word(w: &str) -> ValueView {
 
 fn step(what: String, check: Option<Vec<String>>, words: Vec<String>) -> Step {
     let view = |ws: Vec<String>| ws.iter().map(|w| shell_word(w)).collect();
-    Step { has_check: check.is_some(), check: view(check.unwrap_or_default()), what, words: view(words) }
+    Step {
+        has_check: check.is_some(),
+        check: view(check.unwrap_or_default()),
+        what,
+        command: "aws",
+        words: view(words),
+    }
+}
+
+/// A call of one of the script's functions (`policy_version`, `prune_group`) with `words`.
+fn call(function: &'static str, words: &[&str]) -> Step {
+    Step { command: function, ..step(String::new(), None, self::words(words)) }
 }
 
 /// Key=...,Value=... shorthand cannot carry every tag value; the JSON form can.
@@ -142,7 +159,9 @@ fn account(account: &str, label: &str, title: String, steps: Vec<Step>) -> Accou
     Account { account: account.to_string(), title, profile_var, env_var, default_profile, steps }
 }
 
-fn hub_steps(files: &mut Files, hub: &Hub, env: &dyn Fn(Var) -> String) -> Vec<Step> {
+/// The hub's user and groups with their policies; `prune`: hub and spoke, whose groups lose the
+/// `sts:AssumeRole` policies a later emit no longer places on them.
+fn hub_steps(files: &mut Files, hub: &Hub, prune: bool, env: &dyn Fn(Var) -> String) -> Vec<Step> {
     let (user, group) = (&hub.user.name, &hub.group.name);
     let mut create_user = words(&["iam", "create-user", "--user-name", user, "--path", &hub.user.path]);
     if !hub.tags.is_empty() {
@@ -191,12 +210,16 @@ fn hub_steps(files: &mut Files, hub: &Hub, env: &dyn Fn(Var) -> String) -> Vec<S
             words(&["iam", "attach-group-policy", "--group-name", group, "--policy-arn", &arn]),
         ));
     }
-    steps.extend(extra_steps(files, hub, env));
+    if prune {
+        let (inline, managed): (Vec<_>, Vec<_>) = (hub.inline.iter().collect(), hub.managed.iter().collect());
+        steps.push(prune_step(group, &inline, &managed, group));
+    }
+    steps.extend(extra_steps(files, hub, prune, env));
     steps
 }
 
 /// The `groups` shape's further users and groups: created, joined, and given their policies.
-fn extra_steps(files: &mut Files, hub: &Hub, env: &dyn Fn(Var) -> String) -> Vec<Step> {
+fn extra_steps(files: &mut Files, hub: &Hub, prune: bool, env: &dyn Fn(Var) -> String) -> Vec<Step> {
     let mut steps = Vec::new();
     for u in &hub.extra_users {
         let mut create = words(&["iam", "create-user", "--user-name", &u.name, "--path", &u.path]);
@@ -240,24 +263,48 @@ fn extra_steps(files: &mut Files, hub: &Hub, env: &dyn Fn(Var) -> String) -> Vec
                 words(&["iam", "attach-group-policy", "--group-name", group, "--policy-arn", &arn]),
             ));
         }
+        if prune {
+            steps.push(prune_step(group, &g.inline.iter().collect::<Vec<_>>(), &[], &hub.group.name));
+        }
     }
     steps
 }
 
-/// A customer managed policy is created once; a later change to its document is not applied by
-/// the script (IAM keeps at most five versions), which the report line says.
+/// The tag on a customer managed policy naming the hash of the document its default version
+/// holds, so that a re-run makes a new version only when the document changed.
+const DOCUMENT_TAG: &str = "crossrole:document";
+
+/// A customer managed policy: created with its document, or given the new document as its
+/// default version when it exists with another (`policy_version`).
 fn managed_policy(files: &mut Files, p: &NamedPolicy, account: &str, env: &dyn Fn(Var) -> String) -> Vec<Step> {
     let file = files.policy(&format!("hub-{}", p.key), &p.doc, env);
+    let hash = files.out.last().map(|f| document_hash(&f.contents)).unwrap_or_default();
     let arn = format!("arn:{PARTITION}:iam::{account}:policy/{}", p.name);
-    let mut create = words(&["iam", "create-policy", "--policy-name", &p.name, "--policy-document", &file]);
+    let tag = format!("Key={DOCUMENT_TAG},Value={hash}");
+    let mut create =
+        words(&["iam", "create-policy", "--policy-name", &p.name, "--policy-document", &file, "--tags", &tag]);
     if !p.description.is_empty() {
         create.extend(words(&["--description", &p.description]));
     }
-    vec![step(
-        format!("managed policy {} (its document is not updated; delete it to re-create)", p.name),
-        Some(words(&["iam", "get-policy", "--policy-arn", &arn])),
-        create,
-    )]
+    vec![
+        step(format!("managed policy {}", p.name), Some(words(&["iam", "get-policy", "--policy-arn", &arn])), create),
+        call("policy_version", &[&arn, &file, &hash, &p.name]),
+    ]
+}
+
+/// The hash a managed policy's `DOCUMENT_TAG` holds: of the document file as written.
+fn document_hash(contents: &str) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(contents.as_bytes()))
+}
+
+/// After a group's policies are put and attached: removes the `sts:AssumeRole` policies an
+/// earlier emit placed on it that this one no longer does (inline ones named
+/// `assume-member-role*`, customer managed ones named `<hub group>-assume-member-roles-*`), as a
+/// CloudFormation update removes what the template no longer holds.
+fn prune_step(group: &str, inline: &[&NamedPolicy], managed: &[&NamedPolicy], hub_group: &str) -> Step {
+    let keep = |ps: &[&NamedPolicy]| ps.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(" ");
+    let prefix = format!("{hub_group}-assume-member-roles-");
+    call("prune_group", &[group, &keep(inline), &prefix, &keep(managed)])
 }
 
 fn role_steps(files: &mut Files, role: &Role, file_prefix: &str, env: &dyn Fn(Var) -> String) -> Vec<Step> {
@@ -347,7 +394,8 @@ pub(crate) fn build(model: &Plan) -> (CliView, Vec<OutputFile>) {
             Setup::SingleAccount => format!("account {}", hub.account),
             _ => format!("hub account {}", hub.account),
         };
-        let steps = hub_steps(&mut files, hub, &env_for(hub.account.to_string()));
+        let prune = model.kind() == Setup::HubAndSpoke;
+        let steps = hub_steps(&mut files, hub, prune, &env_for(hub.account.to_string()));
         accounts.push(account(hub.account.as_str(), hub.account.as_str(), title, steps));
     }
     if let Some(role) = model.role() {
@@ -378,7 +426,12 @@ pub(crate) fn build(model: &Plan) -> (CliView, Vec<OutputFile>) {
             }
         })
         .collect();
+    let calls = |f: &str| accounts.iter().flat_map(|a| &a.steps).any(|s| s.command == f);
+    let (calls_policy_version, calls_prune_group) = (calls("policy_version"), calls("prune_group"));
     let view = CliView {
+        calls_policy_version,
+        calls_prune_group,
+        document_tag: DOCUMENT_TAG,
         rules: super::view::rules(model),
         preset: model.preset.clone(),
         what: match model.kind() {

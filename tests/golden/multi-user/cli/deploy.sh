@@ -10,6 +10,9 @@
 #
 # Safe to re-run: a user, group, role or managed policy that exists is reported and skipped; group
 # and role policies, memberships and attachments are put again (IAM makes that a no-op).
+# Re-run after a new emit, it brings the hub to this output as a CloudFormation update would: a
+# customer managed policy gets a changed document as its new default version, and the hub groups
+# lose the sts:AssumeRole policies an earlier emit placed that this one does not.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 profile_999999999999="${CROSSROLE_PROFILE_999999999999:-999999999999}"
@@ -31,6 +34,37 @@ create() {
   shift
   "$@" >/dev/null || return
   echo "created: $what"
+}
+
+# prune_group GROUP KEEP PREFIX KEEP_MANAGED --profile P: removes from GROUP the sts:AssumeRole
+# policies an earlier emit placed there and this one does not (inline ones named
+# assume-member-role*, customer managed ones named PREFIX*, detached and deleted), after the new
+# ones are in place, as a CloudFormation update does; KEEP and KEEP_MANAGED are the names this
+# emit places, space separated.
+prune_group() {
+  local group=$1 keep=" $2 " prefix=$3 keep_managed=" $4 " name arn version
+  shift 4
+  for name in $(aws iam list-group-policies --group-name "$group" --query 'PolicyNames' --output text "$@"); do
+    if [[ $name == assume-member-role* && $keep != *" $name "* ]]; then
+      aws iam delete-group-policy --group-name "$group" --policy-name "$name" "$@"
+      echo "removed: group policy $group/$name"
+    fi
+  done
+  for arn in $(aws iam list-attached-group-policies --group-name "$group" --query 'AttachedPolicies[].PolicyArn' --output text "$@"); do
+    name="${arn##*/}"
+    if [[ $arn == arn:*:iam::*:policy/* && $name == "$prefix"* && $keep_managed != *" $name "* ]]; then
+      aws iam detach-group-policy --group-name "$group" --policy-arn "$arn" "$@"
+      echo "removed: managed policy $name from group $group"
+      # Deleted once nothing uses it, as CloudFormation deletes it with the template's resource.
+      if [ "$(aws iam get-policy --policy-arn "$arn" --query Policy.AttachmentCount --output text "$@")" = 0 ]; then
+        for version in $(aws iam list-policy-versions --policy-arn "$arn" --query 'Versions[?!IsDefaultVersion].VersionId' --output text "$@"); do
+          aws iam delete-policy-version --policy-arn "$arn" --version-id "$version" "$@"
+        done
+        aws iam delete-policy --policy-arn "$arn" "$@"
+        echo "removed: managed policy $name"
+      fi
+    fi
+  done
 }
 
 # in_account ACCOUNT PROFILE: stop unless PROFILE's credentials act in ACCOUNT.
@@ -61,48 +95,59 @@ exists 'group micetro-integration' aws iam get-group --group-name micetro-integr
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration --policy-name read-own-identity --policy-document file://policies/hub-read-own-identity.json --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles.json --profile "$profile_999999999999" >/dev/null
+prune_group micetro-integration 'read-own-identity assume-member-roles' micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'user micetro-integration-2' aws iam get-user --user-name micetro-integration-2 --profile "$profile_999999999999" ||
   create 'user micetro-integration-2' aws iam create-user --user-name micetro-integration-2 --path / --profile "$profile_999999999999"
 exists 'group micetro-integration-2' aws iam get-group --group-name micetro-integration-2 --profile "$profile_999999999999" ||
   create 'group micetro-integration-2' aws iam create-group --group-name micetro-integration-2 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-2 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-2 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-2.json --profile "$profile_999999999999" >/dev/null
+prune_group micetro-integration-2 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-3' aws iam get-group --group-name micetro-integration-3 --profile "$profile_999999999999" ||
   create 'group micetro-integration-3' aws iam create-group --group-name micetro-integration-3 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-3 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-3 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-3.json --profile "$profile_999999999999" >/dev/null
+prune_group micetro-integration-3 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-4' aws iam get-group --group-name micetro-integration-4 --profile "$profile_999999999999" ||
   create 'group micetro-integration-4' aws iam create-group --group-name micetro-integration-4 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-4 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-4 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-4.json --profile "$profile_999999999999" >/dev/null
+prune_group micetro-integration-4 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-5' aws iam get-group --group-name micetro-integration-5 --profile "$profile_999999999999" ||
   create 'group micetro-integration-5' aws iam create-group --group-name micetro-integration-5 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-5 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-5 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-5.json --profile "$profile_999999999999" >/dev/null
+prune_group micetro-integration-5 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-6' aws iam get-group --group-name micetro-integration-6 --profile "$profile_999999999999" ||
   create 'group micetro-integration-6' aws iam create-group --group-name micetro-integration-6 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-6 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-6 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-6.json --profile "$profile_999999999999" >/dev/null
+prune_group micetro-integration-6 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-7' aws iam get-group --group-name micetro-integration-7 --profile "$profile_999999999999" ||
   create 'group micetro-integration-7' aws iam create-group --group-name micetro-integration-7 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-7 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-7 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-7.json --profile "$profile_999999999999" >/dev/null
+prune_group micetro-integration-7 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-8' aws iam get-group --group-name micetro-integration-8 --profile "$profile_999999999999" ||
   create 'group micetro-integration-8' aws iam create-group --group-name micetro-integration-8 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-8 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-8 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-8.json --profile "$profile_999999999999" >/dev/null
+prune_group micetro-integration-8 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-9' aws iam get-group --group-name micetro-integration-9 --profile "$profile_999999999999" ||
   create 'group micetro-integration-9' aws iam create-group --group-name micetro-integration-9 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-9 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-9 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-9.json --profile "$profile_999999999999" >/dev/null
+prune_group micetro-integration-9 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-10' aws iam get-group --group-name micetro-integration-10 --profile "$profile_999999999999" ||
   create 'group micetro-integration-10' aws iam create-group --group-name micetro-integration-10 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-10 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-10 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-10.json --profile "$profile_999999999999" >/dev/null
+prune_group micetro-integration-10 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-11' aws iam get-group --group-name micetro-integration-11 --profile "$profile_999999999999" ||
   create 'group micetro-integration-11' aws iam create-group --group-name micetro-integration-11 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration-2 --group-name micetro-integration-11 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-11 --policy-name read-own-identity --policy-document file://policies/hub-read-own-identity-11.json --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-11 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-11.json --profile "$profile_999999999999" >/dev/null
+prune_group micetro-integration-11 'read-own-identity assume-member-roles' micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 
 echo "done"

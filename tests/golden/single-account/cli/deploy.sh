@@ -10,6 +10,9 @@
 #
 # Safe to re-run: a user, group, role or managed policy that exists is reported and skipped; group
 # and role policies, memberships and attachments are put again (IAM makes that a no-op).
+# Re-run after a new emit, it brings the hub to this output as a CloudFormation update would: a
+# customer managed policy gets a changed document as its new default version, and the hub groups
+# lose the sts:AssumeRole policies an earlier emit placed that this one does not.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 profile_123456789012="${CROSSROLE_PROFILE_123456789012:-123456789012}"
@@ -31,6 +34,27 @@ create() {
   shift
   "$@" >/dev/null || return
   echo "created: $what"
+}
+
+# policy_version ARN FILE HASH NAME --profile P: makes FILE the default version of the customer
+# managed policy ARN unless its crossrole:document tag already names HASH (the document a
+# later emit changed); IAM keeps five versions, so the oldest one not in use goes first.
+document_tag=crossrole:document
+policy_version() {
+  local arn=$1 file=$2 hash=$3 name=$4 tagged versions oldest
+  shift 4
+  tagged="$(aws iam list-policy-tags --policy-arn "$arn" --query "Tags[?Key=='$document_tag'].Value | [0]" --output text "$@")"
+  if [ "$tagged" = "$hash" ]; then
+    return 0
+  fi
+  versions="$(aws iam list-policy-versions --policy-arn "$arn" --query 'length(Versions)' --output text "$@")"
+  if [ "$versions" -ge 5 ]; then
+    oldest="$(aws iam list-policy-versions --policy-arn "$arn" --query 'sort_by(Versions[?!IsDefaultVersion], &CreateDate)[0].VersionId' --output text "$@")"
+    aws iam delete-policy-version --policy-arn "$arn" --version-id "$oldest" "$@"
+  fi
+  aws iam create-policy-version --policy-arn "$arn" --policy-document "$file" --set-as-default "$@" >/dev/null
+  aws iam tag-policy --policy-arn "$arn" --tags "Key=$document_tag,Value=$hash" "$@"
+  echo "updated: managed policy $name"
 }
 
 # in_account ACCOUNT PROFILE: stop unless PROFILE's credentials act in ACCOUNT.
@@ -60,8 +84,9 @@ exists 'group micetro' aws iam get-group --group-name micetro --profile "$profil
   create 'group micetro' aws iam create-group --group-name micetro --path / --profile "$profile_123456789012"
 aws iam add-user-to-group --user-name micetro --group-name micetro --profile "$profile_123456789012" >/dev/null
 aws iam put-group-policy --group-name micetro --policy-name read-own-identity --policy-document file://policies/hub-read-own-identity.json --profile "$profile_123456789012" >/dev/null
-exists 'managed policy micetro-permissions (its document is not updated; delete it to re-create)' aws iam get-policy --policy-arn arn:aws:iam::123456789012:policy/micetro-permissions --profile "$profile_123456789012" ||
-  create 'managed policy micetro-permissions (its document is not updated; delete it to re-create)' aws iam create-policy --policy-name micetro-permissions --policy-document file://policies/hub-own-permissions.json --description 'crossrole: the integration'\''s permissions in this account' --profile "$profile_123456789012"
+exists 'managed policy micetro-permissions' aws iam get-policy --policy-arn arn:aws:iam::123456789012:policy/micetro-permissions --profile "$profile_123456789012" ||
+  create 'managed policy micetro-permissions' aws iam create-policy --policy-name micetro-permissions --policy-document file://policies/hub-own-permissions.json --tags Key=crossrole:document,Value=2fbeb3498374bd64 --description 'crossrole: the integration'\''s permissions in this account' --profile "$profile_123456789012"
+policy_version arn:aws:iam::123456789012:policy/micetro-permissions file://policies/hub-own-permissions.json 2fbeb3498374bd64 micetro-permissions --profile "$profile_123456789012"
 aws iam attach-group-policy --group-name micetro --policy-arn arn:aws:iam::123456789012:policy/micetro-permissions --profile "$profile_123456789012" >/dev/null
 
 echo "done"

@@ -10,6 +10,9 @@
 #
 # Safe to re-run: a user, group, role or managed policy that exists is reported and skipped; group
 # and role policies, memberships and attachments are put again (IAM makes that a no-op).
+# Re-run after a new emit, it brings the hub to this output as a CloudFormation update would: a
+# customer managed policy gets a changed document as its new default version, and the hub groups
+# lose the sts:AssumeRole policies an earlier emit placed that this one does not.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 profile_999999999999="${CROSSROLE_PROFILE_999999999999:-999999999999}"
@@ -31,6 +34,37 @@ create() {
   shift
   "$@" >/dev/null || return
   echo "created: $what"
+}
+
+# prune_group GROUP KEEP PREFIX KEEP_MANAGED --profile P: removes from GROUP the sts:AssumeRole
+# policies an earlier emit placed there and this one does not (inline ones named
+# assume-member-role*, customer managed ones named PREFIX*, detached and deleted), after the new
+# ones are in place, as a CloudFormation update does; KEEP and KEEP_MANAGED are the names this
+# emit places, space separated.
+prune_group() {
+  local group=$1 keep=" $2 " prefix=$3 keep_managed=" $4 " name arn version
+  shift 4
+  for name in $(aws iam list-group-policies --group-name "$group" --query 'PolicyNames' --output text "$@"); do
+    if [[ $name == assume-member-role* && $keep != *" $name "* ]]; then
+      aws iam delete-group-policy --group-name "$group" --policy-name "$name" "$@"
+      echo "removed: group policy $group/$name"
+    fi
+  done
+  for arn in $(aws iam list-attached-group-policies --group-name "$group" --query 'AttachedPolicies[].PolicyArn' --output text "$@"); do
+    name="${arn##*/}"
+    if [[ $arn == arn:*:iam::*:policy/* && $name == "$prefix"* && $keep_managed != *" $name "* ]]; then
+      aws iam detach-group-policy --group-name "$group" --policy-arn "$arn" "$@"
+      echo "removed: managed policy $name from group $group"
+      # Deleted once nothing uses it, as CloudFormation deletes it with the template's resource.
+      if [ "$(aws iam get-policy --policy-arn "$arn" --query Policy.AttachmentCount --output text "$@")" = 0 ]; then
+        for version in $(aws iam list-policy-versions --policy-arn "$arn" --query 'Versions[?!IsDefaultVersion].VersionId' --output text "$@"); do
+          aws iam delete-policy-version --policy-arn "$arn" --version-id "$version" "$@"
+        done
+        aws iam delete-policy --policy-arn "$arn" "$@"
+        echo "removed: managed policy $name"
+      fi
+    fi
+  done
 }
 
 # in_account ACCOUNT PROFILE: stop unless PROFILE's credentials act in ACCOUNT.
@@ -61,5 +95,6 @@ exists 'group micetro-integration' aws iam get-group --group-name micetro-integr
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration --policy-name read-own-identity --policy-document file://policies/hub-read-own-identity.json --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles.json --profile "$profile_999999999999" >/dev/null
+prune_group micetro-integration 'read-own-identity assume-member-roles' micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 
 echo "done"

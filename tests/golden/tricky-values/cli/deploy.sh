@@ -12,6 +12,9 @@
 #
 # Safe to re-run: a user, group, role or managed policy that exists is reported and skipped; group
 # and role policies, memberships and attachments are put again (IAM makes that a no-op).
+# Re-run after a new emit, it brings the hub to this output as a CloudFormation update would: a
+# customer managed policy gets a changed document as its new default version, and the hub groups
+# lose the sts:AssumeRole policies an earlier emit placed that this one does not.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 profile_099999999999="${CROSSROLE_PROFILE_099999999999:-099999999999}"
@@ -33,6 +36,58 @@ create() {
   shift
   "$@" >/dev/null || return
   echo "created: $what"
+}
+
+# policy_version ARN FILE HASH NAME --profile P: makes FILE the default version of the customer
+# managed policy ARN unless its crossrole:document tag already names HASH (the document a
+# later emit changed); IAM keeps five versions, so the oldest one not in use goes first.
+document_tag=crossrole:document
+policy_version() {
+  local arn=$1 file=$2 hash=$3 name=$4 tagged versions oldest
+  shift 4
+  tagged="$(aws iam list-policy-tags --policy-arn "$arn" --query "Tags[?Key=='$document_tag'].Value | [0]" --output text "$@")"
+  if [ "$tagged" = "$hash" ]; then
+    return 0
+  fi
+  versions="$(aws iam list-policy-versions --policy-arn "$arn" --query 'length(Versions)' --output text "$@")"
+  if [ "$versions" -ge 5 ]; then
+    oldest="$(aws iam list-policy-versions --policy-arn "$arn" --query 'sort_by(Versions[?!IsDefaultVersion], &CreateDate)[0].VersionId' --output text "$@")"
+    aws iam delete-policy-version --policy-arn "$arn" --version-id "$oldest" "$@"
+  fi
+  aws iam create-policy-version --policy-arn "$arn" --policy-document "$file" --set-as-default "$@" >/dev/null
+  aws iam tag-policy --policy-arn "$arn" --tags "Key=$document_tag,Value=$hash" "$@"
+  echo "updated: managed policy $name"
+}
+
+# prune_group GROUP KEEP PREFIX KEEP_MANAGED --profile P: removes from GROUP the sts:AssumeRole
+# policies an earlier emit placed there and this one does not (inline ones named
+# assume-member-role*, customer managed ones named PREFIX*, detached and deleted), after the new
+# ones are in place, as a CloudFormation update does; KEEP and KEEP_MANAGED are the names this
+# emit places, space separated.
+prune_group() {
+  local group=$1 keep=" $2 " prefix=$3 keep_managed=" $4 " name arn version
+  shift 4
+  for name in $(aws iam list-group-policies --group-name "$group" --query 'PolicyNames' --output text "$@"); do
+    if [[ $name == assume-member-role* && $keep != *" $name "* ]]; then
+      aws iam delete-group-policy --group-name "$group" --policy-name "$name" "$@"
+      echo "removed: group policy $group/$name"
+    fi
+  done
+  for arn in $(aws iam list-attached-group-policies --group-name "$group" --query 'AttachedPolicies[].PolicyArn' --output text "$@"); do
+    name="${arn##*/}"
+    if [[ $arn == arn:*:iam::*:policy/* && $name == "$prefix"* && $keep_managed != *" $name "* ]]; then
+      aws iam detach-group-policy --group-name "$group" --policy-arn "$arn" "$@"
+      echo "removed: managed policy $name from group $group"
+      # Deleted once nothing uses it, as CloudFormation deletes it with the template's resource.
+      if [ "$(aws iam get-policy --policy-arn "$arn" --query Policy.AttachmentCount --output text "$@")" = 0 ]; then
+        for version in $(aws iam list-policy-versions --policy-arn "$arn" --query 'Versions[?!IsDefaultVersion].VersionId' --output text "$@"); do
+          aws iam delete-policy-version --policy-arn "$arn" --version-id "$version" "$@"
+        done
+        aws iam delete-policy --policy-arn "$arn" "$@"
+        echo "removed: managed policy $name"
+      fi
+    fi
+  done
 }
 
 # in_account ACCOUNT PROFILE: stop unless PROFILE's credentials act in ACCOUNT.
@@ -63,9 +118,11 @@ exists 'group 2012-10-17' aws iam get-group --group-name 2012-10-17 --profile "$
 aws iam add-user-to-group --user-name no --group-name 2012-10-17 --profile "$profile_099999999999" >/dev/null
 aws iam put-group-policy --group-name 2012-10-17 --policy-name read-own-identity --policy-document file://policies/hub-read-own-identity.json --profile "$profile_099999999999" >/dev/null
 aws iam put-group-policy --group-name 2012-10-17 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles.json --profile "$profile_099999999999" >/dev/null
-exists 'managed policy 2012-10-17-permissions (its document is not updated; delete it to re-create)' aws iam get-policy --policy-arn arn:aws:iam::099999999999:policy/2012-10-17-permissions --profile "$profile_099999999999" ||
-  create 'managed policy 2012-10-17-permissions (its document is not updated; delete it to re-create)' aws iam create-policy --policy-name 2012-10-17-permissions --policy-document file://policies/hub-own-permissions.json --description 'crossrole: the integration'\''s permissions in the hub account itself' --profile "$profile_099999999999"
+exists 'managed policy 2012-10-17-permissions' aws iam get-policy --policy-arn arn:aws:iam::099999999999:policy/2012-10-17-permissions --profile "$profile_099999999999" ||
+  create 'managed policy 2012-10-17-permissions' aws iam create-policy --policy-name 2012-10-17-permissions --policy-document file://policies/hub-own-permissions.json --tags Key=crossrole:document,Value=e2d76a54dd4ede89 --description 'crossrole: the integration'\''s permissions in the hub account itself' --profile "$profile_099999999999"
+policy_version arn:aws:iam::099999999999:policy/2012-10-17-permissions file://policies/hub-own-permissions.json e2d76a54dd4ede89 2012-10-17-permissions --profile "$profile_099999999999"
 aws iam attach-group-policy --group-name 2012-10-17 --policy-arn arn:aws:iam::099999999999:policy/2012-10-17-permissions --profile "$profile_099999999999" >/dev/null
+prune_group 2012-10-17 'read-own-identity assume-member-roles' 2012-10-17-assume-member-roles- 2012-10-17-permissions --profile "$profile_099999999999"
 
 # member_profile ACCOUNT: the profile for a member account.
 member_profile() {
