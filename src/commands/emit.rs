@@ -80,6 +80,7 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
     // Taken now: the plan is freed while the disk flushes (below).
     let vendor = vendor_title(&plan).to_string();
     let retired = plan.spokes().map_or(0, |h| h.state.retired.len());
+    let retired_users = plan.spokes().map_or(0, |h| h.state.retired_users.len());
     // The plan, its inputs and the templates are freed while the staged files flush to disk, by
     // the first thread to help there, rather than after the renames: at 10,000 accounts that is
     // a millisecond of freeing at the end of the run.
@@ -119,6 +120,16 @@ pub(crate) fn run(args: &EmitArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
             "crossrole: {what} until removed ({} lists them and says how)",
             args.out.join("DEPLOY.md").display()
         );
+    }
+    if retired_users > 0 {
+        let what = if retired_users == 1 {
+            "1 hub user has left the setup and keeps its grants until deleted; delete its access keys".to_string()
+        } else {
+            format!(
+                "{retired_users} hub users have left the setup and keep their grants until deleted; delete their access keys"
+            )
+        };
+        let _ = writeln!(stderr, "crossrole: {what} first ({} says how)", args.out.join("DEPLOY.md").display());
     }
     for line in next_steps(&files, &args.out) {
         let _ = writeln!(stderr, "crossrole: next, {line}");

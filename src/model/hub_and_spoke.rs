@@ -182,7 +182,35 @@ fn next_state(
     };
     retired.sort();
     retired.dedup();
-    State { shape: assume.shape.name().to_string(), accounts, documents, retired, pending, ..State::new() }
+    let users: Vec<String> = match assume.shards.len() {
+        0 | 1 => Vec::new(),
+        _ => assume.shards.iter().map(|s| s.user.name.clone()).collect(),
+    };
+    let retired_users = retired_users(b, &users);
+    State {
+        shape: assume.shape.name().to_string(),
+        accounts,
+        documents,
+        retired,
+        pending,
+        users,
+        retired_users,
+        ..State::new()
+    }
+}
+
+/// The hub users the previous run had beyond this one's (`users`, empty for one user), with
+/// those earlier runs retired unless `--applied` says their removal is deployed.
+fn retired_users(b: &Build<'_>, users: &[String]) -> Vec<super::state::RetiredUser> {
+    let Some(prev) = &b.req.previous else { return Vec::new() };
+    let kept = users.len().max(1);
+    let dropped = prev.users.iter().enumerate().skip(kept);
+    let now = dropped.map(|(i, name)| super::state::RetiredUser { number: i + 1, name: name.clone() });
+    let earlier = prev.retired_users.iter().filter(|_| !b.req.applied).cloned();
+    let mut out: Vec<_> = now.chain(earlier).filter(|u| u.number > kept).collect();
+    out.sort_by_key(|u| u.number);
+    out.dedup();
+    out
 }
 
 /// Inline characters a hub user's identity read policy takes, scoped to its groups.

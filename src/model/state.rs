@@ -45,6 +45,21 @@ pub(crate) struct State {
     /// Set while a two-step change is half done: the shape the second step goes to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) pending: Option<String>,
+    /// The hub users of the `groups` shape when it needs more than one (the first is the hub's
+    /// user), so that the next run can name the ones it no longer has.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) users: Vec<String>,
+    /// Hub users an earlier run had and this one does not, kept until `--applied`: they keep
+    /// their grants until their stacks (and access keys) are deleted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) retired_users: Vec<RetiredUser>,
+}
+
+/// A hub user no longer in the setup: its number (its stack is `crossrole-hub-user-<number>`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct RetiredUser {
+    pub(crate) number: usize,
+    pub(crate) name: String,
 }
 
 impl State {

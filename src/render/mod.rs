@@ -442,8 +442,8 @@ fn state_file(model: &Plan) -> Vec<OutputFile> {
     state.into_iter().collect()
 }
 
-/// Files that are data, not templates: the member accounts for DEPLOY.md's loops, and a vendor
-/// role's known ExternalIds.
+/// Files that are data, not templates: the member accounts for DEPLOY.md's loops, the accounts
+/// that left the setup, and a vendor role's known ExternalIds.
 fn data_files(model: &Plan, formats: Formats) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     if !model.members().is_empty() {
@@ -454,6 +454,12 @@ fn data_files(model: &Plan, formats: Formats) -> Result<Vec<OutputFile>> {
             ids.push('\n');
         }
         files.push(OutputFile { path: view::ACCOUNTS_FILE.into(), contents: ids });
+    }
+    let retired = model.spokes().map(|h| h.state.retired.as_slice()).unwrap_or_default();
+    if !retired.is_empty() {
+        // The accounts that left, for DEPLOY.md's commands that remove their roles.
+        let ids: String = retired.iter().map(|a| format!("{a}\n")).collect();
+        files.push(OutputFile { path: view::RETIRED_FILE.into(), contents: ids });
     }
     if let Some(ids) = model.vendor().and_then(|v| v.external_ids.known()) {
         files.push(OutputFile {

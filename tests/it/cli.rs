@@ -310,6 +310,46 @@ fn a_template_too_large_to_deploy_inline_gets_a_warning_and_an_s3_step() {
 }
 
 #[test]
+fn hub_users_that_left_are_named_with_their_stacks_and_many_accounts_go_to_a_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=900).map(|i| format!("{:012}", 100_000_000_000u64 + 7 * i)).collect();
+    let emit = |n: usize, more: &[&str]| {
+        let joined = ids[..n].join(",");
+        let mut args = vec!["emit", "--hub-account", "999999999999", "--accounts", &joined, "--format", "all"];
+        args.extend(more);
+        let o = crossrole_in_process(&args, tmp.path());
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        (o.stderr, std::fs::read_to_string(tmp.path().join("out/DEPLOY.md")).unwrap())
+    };
+    let (_, deploy) = emit(900, &[]);
+    assert!(deploy.contains("`micetro-integration-2`: accounts"), "two hub users at 900 accounts: {deploy}");
+    let (err, deploy) = emit(100, &[]);
+    assert!(
+        err.contains(
+            "crossrole: 1 hub user has left the setup and keeps its grants until deleted; delete its access keys first"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("crossrole: 800 accounts have left the setup"), "{err}");
+    for want in [
+        "**Hub users left the setup:** `micetro-integration-2`.",
+        "for key in $(aws iam list-access-keys --user-name micetro-integration-2 --query 'AccessKeyMetadata[].AccessKeyId' --output text); do aws iam delete-access-key --user-name micetro-integration-2 --access-key-id \"$key\"; done",
+        "`aws cloudformation delete-stack --stack-name crossrole-hub-user-2`",
+        "**800 accounts left the setup** (listed in `retired-accounts.txt`).",
+    ] {
+        assert!(deploy.contains(want), "{want}\n{deploy}");
+    }
+    let listed = std::fs::read_to_string(tmp.path().join("out/retired-accounts.txt")).unwrap();
+    assert_eq!(listed.lines().collect::<Vec<_>>(), ids[100..].iter().map(String::as_str).collect::<Vec<_>>());
+    // Kept until the removal is said to be deployed; then the list and its file go.
+    let (err, _) = emit(100, &[]);
+    assert!(err.contains("1 hub user has left"), "{err}");
+    let (err, deploy) = emit(100, &["--applied"]);
+    assert!(!err.contains("left the setup") && !deploy.contains("left the setup"), "{err}");
+    assert!(!tmp.path().join("out/retired-accounts.txt").exists());
+}
+
+#[test]
 fn an_account_that_left_is_named_with_how_to_remove_its_role_until_applied() {
     let ids = ["111111111111", "222222222222", "333333333333"];
     let layouts: [(&[&str], &[&str]); 3] = [

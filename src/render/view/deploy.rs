@@ -13,6 +13,8 @@ pub(crate) const STACKSET_NAME: &str = "crossrole-member";
 pub(crate) const STACKSET_STACK: &str = "crossrole-stackset";
 /// The file listing the member accounts, one id per line, for DEPLOY.md's loops.
 pub(crate) const ACCOUNTS_FILE: &str = "accounts.txt";
+/// The accounts that left the setup and whose roles are still to be removed (until `--applied`).
+pub(crate) const RETIRED_FILE: &str = "retired-accounts.txt";
 
 /// StackSet operation preferences: every account at once (CloudFormation caps it at 100 concurrent
 /// instances per stack set), and a tenth may fail without stopping the rest (a suspended account

@@ -121,7 +121,7 @@ fn extra_user_views(model: &Plan, hub: &Hub, target: Target) -> Vec<ExtraUserVie
                 name: u.name.clone(),
                 group_tf_names: groups.iter().map(|g| format!("hub_{}", g.number)).collect(),
                 groups: groups.iter().map(|g| extra_group_view(g, target)).collect(),
-                stack_name: format!("crossrole-hub-user-{}", i + 2),
+                stack_name: hub_user_stack(i + 2),
                 template_file: extra_user_template(i + 2),
                 account_count,
                 first_account,
@@ -180,6 +180,11 @@ pub(crate) fn hub_view(model: &Plan, hub: &Hub, target: Target) -> HubView {
             .var("HubUserAccessKey.SecretAccessKey")
             .lit("\"}"),
     }
+}
+
+/// The stack of the n-th hub user (n ≥ 2) of the `groups` shape.
+pub(crate) fn hub_user_stack(n: usize) -> String {
+    format!("crossrole-hub-user-{n}")
 }
 
 /// The CloudFormation template of the n-th hub user (n ≥ 2).

@@ -16,7 +16,7 @@ use crate::aws::ids;
 use crate::keyword::{self, Setup};
 use crate::model::Plan;
 use crate::model::deploy::{HANDFUL, Layout};
-pub(crate) use deploy::{ACCOUNTS_FILE, DeployView, deploy_view};
+pub(crate) use deploy::{ACCOUNTS_FILE, DeployView, RETIRED_FILE, deploy_view};
 pub(crate) use hub::extra_user_template;
 use hub::{HubView, MemberView, hub_view, member_views, retired_views};
 pub(crate) use policy::{RECORD, Target, UNIT, ValueView};
@@ -66,6 +66,13 @@ pub(crate) struct View {
     hub: HubView,
     /// Step 1 of a two-step change (the shape step 2 goes to), or empty.
     pending_shape: String,
+    /// Hub users an earlier run had and this one does not (until `--applied`).
+    retired_users: Vec<RetiredUserView>,
+    /// How many accounts left the setup (until `--applied`), and whether DEPLOY.md names them one
+    /// by one (a handful) or reads them from `retired_file`.
+    retired_count: i64,
+    retired_listed: bool,
+    retired_file: &'static str,
     /// Hub and spoke: member accounts with a role each. False for a single account.
     has_members: bool,
     /// A vendor role: no hub, one role (`role`) that `vendor` may assume.
@@ -83,6 +90,24 @@ pub(crate) struct View {
     single_stack: &'static str,
     vendor_stack: &'static str,
     admin_role: &'static str,
+}
+
+#[derive(Serialize)]
+struct RetiredUserView {
+    name: String,
+    stack_name: String,
+}
+
+fn retired_len(model: &Plan) -> usize {
+    model.spokes().map_or(0, |h| h.state.retired.len())
+}
+
+fn retired_users(model: &Plan) -> Vec<RetiredUserView> {
+    let retired = model.spokes().map(|h| h.state.retired_users.as_slice()).unwrap_or_default();
+    retired
+        .iter()
+        .map(|u| RetiredUserView { name: u.name.clone(), stack_name: hub::hub_user_stack(u.number) })
+        .collect()
 }
 
 /// Which formats are emitted, for DEPLOY.md.
@@ -157,6 +182,10 @@ fn build(model: &Plan, hub: Target, member: Target, formats: Formats) -> View {
         mode: keyword::name(&model.mode),
         hub: model.hub().map(|h| hub_view(model, h, hub)).unwrap_or_default(),
         pending_shape: model.spokes().and_then(|h| h.state.pending.clone()).unwrap_or_default(),
+        retired_users: retired_users(model),
+        retired_count: i64::try_from(retired_len(model)).unwrap_or(i64::MAX),
+        retired_listed: retired_len(model) <= crate::model::deploy::HANDFUL,
+        retired_file: RETIRED_FILE,
         has_members: model.kind() == Setup::HubAndSpoke,
         is_vendor: model.kind() == Setup::VendorRole,
         role: model.role().map(|r| role_view(model, r, member)).unwrap_or_default(),
