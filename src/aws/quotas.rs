@@ -25,3 +25,6 @@ pub(crate) const CFN_INLINE_BODY: usize = 51_200;
 pub(crate) const CFN_BODY: usize = 1_000_000;
 /// Resources in one template.
 pub(crate) const CFN_RESOURCES: usize = 500;
+/// Organizational units one CreateStackInstances (or DeleteStackInstances) call takes, and so one
+/// StackInstancesGroup entry of an AWS::CloudFormation::StackSet.
+pub(crate) const STACKSET_OUS_PER_OPERATION: usize = 50;

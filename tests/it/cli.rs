@@ -310,6 +310,31 @@ fn a_template_too_large_to_deploy_inline_gets_a_warning_and_an_s3_step() {
 }
 
 #[test]
+fn more_units_than_one_stackset_operation_takes_are_split_in_batches_of_fifty() {
+    let tmp = tempfile::tempdir().unwrap();
+    let units: String = (0..60).map(|i| format!("    - ou-ab12-{i:08x}\n")).collect();
+    let config = format!(
+        "hub:\n  account: \"999999999999\"\ndeploy: stackset\norganization:\n  id: o-abcdefghij\n  units:\n{units}"
+    );
+    std::fs::write(tmp.path().join("crossrole.yaml"), config).unwrap();
+    let o = crossrole_in_process(&["emit", "--config", "crossrole.yaml", "--format", "all"], tmp.path());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let text = std::fs::read_to_string(tmp.path().join("out/cloudformation/stackset.yaml")).unwrap();
+    let t: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let groups = t["Resources"]["MemberRoleStackSet"]["Properties"]["StackInstancesGroup"].as_sequence().unwrap();
+    let sizes: Vec<usize> =
+        groups.iter().map(|g| g["DeploymentTargets"]["OrganizationalUnitIds"].as_sequence().unwrap().len()).collect();
+    assert_eq!(sizes, [50, 10], "{text}");
+    assert!(groups.iter().all(|g| g["Regions"].as_sequence().is_some_and(|r| r.len() == 1)), "{text}");
+    let deploy = std::fs::read_to_string(tmp.path().join("out/DEPLOY.md")).unwrap();
+    let commands: Vec<&str> =
+        deploy.lines().filter(|l| l.contains("aws cloudformation create-stack-instances")).collect();
+    assert_eq!(commands.len(), 2, "{deploy}");
+    assert!(commands[0].contains("ou-ab12-00000031 ") && !commands[0].contains("ou-ab12-00000032"), "{}", commands[0]);
+    assert!(commands[1].contains("OrganizationalUnitIds=ou-ab12-00000032,"), "{}", commands[1]);
+}
+
+#[test]
 fn hub_users_that_left_are_named_with_their_stacks_and_many_accounts_go_to_a_file() {
     let tmp = tempfile::tempdir().unwrap();
     let ids: Vec<String> = (1..=900).map(|i| format!("{:012}", 100_000_000_000u64 + 7 * i)).collect();

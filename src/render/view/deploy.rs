@@ -37,7 +37,8 @@ pub(crate) struct DeployView {
     has_org: bool,
     org_id: String,
     units: Vec<String>,
-    units_csv: String,
+    /// The units in batches of as many as one StackSet operation takes, each also comma-joined.
+    unit_batches: Vec<UnitBatch>,
     /// The organization's root is a target: every account of the organization.
     whole_org: bool,
     /// The hub's grant is the organization shape (no account list to discover).
@@ -63,6 +64,12 @@ pub(crate) struct DeployView {
     loop_members: bool,
     has_accounts_file: bool,
     accounts_file: &'static str,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub(crate) struct UnitBatch {
+    units: Vec<String>,
+    csv: String,
 }
 
 pub(crate) fn deploy_view(model: &Plan) -> DeployView {
@@ -122,6 +129,10 @@ fn stackset(v: &mut DeployView, s: &StackSet, has_members: bool) {
     if !s.service_managed {
         v.units.clear();
     }
-    v.units_csv = v.units.join(",");
+    v.unit_batches = v
+        .units
+        .chunks(crate::aws::quotas::STACKSET_OUS_PER_OPERATION)
+        .map(|c| UnitBatch { units: c.to_vec(), csv: c.join(",") })
+        .collect();
     v.whole_org = v.units.iter().any(|u| ids::is_root(u));
 }
