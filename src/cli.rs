@@ -218,6 +218,10 @@ pub(crate) struct SetupArgs {
     // boxed value, which cost more than the rest of reading the request.
     #[arg(long, value_name = "IDS")]
     pub(crate) accounts: Option<Vec<String>>,
+    /// Member accounts read from a file instead: ids one per line or comma separated, `#` starts a
+    /// comment (for lists too long for a command line: about 10,000 ids fill Linux's 128 KiB)
+    #[arg(long, value_name = "FILE", conflicts_with = "accounts")]
+    pub(crate) accounts_file: Option<std::path::PathBuf>,
     /// Catalog preset choosing the default permission sets [default: micetro]
     #[arg(long, value_name = "NAME")]
     pub(crate) preset: Option<String>,

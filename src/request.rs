@@ -43,6 +43,8 @@ pub(crate) struct AccountEntry {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum EntryFrom {
     Flag,
+    /// `--accounts-file`; the entry's index is its line (from 1).
+    File,
     /// `accounts: [id, ...]`.
     Id,
     /// `accounts: [{id: ..., name: ...}, ...]`.
@@ -54,6 +56,7 @@ impl AccountEntry {
         let i = self.index;
         match self.from {
             EntryFrom::Flag => format!("--accounts[{i}]"),
+            EntryFrom::File => format!("--accounts-file line {i}"),
             EntryFrom::Id => format!("accounts[{i}]"),
             EntryFrom::Detailed => format!("accounts[{i}].id"),
         }
@@ -177,7 +180,11 @@ impl Request {
             .management_account
             .as_ref()
             .map(|v| Given { value: AccountId::from_yaml(v, &yaml), field: "organization.management_account".into() });
-        let accounts = accounts(args, &raw, &yaml);
+        let listed = accounts_file(args, &mut p);
+        let accounts = match listed {
+            Some(text) => file_accounts(&text),
+            None => accounts(args, &raw, &yaml),
+        };
         let request = Request {
             preset,
             setup,
@@ -317,7 +324,7 @@ fn refusal(setup: Setup, opt: &OptionSpec) -> &'static str {
 fn given_flags(args: &SetupArgs) -> BTreeSet<&'static str> {
     [
         ("--hub-account", args.hub_account.is_some()),
-        ("--accounts", args.accounts.is_some()),
+        ("--accounts", args.accounts.is_some() || args.accounts_file.is_some()),
         ("--role-name", args.role_name.is_some()),
         ("--trust", args.trust.is_some()),
         ("--assume-policy", args.assume_policy.is_some()),
@@ -343,6 +350,35 @@ fn account(
         (_, (k, Some(v))) => Some(Given { value: AccountId::from_yaml(v, text), field: k.into() }),
         _ => None,
     }
+}
+
+/// The text of `--accounts-file`, or a problem naming it.
+fn accounts_file(args: &SetupArgs, p: &mut Problems) -> Option<String> {
+    let path = args.accounts_file.as_ref()?;
+    match std::fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            p.push("--accounts-file", format!("cannot read {}: {e}", path.display()));
+            Some(String::new())
+        }
+    }
+}
+
+/// The ids of an `--accounts-file` (which replaces the config's list, as `--accounts` does), each
+/// with its line: commas and white space separate them, `#` starts a comment.
+fn file_accounts(text: &str) -> Vec<AccountEntry> {
+    let mut entries = Vec::with_capacity(text.len() / 13 + 1);
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or_default();
+        let ids = line.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty());
+        entries.extend(ids.map(|s| AccountEntry {
+            id: AccountId::parse(s),
+            name: None,
+            index: n + 1,
+            from: EntryFrom::File,
+        }));
+    }
+    entries
 }
 
 /// The member accounts from `--accounts` (which replaces the config's list) or `accounts:`.

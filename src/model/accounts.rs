@@ -25,7 +25,7 @@ pub(crate) fn members(b: &mut Build<'_>, hub: Option<&AccountId>, optional: bool
         let msg = if b.req.deploy.value == crate::keyword::Deploy::Stackset {
             "a StackSet without any target: list organization.units (service-managed, with the accounts that join them later) or the accounts (self-managed)"
         } else {
-            "no member accounts given: list them with --accounts or accounts:"
+            "no member accounts given: list them with --accounts, --accounts-file or accounts:"
         };
         b.p.push("accounts", msg);
     }

@@ -310,6 +310,53 @@ fn a_template_too_large_to_deploy_inline_gets_a_warning_and_an_s3_step() {
 }
 
 #[test]
+fn accounts_come_from_a_file_past_what_a_command_line_holds() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 12,000 ids: 156,000 bytes, over the 128 KiB Linux allows one argument.
+    let ids: Vec<String> = (1..=12_000).map(|i| format!("{:012}", 100_000_000_000u64 + 7 * i)).collect();
+    let text = format!("# the organization's accounts\n{}\n", ids.join("\n"));
+    std::fs::write(tmp.path().join("accounts.list"), text).unwrap();
+    let o = crossrole(
+        &[
+            "emit",
+            "--hub-account",
+            "999999999999",
+            "--accounts-file",
+            "accounts.list",
+            "--format",
+            "cfn",
+            "--out",
+            "out",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let listed = std::fs::read_to_string(tmp.path().join("out/accounts.txt")).unwrap();
+    assert_eq!(listed.lines().count(), 12_000);
+    // Commas and spaces separate too; each problem names its line, all of them at once.
+    std::fs::write(
+        tmp.path().join("bad.list"),
+        "111111111111, 222222222222\n12345 # short\n999999999999\n111111111111\n",
+    )
+    .unwrap();
+    let o = crossrole(
+        &["emit", "--hub-account", "999999999999", "--accounts-file", "bad.list", "--out", "bad"],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: --accounts-file line 2: \"12345\" is not a 12-digit AWS account id\n\
+         error: --accounts-file line 3: \"999999999999\" is the hub account; the hub cannot also be a member\n\
+         error: --accounts-file line 4: \"111111111111\" is listed twice (first at --accounts-file line 1); each member account once\n"
+    );
+    assert!(!tmp.path().join("bad").exists());
+    let o = crossrole(&["emit", "--hub-account", "999999999999", "--accounts-file", "missing.list"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("error: --accounts-file: cannot read missing.list: "), "{}", stderr(&o));
+}
+
+#[test]
 fn more_units_than_one_stackset_operation_takes_are_split_in_batches_of_fifty() {
     let tmp = tempfile::tempdir().unwrap();
     let units: String = (0..60).map(|i| format!("    - ou-ab12-{i:08x}\n")).collect();

@@ -124,7 +124,7 @@ fn rows() -> Vec<Row> {
         row(
             "no member accounts",
             "hub: {account: \"999999999999\"}\n",
-            "error: accounts: no member accounts given: list them with --accounts or accounts:\n",
+            "error: accounts: no member accounts given: list them with --accounts, --accounts-file or accounts:\n",
         ),
         row(
             "account entry without id",
