@@ -92,7 +92,7 @@ So this test:
    with the stack set's parameters, its ARN being the one the hub's policies name; no role in
    accounts outside the targets. With one hub user the trust is checked against the config's trust
    mode; with several it must be the hub root with `ArnLike aws:PrincipalArn [<first user's ARN>,
-   <first user's ARN>-*]`, and those patterns are evaluated here (moto evaluates no trust policy,
+   <first user's ARN>-?, <first user's ARN>-??]`, and those patterns are evaluated here (moto evaluates no trust policy,
    reported as not asserted) against every hub user's ARN (all must match) and other principals
    (none may).
 5. Creates each hub user's access key with DEPLOY.md's "Afterwards" commands; with IAM enforcement
@@ -410,14 +410,15 @@ def arn_like(pattern, arn):
 
 def users_trust(hub_account, user_arns):
     """A member role's trust for several hub users: the hub account's root with
-    `ArnLike aws:PrincipalArn [<first user's ARN>, <first user's ARN>-*]`; every hub user's ARN must
-    match it, and no other principal we can think of (moto evaluates no trust policy)."""
+    `ArnLike aws:PrincipalArn [<first user's ARN>, <first user's ARN>-?, <first user's ARN>-??]`;
+    every hub user's ARN must match it, and no other principal we can think of, such as another
+    user whose name starts with the first one's (moto evaluates no trust policy)."""
     root = f"arn:{PARTITION}:iam::{hub_account}:root"
     first = user_arns[0]
     head, tail = first.split(":user", 1)
     escaped = head + ":user" + "".join({"*": "${*}", "?": "${?}", "$": "${$}"}.get(c, c) for c in tail)
-    want = [escaped, escaped + "-*"]
-    strangers = [first + "x", f"{head}:role{tail}", first.replace(f"::{hub_account}:", "::123456789012:"),
+    want = [escaped, escaped + "-?", escaped + "-??"]
+    strangers = [first + "x", first + "-admin", first + "-100", f"{head}:role{tail}", first.replace(f"::{hub_account}:", "::123456789012:"),
                  f"{head}:user/other{tail}", f"arn:{PARTITION}:sts::{hub_account}:assumed-role{tail}/session"]
 
     def check(principals, st):
@@ -1015,7 +1016,7 @@ class Scenario:
 
         if len(self.users) > 1:
             trust = users_trust(self.hub_account, [u["arn"] for u in self.users])
-            trust_what = (f"ArnLike aws:PrincipalArn [{self.user_arn}, {self.user_arn}-*] (it matches each of the "
+            trust_what = (f"ArnLike aws:PrincipalArn [{self.user_arn}, {self.user_arn}-?, {self.user_arn}-??] (it matches each of the "
                           f"{len(self.users)} hub users' ARNs, and none of {len(trust.strangers)} other principals)")
         else:
             trust = member_trust(self.hub_account, self.user_arn, self.trust_mode)

@@ -351,7 +351,13 @@ fn trust_policy(mode: Trust, user: &Entity, users: usize) -> PolicyDocument {
             st.conditions = vec![Condition {
                 operator: "ArnLike".into(),
                 key: "aws:PrincipalArn".into(),
-                values: vec![user_in_condition.clone(), user_in_condition.lit_then("-*")],
+                // The numbered users have one or two digits (IAM's 300 groups, ten per user): `?`
+                // and `??` match them, where `-*` matched any hub user named `<user>-` anything.
+                values: vec![
+                    user_in_condition.clone(),
+                    user_in_condition.clone().lit_then("-?"),
+                    user_in_condition.lit_then("-??"),
+                ],
             }];
         }
         Trust::PrincipalArn => {

@@ -617,8 +617,13 @@ fn several_hub_users_share_one_member_trust_of_constant_size() {
     assert_eq!(hub.extra_users[0].name, "micetro-integration-2");
     let st = &m.role().unwrap().trust.statements[0];
     assert_eq!(st.conditions[0].operator, "ArnLike");
-    assert_eq!(st.conditions[0].values.len(), 2);
     let big = with_accounts(10_000);
     let env = sizing_env("micetro-integration".into());
     assert_eq!(big.role().unwrap().trust.iam_size(&env), m.role().unwrap().trust.iam_size(&env));
+    // The numbered users only (one or two digits): not any user whose name starts the same.
+    let json = m.role().unwrap().trust.to_json_pretty(&env);
+    for want in [":user/micetro-integration\"", ":user/micetro-integration-?\"", ":user/micetro-integration-??\""] {
+        assert!(json.contains(want), "{want}: {json}");
+    }
+    assert_eq!(st.conditions[0].values.len(), 3, "{json}");
 }
