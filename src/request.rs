@@ -133,7 +133,8 @@ fn keyword<K: ValueEnum + Copy + Default>(
 
 impl Request {
     /// Merges flags and config, checking every keyword; all problems are returned together.
-    pub(crate) fn new(args: &SetupArgs, config: Config) -> (Request, Problems) {
+    /// `accounts_file`: the text `--accounts-file` names, read by the command.
+    pub(crate) fn new(args: &SetupArgs, config: Config, accounts_file: Option<&str>) -> (Request, Problems) {
         let mut p = Problems::default();
         let role_key = config.role_key();
         let Config { raw, keys, text } = config;
@@ -180,9 +181,8 @@ impl Request {
             .management_account
             .as_ref()
             .map(|v| Given { value: AccountId::from_yaml(v, &yaml), field: "organization.management_account".into() });
-        let listed = accounts_file(args, &mut p);
-        let accounts = match listed {
-            Some(text) => file_accounts(&text),
+        let accounts = match accounts_file {
+            Some(text) => file_accounts(text),
             None => accounts(args, &raw, &yaml),
         };
         let request = Request {
@@ -352,18 +352,6 @@ fn account(
     }
 }
 
-/// The text of `--accounts-file`, or a problem naming it.
-fn accounts_file(args: &SetupArgs, p: &mut Problems) -> Option<String> {
-    let path = args.accounts_file.as_ref()?;
-    match std::fs::read_to_string(path) {
-        Ok(text) => Some(text),
-        Err(e) => {
-            p.push("--accounts-file", format!("cannot read {}: {e}", path.display()));
-            Some(String::new())
-        }
-    }
-}
-
 /// The ids of an `--accounts-file` (which replaces the config's list, as `--accounts` does), each
 /// with its line: commas and white space separate them, `#` starts a comment.
 fn file_accounts(text: &str) -> Vec<AccountEntry> {
@@ -429,6 +417,6 @@ pub(crate) mod testing {
         let Command::Emit(args) = Cli::try_parse_from(argv).expect("valid flags").command else {
             panic!("not an emit command")
         };
-        Request::new(&args.setup, config)
+        Request::new(&args.setup, config, None)
     }
 }

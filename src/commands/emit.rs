@@ -34,7 +34,8 @@ fn plan(args: &EmitArgs) -> Result<Planned> {
         None => Config::default(),
     };
     let catalog = setup_catalog(args, &config)?;
-    let (mut req, problems) = Request::new(args, config);
+    let listed = super::accounts_file(args)?;
+    let (mut req, problems) = Request::new(args, config, listed.as_deref());
     req.previous = super::previous_state(&args.out)?;
     req.applied = args.applied;
     let generated_new = resolve_generated_id(args, &mut req)?;

@@ -111,6 +111,14 @@ pub(crate) fn print_error(err: &anyhow::Error, stderr: &mut dyn Write) {
     }
 }
 
+/// The text of `--accounts-file`, if given.
+pub(crate) fn accounts_file(s: &crate::cli::SetupArgs) -> Result<Option<String>> {
+    let Some(path) = &s.accounts_file else { return Ok(None) };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("--accounts-file: cannot read {}", path.display()))?;
+    Ok(Some(text))
+}
+
 /// The plan of a setup for a command that only reads it (`explain`, `policy`): `generate` stands
 /// for an ExternalId without reading or writing external-ids.txt. Returns the catalog too.
 pub(crate) fn read_only_plan(
@@ -122,7 +130,8 @@ pub(crate) fn read_only_plan(
         None => crate::config::Config::default(),
     };
     let catalog = setup_catalog(s, &config)?;
-    let (mut req, problems) = crate::request::Request::new(s, config);
+    let listed = accounts_file(s)?;
+    let (mut req, problems) = crate::request::Request::new(s, config, listed.as_deref());
     if let Some(dir) = out {
         req.previous = previous_state(dir)?;
     }
