@@ -140,6 +140,13 @@ impl Files {
         self.out.push(OutputFile { path: format!("cli/{rel}"), contents });
         format!("file://{rel}")
     }
+
+    /// `policy`, with the content hash of the file it wrote (the manifest's: `xxh3:...`).
+    fn hashed_policy(&mut self, name: &str, doc: &PolicyDocument, env: &dyn Fn(Var) -> String) -> (String, String) {
+        let file = self.policy(name, doc, env);
+        let hash = self.out.last().map(|f| crate::output::content_hash(f.contents.as_bytes())).unwrap_or_default();
+        (file, hash)
+    }
 }
 
 fn profile(account: &str, label: &str) -> (String, String, String) {
@@ -210,16 +217,21 @@ fn hub_steps(files: &mut Files, hub: &Hub, prune: bool, env: &dyn Fn(Var) -> Str
             words(&["iam", "attach-group-policy", "--group-name", group, "--policy-arn", &arn]),
         ));
     }
+    steps.extend(extra_steps(files, hub, env));
     if prune {
+        // After every group has its new policies, as CloudFormation deletes only once it has
+        // created and updated everything.
         let (inline, managed): (Vec<_>, Vec<_>) = (hub.inline.iter().collect(), hub.managed.iter().collect());
         steps.push(prune_step(group, &inline, &managed, group));
+        for g in &hub.extra_groups {
+            steps.push(prune_step(&g.group.name, &g.inline.iter().collect::<Vec<_>>(), &[], group));
+        }
     }
-    steps.extend(extra_steps(files, hub, prune, env));
     steps
 }
 
 /// The `groups` shape's further users and groups: created, joined, and given their policies.
-fn extra_steps(files: &mut Files, hub: &Hub, prune: bool, env: &dyn Fn(Var) -> String) -> Vec<Step> {
+fn extra_steps(files: &mut Files, hub: &Hub, env: &dyn Fn(Var) -> String) -> Vec<Step> {
     let mut steps = Vec::new();
     for u in &hub.extra_users {
         let mut create = words(&["iam", "create-user", "--user-name", &u.name, "--path", &u.path]);
@@ -263,9 +275,6 @@ fn extra_steps(files: &mut Files, hub: &Hub, prune: bool, env: &dyn Fn(Var) -> S
                 words(&["iam", "attach-group-policy", "--group-name", group, "--policy-arn", &arn]),
             ));
         }
-        if prune {
-            steps.push(prune_step(group, &g.inline.iter().collect::<Vec<_>>(), &[], &hub.group.name));
-        }
     }
     steps
 }
@@ -277,8 +286,7 @@ const DOCUMENT_TAG: &str = "crossrole:document";
 /// A customer managed policy: created with its document, or given the new document as its
 /// default version when it exists with another (`policy_version`).
 fn managed_policy(files: &mut Files, p: &NamedPolicy, account: &str, env: &dyn Fn(Var) -> String) -> Vec<Step> {
-    let file = files.policy(&format!("hub-{}", p.key), &p.doc, env);
-    let hash = files.out.last().map(|f| document_hash(&f.contents)).unwrap_or_default();
+    let (file, hash) = files.hashed_policy(&format!("hub-{}", p.key), &p.doc, env);
     let arn = format!("arn:{PARTITION}:iam::{account}:policy/{}", p.name);
     let tag = format!("Key={DOCUMENT_TAG},Value={hash}");
     let mut create =
@@ -290,11 +298,6 @@ fn managed_policy(files: &mut Files, p: &NamedPolicy, account: &str, env: &dyn F
         step(format!("managed policy {}", p.name), Some(words(&["iam", "get-policy", "--policy-arn", &arn])), create),
         call("policy_version", &[&arn, &file, &hash, &p.name]),
     ]
-}
-
-/// The hash a managed policy's `DOCUMENT_TAG` holds: of the document file as written.
-fn document_hash(contents: &str) -> String {
-    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(contents.as_bytes()))
 }
 
 /// After a group's policies are put and attached: removes the `sts:AssumeRole` policies an

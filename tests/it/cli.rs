@@ -407,7 +407,7 @@ fn hub_users_that_left_are_named_with_their_stacks_and_many_accounts_go_to_a_fil
         "**Hub users left the setup:** `micetro-integration-2`.",
         "for key in $(aws iam list-access-keys --user-name micetro-integration-2 --query 'AccessKeyMetadata[].AccessKeyId' --output text); do aws iam delete-access-key --user-name micetro-integration-2 --access-key-id \"$key\"; done",
         "`aws cloudformation delete-stack --stack-name crossrole-hub-user-2`",
-        "**800 accounts left the setup** (listed in `retired-accounts.txt`).",
+        "**Accounts left the setup** (listed in `retired-accounts.txt`): 800.",
     ] {
         assert!(deploy.contains(want), "{want}\n{deploy}");
     }
@@ -433,10 +433,12 @@ fn an_account_that_left_is_named_with_how_to_remove_its_role_until_applied() {
                 "delete the role `micetro-integration`",
             ],
         ),
-        (&["--tf-layout", "per-account"], &["`bash terraform/members.sh destroy 333333333333`"]),
+        (&["--tf-layout", "per-account"], &["`bash terraform/members.sh destroy $(cat retired-accounts.txt)`"]),
         (
             &["--deploy", "stackset"],
-            &["delete-stack-instances --stack-set-name crossrole-member --accounts 333333333333 --regions us-east-1"],
+            &[
+                "delete-stack-instances --stack-set-name crossrole-member --accounts $(cat retired-accounts.txt) --regions us-east-1",
+            ],
         ),
     ];
     for (flags, want) in layouts {
@@ -457,7 +459,10 @@ fn an_account_that_left_is_named_with_how_to_remove_its_role_until_applied() {
             err.contains("crossrole: 1 account has left the setup; its member role stays until removed (out/DEPLOY.md lists them and says how)"),
             "{flags:?}: {err}"
         );
-        assert!(deploy.contains("**Accounts left the setup:** `333333333333`."), "{flags:?}: {deploy}");
+        assert!(
+            deploy.contains("**Accounts left the setup** (listed in `retired-accounts.txt`): `333333333333`."),
+            "{flags:?}: {deploy}"
+        );
         for w in want {
             assert!(deploy.contains(w), "{flags:?}: {w}\n{deploy}");
         }

@@ -95,59 +95,59 @@ exists 'group micetro-integration' aws iam get-group --group-name micetro-integr
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration --policy-name read-own-identity --policy-document file://policies/hub-read-own-identity.json --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles.json --profile "$profile_999999999999" >/dev/null
-prune_group micetro-integration 'read-own-identity assume-member-roles' micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'user micetro-integration-2' aws iam get-user --user-name micetro-integration-2 --profile "$profile_999999999999" ||
   create 'user micetro-integration-2' aws iam create-user --user-name micetro-integration-2 --path / --profile "$profile_999999999999"
 exists 'group micetro-integration-2' aws iam get-group --group-name micetro-integration-2 --profile "$profile_999999999999" ||
   create 'group micetro-integration-2' aws iam create-group --group-name micetro-integration-2 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-2 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-2 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-2.json --profile "$profile_999999999999" >/dev/null
-prune_group micetro-integration-2 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-3' aws iam get-group --group-name micetro-integration-3 --profile "$profile_999999999999" ||
   create 'group micetro-integration-3' aws iam create-group --group-name micetro-integration-3 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-3 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-3 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-3.json --profile "$profile_999999999999" >/dev/null
-prune_group micetro-integration-3 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-4' aws iam get-group --group-name micetro-integration-4 --profile "$profile_999999999999" ||
   create 'group micetro-integration-4' aws iam create-group --group-name micetro-integration-4 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-4 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-4 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-4.json --profile "$profile_999999999999" >/dev/null
-prune_group micetro-integration-4 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-5' aws iam get-group --group-name micetro-integration-5 --profile "$profile_999999999999" ||
   create 'group micetro-integration-5' aws iam create-group --group-name micetro-integration-5 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-5 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-5 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-5.json --profile "$profile_999999999999" >/dev/null
-prune_group micetro-integration-5 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-6' aws iam get-group --group-name micetro-integration-6 --profile "$profile_999999999999" ||
   create 'group micetro-integration-6' aws iam create-group --group-name micetro-integration-6 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-6 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-6 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-6.json --profile "$profile_999999999999" >/dev/null
-prune_group micetro-integration-6 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-7' aws iam get-group --group-name micetro-integration-7 --profile "$profile_999999999999" ||
   create 'group micetro-integration-7' aws iam create-group --group-name micetro-integration-7 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-7 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-7 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-7.json --profile "$profile_999999999999" >/dev/null
-prune_group micetro-integration-7 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-8' aws iam get-group --group-name micetro-integration-8 --profile "$profile_999999999999" ||
   create 'group micetro-integration-8' aws iam create-group --group-name micetro-integration-8 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-8 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-8 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-8.json --profile "$profile_999999999999" >/dev/null
-prune_group micetro-integration-8 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-9' aws iam get-group --group-name micetro-integration-9 --profile "$profile_999999999999" ||
   create 'group micetro-integration-9' aws iam create-group --group-name micetro-integration-9 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-9 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-9 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-9.json --profile "$profile_999999999999" >/dev/null
-prune_group micetro-integration-9 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-10' aws iam get-group --group-name micetro-integration-10 --profile "$profile_999999999999" ||
   create 'group micetro-integration-10' aws iam create-group --group-name micetro-integration-10 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration --group-name micetro-integration-10 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-10 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-10.json --profile "$profile_999999999999" >/dev/null
-prune_group micetro-integration-10 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 exists 'group micetro-integration-11' aws iam get-group --group-name micetro-integration-11 --profile "$profile_999999999999" ||
   create 'group micetro-integration-11' aws iam create-group --group-name micetro-integration-11 --path / --profile "$profile_999999999999"
 aws iam add-user-to-group --user-name micetro-integration-2 --group-name micetro-integration-11 --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-11 --policy-name read-own-identity --policy-document file://policies/hub-read-own-identity-11.json --profile "$profile_999999999999" >/dev/null
 aws iam put-group-policy --group-name micetro-integration-11 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles-11.json --profile "$profile_999999999999" >/dev/null
+prune_group micetro-integration 'read-own-identity assume-member-roles' micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
+prune_group micetro-integration-2 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
+prune_group micetro-integration-3 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
+prune_group micetro-integration-4 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
+prune_group micetro-integration-5 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
+prune_group micetro-integration-6 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
+prune_group micetro-integration-7 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
+prune_group micetro-integration-8 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
+prune_group micetro-integration-9 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
+prune_group micetro-integration-10 assume-member-roles micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 prune_group micetro-integration-11 'read-own-identity assume-member-roles' micetro-integration-assume-member-roles- '' --profile "$profile_999999999999"
 
 echo "done"

@@ -85,8 +85,8 @@ exists 'group micetro' aws iam get-group --group-name micetro --profile "$profil
 aws iam add-user-to-group --user-name micetro --group-name micetro --profile "$profile_123456789012" >/dev/null
 aws iam put-group-policy --group-name micetro --policy-name read-own-identity --policy-document file://policies/hub-read-own-identity.json --profile "$profile_123456789012" >/dev/null
 exists 'managed policy micetro-permissions' aws iam get-policy --policy-arn arn:aws:iam::123456789012:policy/micetro-permissions --profile "$profile_123456789012" ||
-  create 'managed policy micetro-permissions' aws iam create-policy --policy-name micetro-permissions --policy-document file://policies/hub-own-permissions.json --tags Key=crossrole:document,Value=2fbeb3498374bd64 --description 'crossrole: the integration'\''s permissions in this account' --profile "$profile_123456789012"
-policy_version arn:aws:iam::123456789012:policy/micetro-permissions file://policies/hub-own-permissions.json 2fbeb3498374bd64 micetro-permissions --profile "$profile_123456789012"
+  create 'managed policy micetro-permissions' aws iam create-policy --policy-name micetro-permissions --policy-document file://policies/hub-own-permissions.json --tags Key=crossrole:document,Value=xxh3:2fbeb3498374bd64 --description 'crossrole: the integration'\''s permissions in this account' --profile "$profile_123456789012"
+policy_version arn:aws:iam::123456789012:policy/micetro-permissions file://policies/hub-own-permissions.json xxh3:2fbeb3498374bd64 micetro-permissions --profile "$profile_123456789012"
 aws iam attach-group-policy --group-name micetro --policy-arn arn:aws:iam::123456789012:policy/micetro-permissions --profile "$profile_123456789012" >/dev/null
 
 echo "done"

@@ -119,8 +119,8 @@ aws iam add-user-to-group --user-name no --group-name 2012-10-17 --profile "$pro
 aws iam put-group-policy --group-name 2012-10-17 --policy-name read-own-identity --policy-document file://policies/hub-read-own-identity.json --profile "$profile_099999999999" >/dev/null
 aws iam put-group-policy --group-name 2012-10-17 --policy-name assume-member-roles --policy-document file://policies/hub-assume-member-roles.json --profile "$profile_099999999999" >/dev/null
 exists 'managed policy 2012-10-17-permissions' aws iam get-policy --policy-arn arn:aws:iam::099999999999:policy/2012-10-17-permissions --profile "$profile_099999999999" ||
-  create 'managed policy 2012-10-17-permissions' aws iam create-policy --policy-name 2012-10-17-permissions --policy-document file://policies/hub-own-permissions.json --tags Key=crossrole:document,Value=e2d76a54dd4ede89 --description 'crossrole: the integration'\''s permissions in the hub account itself' --profile "$profile_099999999999"
-policy_version arn:aws:iam::099999999999:policy/2012-10-17-permissions file://policies/hub-own-permissions.json e2d76a54dd4ede89 2012-10-17-permissions --profile "$profile_099999999999"
+  create 'managed policy 2012-10-17-permissions' aws iam create-policy --policy-name 2012-10-17-permissions --policy-document file://policies/hub-own-permissions.json --tags Key=crossrole:document,Value=xxh3:e2d76a54dd4ede89 --description 'crossrole: the integration'\''s permissions in the hub account itself' --profile "$profile_099999999999"
+policy_version arn:aws:iam::099999999999:policy/2012-10-17-permissions file://policies/hub-own-permissions.json xxh3:e2d76a54dd4ede89 2012-10-17-permissions --profile "$profile_099999999999"
 aws iam attach-group-policy --group-name 2012-10-17 --policy-arn arn:aws:iam::099999999999:policy/2012-10-17-permissions --profile "$profile_099999999999" >/dev/null
 prune_group 2012-10-17 'read-own-identity assume-member-roles' 2012-10-17-assume-member-roles- 2012-10-17-permissions --profile "$profile_099999999999"
 
